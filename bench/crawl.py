@@ -1,0 +1,78 @@
+"""Crawl throughput: zwgk's portal spider vs a bare Scrapy spider fetching the same pages.
+
+    .venv/bin/python bench/crawl.py [--scale 5]
+
+Serves the demo portal scaled to >= 5,000 detail pages on loopback, crawls it with the full
+pipeline (discovery, pagination, extraction, SQLite), then fetches the very same requests with a
+spider that does no work at all. Prints pages/s and CPU ms/page for both and their ratio. CPU is
+the crawl subprocess's own (user + sys), so the demo server's work is not counted.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from crawler import store  # noqa: E402
+from crawler.runner import crawl  # noqa: E402
+from zwgk.cli import DEMO_SETTINGS  # noqa: E402
+from zwgk.demoportal import DemoPortal, serve  # noqa: E402
+
+
+def child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(fn):
+    cpu, wall = child_cpu(), time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - wall, child_cpu() - cpu
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=5)
+    args = parser.parse_args()
+    portal = DemoPortal(scale=args.scale)
+    work = Path(tempfile.mkdtemp(prefix="zwgk-bench-"))
+    with serve(portal) as base_url:
+        sites = work / "sites.yaml"
+        sites.write_text(portal.sites_yaml(base_url), encoding="utf-8")
+        db_path = work / "zwgk.db"
+        settings = {**DEMO_SETTINGS, "LOG_LEVEL": "WARNING", "ZWGK_LOG_REQUESTS": "1"}
+        (run_id, code), wall, cpu = measure(lambda: crawl(sites, db_path, settings=settings))
+        assert code == 0, f"crawl failed, see {work}"
+        db = store.connect(db_path)
+        run = db["runs"].get(run_id)
+        pages = run["pages"]
+        docs = db.execute("select count(*) from documents").fetchone()[0]
+
+        # The same requests, replayed without extraction or storage.
+        requests_file = work / "requests.tsv"
+        log = Path(run["log_path"]).with_suffix(".requests.tsv")
+        requests_file.write_text(log.read_text(encoding="utf-8"), encoding="utf-8")
+        replayed = sum(1 for _ in requests_file.open(encoding="utf-8"))
+        cmd = [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "bench" / "bare_spider.py"),
+               "-a", f"urls={requests_file}", "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=False",
+               *[a for k, v in DEMO_SETTINGS.items() for a in ("-s", f"{k}={v}")]]
+        _, bare_wall, bare_cpu = measure(lambda: subprocess.run(cmd, check=True, cwd=work, env={**os.environ, "PYTHONPATH": str(ROOT)}))
+
+    print(f"demo portal: scale {args.scale}, {len(portal.documents())} documents; stored {docs}")
+    print(f"{'':>12} {'pages':>7} {'wall s':>8} {'pages/s':>9} {'CPU ms/page':>12}")
+    print(f"{'zwgk':>12} {pages:>7} {wall:>8.1f} {pages / wall:>9.1f} {1000 * cpu / pages:>12.2f}")
+    print(f"{'bare scrapy':>12} {replayed:>7} {bare_wall:>8.1f} {replayed / bare_wall:>9.1f} {1000 * bare_cpu / replayed:>12.2f}")
+    print(f"ratio zwgk/bare: pages/s {(pages / wall) / (replayed / bare_wall):.2f}, "
+          f"CPU/page {(cpu / pages) / (bare_cpu / replayed):.2f}")
+
+
+if __name__ == "__main__":
+    main()

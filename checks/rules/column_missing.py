@@ -1,0 +1,25 @@
+"""column-missing: a catalog area required at the site's level has no column on the portal."""
+from checks.findings import Finding
+
+RULE = "column-missing"
+SEVERITY = "high"
+BASIS = ("《中华人民共和国政府信息公开条例》第二十条、第二十一条；《国务院办公厅关于全面推进基层政务公开标准化规范化工作的"
+         "指导意见》（国办发〔2019〕54号）：按标准目录公开，杜绝事项目录与公开内容“两张皮”")
+
+
+def check(ctx):
+    for site in ctx.sites:
+        if site.status != "ok":
+            continue  # an unreachable portal is reported as such, not as 26 missing columns
+        mapped = {c.mapping.area for c in site.columns if c.mapping}
+        for area in ctx.required_areas(site):
+            if area.name in mapped:
+                continue
+            yield Finding(
+                site.id, RULE, SEVERITY,
+                f"标准目录“{area.name}”在信息公开栏目中没有对应栏目",
+                f"{BASIS}；{area.basis}",
+                catalog_area=area.name, url=site.url,
+                evidence={"entry_page": site.url, "columns_found": len(site.columns),
+                          "names_tried": list(area.names)},
+            )

@@ -1,0 +1,32 @@
+"""Scrapy extensions of zwgk."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+
+class RequestLog:
+    """With ZWGK_LOG_REQUESTS=1, write every answered request (method, URL, body) beside the log,
+    as ``run-N.requests.tsv``: the benchmark replays it with a bare spider."""
+
+    def __init__(self, path: Path):
+        self.file = path.open("w", encoding="utf-8")
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("ZWGK_LOG_REQUESTS") or not settings.get("LOG_FILE"):
+            raise NotConfigured
+        ext = cls(Path(settings["LOG_FILE"]).with_suffix(".requests.tsv"))
+        crawler.signals.connect(ext.response_received, signal=signals.response_received)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def response_received(self, response, request, spider):
+        body = request.body.decode("utf-8", "replace") if request.body else ""
+        self.file.write(f"{request.method}\t{request.url}\t{body}\n")
+
+    def spider_closed(self, spider):
+        self.file.close()

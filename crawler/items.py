@@ -1,0 +1,71 @@
+"""What the portal spider yields. The pipeline turns each into rows of the store."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class SiteItem:
+    """A site whose entry page was reached (status ok) or not (status error, with the reason)."""
+    site_id: str
+    name: str
+    level: str
+    region: str
+    url: str
+    config: dict
+    status: str = "ok"
+    error: str | None = None
+
+
+@dataclass
+class ColumnItem:
+    site_id: str
+    url: str
+    name: str
+    path: str
+    catalog: str | None = None
+    source: str = "discovered"  # or "config"
+
+
+@dataclass
+class ListingItem:
+    """One entry seen on a column's list page."""
+    site_id: str
+    column_url: str
+    url: str
+    title: str | None
+    list_date: str | None
+
+
+@dataclass
+class DocumentItem:
+    site_id: str
+    column_url: str
+    url: str
+    title: str | None
+    list_title: str | None = None
+    list_date: str | None = None
+    published: str | None = None
+    written: str | None = None
+    doc_number: str | None = None
+    index_number: str | None = None
+    publisher: str | None = None
+    category: str | None = None
+    column_meta: str | None = None
+    date_source: str | None = None
+    body: str | None = None
+    attachments: list = field(default_factory=list)
+    http_status: int = 200
+    content_type: str | None = None
+    fetched_at: str | None = None
+
+
+@dataclass
+class FetchErrorItem:
+    site_id: str
+    url: str
+    target: str  # entry | list | detail | attachment
+    kind: str    # dns | refused | timeout | connection | http | too-large | no-columns | other
+    message: str
+    status: int | None = None
+    column_url: str | None = None

@@ -1,0 +1,164 @@
+"""The sites config: a YAML list of portals to crawl, validated on load.
+
+A mistake is reported as one ``ConfigError`` line naming the file, the site and the field, so the
+command line can print it and exit 2 before anything is crawled.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import yaml
+
+LEVELS = ("province", "municipal", "county", "township", "department")
+SITE_ID = re.compile(r"^[a-z0-9-]+$")
+OVERRIDE_KEYS = ("list_container", "entry", "entry_title", "entry_date", "next_page", "metadata")
+SITE_KEYS = {"id", "name", "level", "region", "url", "columns", "extract", "province", "allowed_domains"}
+COLUMN_KEYS = {"name", "url", "catalog"}
+
+
+class ConfigError(ValueError):
+    """A sites config that cannot be used; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    url: str
+    catalog: str | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    id: str
+    name: str
+    level: str
+    region: str
+    url: str
+    columns: tuple[Column, ...] = ()
+    extract: dict = field(default_factory=dict)
+    province: str | None = None
+    allowed_domains: tuple[str, ...] = ()
+
+    @property
+    def domains(self) -> tuple[str, ...]:
+        """Hosts the crawl may visit: the entry page's, configured columns' and any listed extra."""
+        hosts = [urlparse(self.url).hostname]
+        hosts += [urlparse(c.url).hostname for c in self.columns]
+        hosts += list(self.allowed_domains)
+        return tuple(dict.fromkeys(h for h in hosts if h))
+
+    def as_config(self) -> dict:
+        """The site as it appears in the YAML, for storing beside crawl results."""
+        out = {"id": self.id, "name": self.name, "level": self.level, "region": self.region, "url": self.url}
+        if self.columns:
+            out["columns"] = [{k: v for k, v in vars(c).items() if v is not None} for c in self.columns]
+        if self.extract:
+            out["extract"] = dict(self.extract)
+        if self.province:
+            out["province"] = self.province
+        if self.allowed_domains:
+            out["allowed_domains"] = list(self.allowed_domains)
+        return out
+
+
+def _http_url(value, where: str) -> str:
+    if not isinstance(value, str) or urlparse(value).scheme not in ("http", "https") or not urlparse(value).hostname:
+        raise ConfigError(f"{where}: not an http(s) URL: {value!r}")
+    return value
+
+
+def _text(entry: dict, key: str, where: str) -> str:
+    value = entry.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where}: field '{key}' is required and must be text")
+    return value.strip()
+
+
+def parse_site(entry, where: str) -> Site:
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: each site must be a mapping with id, name, level, region, url")
+    site_id = entry.get("id")
+    if not isinstance(site_id, str) or not SITE_ID.match(site_id):
+        raise ConfigError(f"{where}: field 'id' must match [a-z0-9-]+, got {site_id!r}")
+    where = f"{where.rsplit(':', 1)[0]}: site '{site_id}'"
+    unknown = set(entry) - SITE_KEYS
+    if unknown:
+        raise ConfigError(f"{where}: unknown field '{sorted(unknown)[0]}'")
+    level = entry.get("level")
+    if level not in LEVELS:
+        raise ConfigError(f"{where}: field 'level' must be one of {', '.join(LEVELS)}, got {level!r}")
+    columns = []
+    raw_columns = entry.get("columns") or []
+    if not isinstance(raw_columns, list):
+        raise ConfigError(f"{where}: field 'columns' must be a list")
+    for i, col in enumerate(raw_columns):
+        cwhere = f"{where}: columns[{i}]"
+        if not isinstance(col, dict):
+            raise ConfigError(f"{cwhere}: must be a mapping with name and url")
+        unknown = set(col) - COLUMN_KEYS
+        if unknown:
+            raise ConfigError(f"{cwhere}: unknown field '{sorted(unknown)[0]}'")
+        catalog = col.get("catalog")
+        if catalog is not None and not isinstance(catalog, str):
+            raise ConfigError(f"{cwhere}: field 'catalog' must be text")
+        columns.append(Column(_text(col, "name", cwhere), _http_url(col.get("url"), f"{cwhere}: field 'url'"), catalog))
+    extract = entry.get("extract") or {}
+    if not isinstance(extract, dict):
+        raise ConfigError(f"{where}: field 'extract' must be a mapping")
+    for key, value in extract.items():
+        if key not in OVERRIDE_KEYS:
+            raise ConfigError(f"{where}: field 'extract.{key}' is not one of {', '.join(OVERRIDE_KEYS)}")
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where}: field 'extract.{key}' must be a CSS or XPath selector")
+    extra_domains = entry.get("allowed_domains") or []
+    if not isinstance(extra_domains, list) or not all(isinstance(d, str) for d in extra_domains):
+        raise ConfigError(f"{where}: field 'allowed_domains' must be a list of host names")
+    province = entry.get("province")
+    if province is not None and not isinstance(province, str):
+        raise ConfigError(f"{where}: field 'province' must be text")
+    return Site(
+        id=site_id,
+        name=_text(entry, "name", where),
+        level=level,
+        region=_text(entry, "region", where),
+        url=_http_url(entry.get("url"), f"{where}: field 'url'"),
+        columns=tuple(columns),
+        extract=dict(extract),
+        province=province,
+        allowed_domains=tuple(extra_domains),
+    )
+
+
+def parse_sites(text: str, source: str = "<sites>") -> list[Site]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{source}:{line} not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("sites"), list) or not data["sites"]:
+        raise ConfigError(f"{source}: expected a top-level 'sites:' list with at least one site")
+    sites, seen = [], set()
+    for i, entry in enumerate(data["sites"]):
+        site = parse_site(entry, f"{source}: sites[{i}]")
+        if site.id in seen:
+            raise ConfigError(f"{source}: site '{site.id}': duplicate id")
+        seen.add(site.id)
+        sites.append(site)
+    return sites
+
+
+def load_sites(path: str | Path) -> list[Site]:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    return parse_sites(text, str(path))

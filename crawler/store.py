@@ -1,0 +1,201 @@
+"""The SQLite store: schema, numbered migrations and the few helpers every layer shares.
+
+One file, opened through sqlite-utils, in WAL mode so a report or a progress poll can read while
+the crawl (the one writer) writes. ``PRAGMA user_version`` records which migrations ran; a
+migration is appended to ``MIGRATIONS`` and never edited once released.
+"""
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+DEFAULT_DB = "zwgk.db"
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used; the message is one line for the user."""
+
+
+def _m1_initial(db: sqlite_utils.Database) -> None:
+    db["runs"].create(
+        {
+            "id": int, "kind": str, "status": str, "started_at": str, "finished_at": str,
+            "sites_file": str, "pid": int, "log_path": str,
+            "sites": int, "columns": int, "pages": int, "documents": int, "new_documents": int,
+            "errors": int, "checked_at": str, "as_of": str, "findings": int, "note": str,
+        },
+        pk="id",
+    )
+    db["sites"].create(
+        {
+            "id": str, "name": str, "level": str, "region": str, "url": str, "config": str,
+            "first_run": int, "last_run": int, "status": str, "error": str,
+        },
+        pk="id",
+    )
+    db["columns"].create(
+        {
+            "id": int, "site_id": str, "url": str, "name": str, "path": str, "catalog": str,
+            "source": str, "first_run": int, "last_run": int,
+        },
+        pk="id",
+        foreign_keys=[("site_id", "sites", "id")],
+    )
+    db["columns"].create_index(["site_id", "url"], unique=True)
+    # What a column showed in one run: the basis of column-empty/stale checks and of trends.
+    db["column_runs"].create(
+        {"run_id": int, "column_id": int, "entries": int, "new_entries": int, "pages": int, "newest_date": str},
+        pk=("run_id", "column_id"),
+        foreign_keys=[("run_id", "runs", "id"), ("column_id", "columns", "id")],
+    )
+    db["documents"].create(
+        {
+            "url": str, "site_id": str, "column_id": int, "title": str, "list_title": str,
+            "list_date": str, "published": str, "written": str, "doc_number": str,
+            "index_number": str, "publisher": str, "category": str, "column_meta": str,
+            "date_source": str, "body": str, "body_hash": str, "attachments": str,
+            "http_status": int, "content_type": str, "fetched_at": str,
+            "first_run": int, "last_run": int,
+        },
+        pk="url",
+        foreign_keys=[("site_id", "sites", "id"), ("column_id", "columns", "id")],
+    )
+    db["documents"].create_index(["site_id"])
+    db["documents"].create_index(["column_id"])
+    # A document may be listed in several columns; this records each listing.
+    db["column_entries"].create(
+        {
+            "column_id": int, "url": str, "site_id": str, "title": str, "list_date": str,
+            "first_run": int, "last_run": int,
+        },
+        pk=("column_id", "url"),
+        foreign_keys=[("column_id", "columns", "id")],
+    )
+    db["column_entries"].create_index(["url"])
+    db["fetch_errors"].create(
+        {
+            "id": int, "run_id": int, "site_id": str, "column_id": int, "url": str,
+            "target": str, "kind": str, "status": int, "message": str, "at": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["fetch_errors"].create_index(["run_id", "site_id"])
+    # target: what failed — "entry" (the site's disclosure entry page), "list" (a column page),
+    # "detail" (a listed document) or "attachment" (a file linked from a document).
+    db["findings"].create(
+        {
+            "id": int, "run_id": int, "site_id": str, "rule": str, "severity": str,
+            "column_id": int, "column_name": str, "column_url": str, "catalog_area": str,
+            "catalog_item": str, "url": str, "message": str, "evidence": str, "basis": str,
+            "as_of": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["findings"].create_index(["run_id", "site_id"])
+    # Chinese has no spaces between words: the trigram tokenizer makes substring search work.
+    db["documents"].enable_fts(["title", "body"], tokenize="trigram", create_triggers=True)
+
+
+MIGRATIONS = [_m1_initial]
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def connect(path: str | os.PathLike = DEFAULT_DB, *, create: bool = True) -> sqlite_utils.Database:
+    """Open (and if needed create and migrate) the store at ``path``."""
+    path = Path(path)
+    if not create and not path.exists():
+        raise StoreError(f"{path}: no such database (run 'zwgk crawl' first, or pass --db)")
+    try:
+        if path.parent and not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite_utils.Database(path)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA busy_timeout=30000")
+        db.execute("PRAGMA synchronous=NORMAL")
+        migrate(db)
+    except Exception as exc:  # sqlite3.DatabaseError and OSError both mean: not usable
+        if isinstance(exc, StoreError):
+            raise
+        raise StoreError(f"{path}: cannot open as a zwgk database: {exc}") from None
+    return db
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(MIGRATIONS):
+        raise StoreError(f"{db.conn.execute('PRAGMA database_list').fetchone()[2]}: made by a newer zwgk (schema {version})")
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        with db.conn:
+            step(db)
+            db.execute(f"PRAGMA user_version={number}")
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+# --- runs ---------------------------------------------------------------------------------------
+
+def start_run(db, kind: str, sites_file: str | None = None, log_path: str | None = None) -> int:
+    mark_interrupted_runs(db)
+    with db.conn:
+        return db["runs"].insert(
+            {"kind": kind, "status": "running", "started_at": now(), "sites_file": sites_file,
+             "pid": os.getpid(), "log_path": log_path, "pages": 0, "documents": 0, "new_documents": 0,
+             "errors": 0, "sites": 0, "columns": 0}
+        ).last_pk
+
+
+def finish_run(db, run_id: int, status: str = "finished", **counts) -> None:
+    with db.conn:
+        db["runs"].update(run_id, {"status": status, "finished_at": now(), **counts})
+
+
+def _alive(pid) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def mark_interrupted_runs(db) -> list[int]:
+    """Runs still 'running' whose process is gone were killed: say so instead of leaving them open."""
+    stale = [r["id"] for r in db.query("select id, pid from runs where status = 'running'") if not _alive(r["pid"])]
+    if stale:
+        with db.conn:
+            for run_id in stale:
+                db["runs"].update(run_id, {"status": "interrupted", "finished_at": now()})
+    return stale
+
+
+def resolve_run(db, run: str | int | None, kinds=("crawl",)) -> int:
+    """``latest`` (or None) -> the newest finished-or-interrupted crawl run; a number -> that run."""
+    if run in (None, "latest"):
+        marks = ",".join("?" * len(kinds))
+        row = db.execute(
+            f"select id from runs where kind in ({marks}) and status != 'running' order by id desc limit 1", list(kinds)
+        ).fetchone()
+        if not row:
+            raise StoreError("no finished crawl run in the database yet (run 'zwgk crawl' first)")
+        return row[0]
+    try:
+        run_id = int(run)
+    except (TypeError, ValueError):
+        raise StoreError(f"--run must be a run number or 'latest', got {run!r}") from None
+    if not db.execute("select 1 from runs where id = ?", [run_id]).fetchone():
+        raise StoreError(f"no run {run_id} in the database")
+    return run_id

@@ -1,0 +1,73 @@
+"""The sites config: the smallest site is one URL; every mistake is one line naming file, site and field."""
+import pytest
+from click.testing import CliRunner
+
+from crawler.sites import ConfigError, load_sites, parse_sites
+from zwgk.cli import main
+
+MINIMAL = """
+sites:
+  - id: demo-county
+    name: 示例县人民政府
+    level: county
+    region: 黑龙江省/示例市/示例县
+    url: http://127.0.0.1:8000/xxgk/
+"""
+
+
+def test_minimal_site_is_one_url():
+    [site] = parse_sites(MINIMAL)
+    assert (site.id, site.level, site.url, site.columns) == ("demo-county", "county", "http://127.0.0.1:8000/xxgk/", ())
+    assert site.domains == ("127.0.0.1",)
+
+
+def test_columns_and_overrides():
+    [site] = parse_sites(MINIMAL + """    columns:
+      - name: 财政预决算
+        url: http://127.0.0.1:8000/xxgk/czyjs/
+        catalog: 财政预决算
+    extract:
+      entry: "ul.list li"
+""")
+    assert site.columns[0].catalog == "财政预决算"
+    assert site.extract == {"entry": "ul.list li"}
+
+
+@pytest.mark.parametrize("change, message", [
+    (("id: demo-county", "id: Demo_County"), "sites.yaml: sites[0]: field 'id' must match [a-z0-9-]+, got 'Demo_County'"),
+    (("level: county", "level: city"), "sites.yaml: site 'demo-county': field 'level' must be one of province, municipal, county, township, department, got 'city'"),
+    (("url: http://127.0.0.1:8000/xxgk/", "url: 127.0.0.1/xxgk"), "sites.yaml: site 'demo-county': field 'url': not an http(s) URL: '127.0.0.1/xxgk'"),
+    (("name: 示例县人民政府", "nam: 示例县人民政府"), "sites.yaml: site 'demo-county': unknown field 'nam'"),
+    (("region: 黑龙江省/示例市/示例县", "region: ''"), "sites.yaml: site 'demo-county': field 'region' is required and must be text"),
+])
+def test_mistakes_name_file_site_and_field(tmp_path, change, message):
+    path = tmp_path / "sites.yaml"
+    path.write_text(MINIMAL.replace(*change), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_sites(path)
+    assert str(err.value) == message.replace("sites.yaml", str(path))
+
+
+def test_duplicate_ids_and_broken_yaml(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(MINIMAL + MINIMAL.replace("sites:\n", ""), encoding="utf-8")
+    with pytest.raises(ConfigError, match="site 'demo-county': duplicate id"):
+        load_sites(path)
+    path.write_text("sites: [\n  - id: x", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"not valid YAML"):
+        load_sites(path)
+    with pytest.raises(ConfigError, match="no such file"):
+        load_sites(tmp_path / "missing.yaml")
+
+
+def test_broken_config_exits_2_with_one_line_and_crawls_nothing(tmp_path):
+    path = tmp_path / "sites.yaml"
+    path.write_text(MINIMAL.replace("level: county", "level: city"), encoding="utf-8")
+    db = tmp_path / "zwgk.db"
+    result = CliRunner().invoke(main, ["crawl", "--sites", str(path), "--db", str(db)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"错误：{path}: site 'demo-county': field 'level' must be one of province, municipal, county, township, department, got 'city'"
+    ]
+    assert "Traceback" not in result.output
+    assert not db.exists()

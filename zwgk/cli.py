@@ -1,0 +1,272 @@
+"""The zwgk command line. ``zwgk --help`` and ``zwgk COMMAND --help`` are its documentation."""
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from checks.catalog import CatalogError
+from crawler import store
+from crawler.sites import ConfigError, load_sites
+
+# The demo portal is on loopback: no need to be polite to ourselves.
+DEMO_SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "ROBOTSTXT_OBEY": "False",
+    "CONCURRENT_REQUESTS": "32", "CONCURRENT_REQUESTS_PER_DOMAIN": "32",
+}
+FINDING_FIELDS = ("site", "rule", "severity", "column", "column_url", "catalog_area", "catalog_item", "url",
+                  "message", "evidence", "basis", "as_of", "run")
+
+
+class UserError(click.ClickException):
+    """A mistake of the user's or a broken input: one line on stderr, no traceback."""
+
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None):
+        click.echo(f"错误：{self.message}", err=True)
+
+
+def parse_settings(pairs) -> dict[str, str]:
+    settings = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UserError(f"-s expects NAME=VALUE, got {pair!r}", 2)
+        settings[name.strip()] = value
+    return settings
+
+
+def parse_as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"--as-of expects a date YYYY-MM-DD, got {value!r}", 2) from None
+
+
+def check_sites_file(path) -> list:
+    try:
+        return load_sites(path)
+    except ConfigError as exc:
+        raise UserError(str(exc), 2) from None
+
+
+def open_db(path, create=False):
+    try:
+        return store.connect(path, create=create)
+    except store.StoreError as exc:
+        raise UserError(str(exc)) from None
+
+
+def progress_printer(total_sites: int):
+    last = [None]
+    tty = sys.stderr.isatty()
+
+    def show(run: dict):
+        line = (f"采集中：站点 {run['sites'] or 0}/{total_sites} · 栏目 {run['columns'] or 0} · "
+                f"页面 {run['pages'] or 0} · 信息 {run['documents'] or 0} · 错误 {run['errors'] or 0}")
+        if line != last[0]:
+            click.echo(("\r" + line) if tty else line, err=True, nl=not tty)
+            last[0] = line
+
+    def done():
+        if tty and last[0]:
+            click.echo("", err=True)
+
+    show.done = done
+    return show
+
+
+def do_crawl(sites_file, db_path, settings, only=None) -> int:
+    from crawler.runner import crawl
+
+    sites = check_sites_file(sites_file)
+    progress = progress_printer(len(sites) if not only else len(only.split(",")))
+    try:
+        run_id, code = crawl(sites_file, db_path, settings=settings, only=only, on_progress=progress)
+    except KeyboardInterrupt:
+        progress.done()
+        raise UserError("已中断：本次采集已保存到中断时为止的数据，状态记为“已中断”", 130) from None
+    progress.done()
+    db = open_db(db_path)
+    run = db["runs"].get(run_id)
+    if run["status"] == "failed":
+        raise UserError(f"采集失败（第 {run_id} 次）：{run['note']}")
+    failed_sites = [r for r in db.query("select id, error from sites where last_run = ? and status = 'error'", [run_id])]
+    for site in failed_sites:
+        click.echo(f"站点 {site['id']}：{site['error']}", err=True)
+    click.echo(f"第 {run_id} 次采集{ {'finished': '完成', 'interrupted': '已中断'}.get(run['status'], run['status']) }："
+               f"{run['sites']} 个站点，{run['columns']} 个栏目，{run['pages']} 个页面，"
+               f"{run['documents']} 条信息（新增 {run['new_documents']}），{run['errors']} 个抓取错误。日志：{run['log_path']}",
+               err=True)
+    return run_id
+
+
+def do_check(db_path, run, as_of):
+    from checks.run import run_checks
+
+    db = open_db(db_path)
+    try:
+        run_id = store.resolve_run(db, run)
+        findings = run_checks(db, run_id, as_of)
+    except (store.StoreError, CatalogError) as exc:
+        raise UserError(str(exc)) from None
+    click.echo(f"第 {run_id} 次采集的检查完成：{len(findings)} 个问题（基准日 {as_of or date.today()}）。", err=True)
+    return run_id
+
+
+def do_report(db_path, run, out_dir):
+    from reports.render import render_report
+
+    db = open_db(db_path)
+    try:
+        run_id = store.resolve_run(db, run)
+    except store.StoreError as exc:
+        raise UserError(str(exc)) from None
+    index = render_report(db, run_id, out_dir)
+    click.echo(f"报告已生成：{index.resolve()}")
+    return index
+
+
+db_option = click.option("--db", "db_path", default=store.DEFAULT_DB, show_default=True,
+                         type=click.Path(dir_okay=False), help="SQLite store.")
+run_option = click.option("--run", default="latest", show_default=True, help="Run number, or 'latest'.")
+as_of_option = click.option("--as-of", help="Check as of this date (YYYY-MM-DD); default today. A re-run gives the same findings.")
+settings_option = click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
+                               help="Scrapy setting override, e.g. -s DOWNLOAD_DELAY=2 (repeatable).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="zwgk")
+def main():
+    """zwgk: crawl the 政府信息公开 columns of government portals and check them against the
+    standard disclosure catalog (基层政务公开标准目录).
+
+    Start with `zwgk demo`. For real portals: `zwgk run --sites sites.yaml`.
+    """
+
+
+@main.command()
+@click.option("--out", "out_dir", default="zwgk-demo", show_default=True, type=click.Path(file_okay=False),
+              help="Where the demo's sites config, store and report go.")
+@click.option("--scale", default=1, show_default=True, type=click.IntRange(1, 100),
+              help="Multiply the demo portal's documents (1 = about 1,000).")
+def demo(out_dir, scale):
+    """Serve the bundled demo portal on loopback, crawl it, check it and write the report."""
+    from zwgk.demoportal import DEMO_AS_OF, DemoPortal, serve
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    db_path = out / "zwgk.db"
+    # The demo portal gets a new port each time, so its URLs change: start from a fresh store.
+    for stale in (db_path, out / "zwgk.db-wal", out / "zwgk.db-shm"):
+        stale.unlink(missing_ok=True)
+    shutil.rmtree(out / "zwgk-logs", ignore_errors=True)
+    portal = DemoPortal(scale=scale)
+    with serve(portal) as base_url:
+        sites_file = out / "sites.yaml"
+        sites_file.write_text(portal.sites_yaml(base_url), encoding="utf-8")
+        click.echo(f"示例门户已启动：{base_url}（{len(portal.sites)} 个网站，{len(portal.documents())} 条信息）", err=True)
+        run_id = do_crawl(sites_file, db_path, DEMO_SETTINGS)
+    do_check(db_path, run_id, DEMO_AS_OF)
+    do_report(db_path, run_id, out)
+
+
+@main.command()
+@click.option("--sites", "sites_file", required=True, type=click.Path(dir_okay=False), help="Sites config (YAML).")
+@db_option
+@click.option("--only", help="Crawl only these site ids (comma-separated).")
+@settings_option
+def crawl(sites_file, db_path, only, settings):
+    """Crawl the disclosure columns of the configured sites into the store."""
+    do_crawl(sites_file, db_path, parse_settings(settings), only)
+
+
+@main.command()
+@db_option
+@run_option
+@as_of_option
+def check(db_path, run, as_of):
+    """Check a stored crawl run against the catalog and store its findings."""
+    do_check(db_path, run, parse_as_of(as_of))
+
+
+@main.command()
+@db_option
+@run_option
+@click.option("--out", "out_dir", default="zwgk-report", show_default=True, type=click.Path(file_okay=False))
+def report(db_path, run, out_dir):
+    """Write the static HTML report of a run."""
+    do_report(db_path, run, out_dir)
+
+
+@main.command()
+@click.option("--sites", "sites_file", required=True, type=click.Path(dir_okay=False), help="Sites config (YAML).")
+@db_option
+@click.option("--out", "out_dir", default="zwgk-report", show_default=True, type=click.Path(file_okay=False))
+@as_of_option
+@settings_option
+def run(sites_file, db_path, out_dir, as_of, settings):
+    """Crawl, check and report in one go (for cron or systemd)."""
+    as_of_date = parse_as_of(as_of)
+    run_id = do_crawl(sites_file, db_path, parse_settings(settings))
+    do_check(db_path, run_id, as_of_date)
+    do_report(db_path, run_id, out_dir)
+
+
+@main.command()
+@db_option
+@run_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+def findings(db_path, run, fmt):
+    """Print the findings of a checked run."""
+    db = open_db(db_path)
+    try:
+        run_id = store.resolve_run(db, run)
+    except store.StoreError as exc:
+        raise UserError(str(exc)) from None
+    rows = [
+        {"site": r["site_id"], "rule": r["rule"], "severity": r["severity"], "column": r["column_name"],
+         "column_url": r["column_url"], "catalog_area": r["catalog_area"], "catalog_item": r["catalog_item"],
+         "url": r["url"], "message": r["message"], "evidence": json.loads(r["evidence"] or "{}"),
+         "basis": r["basis"], "as_of": r["as_of"], "run": r["run_id"]}
+        for r in db.query("select * from findings where run_id = ? order by site_id, rule, id", [run_id])
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, FINDING_FIELDS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "evidence": json.dumps(row["evidence"], ensure_ascii=False)})
+    else:
+        from tabulate import tabulate
+
+        click.echo(tabulate([[r["site"], r["rule"], r["column"] or "", r["catalog_area"] or "", r["message"]] for r in rows],
+                            headers=["站点", "规则", "栏目", "标准目录", "问题"]))
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--url", required=True, help="The URL the page was saved from (for links and dates).")
+@click.option("--kind", type=click.Choice(["list", "detail"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+def extract(file, url, kind, fmt):
+    """Run the spider's extraction on one saved page and print what it finds."""
+    from crawler.extraction import extract_page
+
+    result = extract_page(Path(file).read_bytes(), url, kind)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
