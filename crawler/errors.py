@@ -1,17 +1,21 @@
 """Turn a failed request into a short, stable kind and a one-line message."""
 from __future__ import annotations
 
+from scrapy import exceptions as scrapy_errors
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as net
 from twisted.internet.defer import TimeoutError as DeferTimeout
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+# Scrapy >= 2.14 wraps Twisted's errors in its own; both are listed so older Scrapy works too.
 KINDS = (
     (HttpError, "http"),
-    (net.DNSLookupError, "dns"),
-    (net.ConnectionRefusedError, "refused"),
-    ((DeferTimeout, net.TimeoutError, net.TCPTimedOutError), "timeout"),
-    ((ResponseNeverReceived, ResponseFailed, net.ConnectionLost, net.ConnectionDone), "connection"),
+    ((scrapy_errors.CannotResolveHostError, net.DNSLookupError), "dns"),
+    ((scrapy_errors.DownloadConnectionRefusedError, net.ConnectionRefusedError), "refused"),
+    ((scrapy_errors.DownloadTimeoutError, DeferTimeout, net.TimeoutError, net.TCPTimedOutError), "timeout"),
+    ((scrapy_errors.ResponseDataLossError, scrapy_errors.DownloadFailedError, ResponseNeverReceived,
+      ResponseFailed, net.ConnectionLost, net.ConnectionDone), "connection"),
+    (scrapy_errors.DownloadCancelledError, "too-large"),
 )
 
 MESSAGES = {
@@ -19,6 +23,7 @@ MESSAGES = {
     "refused": "连接被拒绝",
     "timeout": "请求超时",
     "connection": "连接中断，未收到完整响应",
+    "too-large": "页面超过大小上限",
 }
 
 
@@ -32,6 +37,4 @@ def classify(failure) -> tuple[str, int | None, str]:
                 return kind, status, f"HTTP {status}"
             return kind, None, MESSAGES[kind]
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    if "maxsize" in text.lower() or "Cancelling download" in text:
-        return "too-large", None, "页面超过大小上限"
     return "other", None, f"{type(exc).__name__}: {text}"[:300]

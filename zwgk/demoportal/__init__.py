@@ -1,0 +1,43 @@
+"""The bundled demo portal: synthetic government portals served over local HTTP.
+
+Used by ``zwgk demo``, the test-suite (which asserts extracted values against the ground truth kept
+here) and the benchmarks. Three portals share one server, each under its own URL prefix:
+
+- ``demo-trs``    ``/trs/``    TRS WCM style, UTF-8, municipal (``/trs/xxgk/`` entry page);
+- ``demo-hanweb`` ``/hanweb/`` Hanweb jcms style, UTF-8, county (``/hanweb/col/col1/index.html``);
+- ``demo-plain``  ``/plain/``  home-grown JSP CMS, GBK declared as gb2312, county (``/plain/zwgk/index.jsp``).
+
+Public API::
+
+    DEMO_AS_OF                      # date(2026, 6, 30): every content date is on or before it
+    portal = DemoPortal(scale=1, seed=7)
+    portal.sites                    # list[SiteTruth]
+    portal.documents()              # list[DocTruth]: every detail page currently listed in a column
+    portal.planted                  # list[Planted]: the planted gaps
+    portal.sites_yaml(base_url)     # a sites config for all demo sites (no columns: discover them)
+    portal.add_documents(n, column_path=None) / edit_document(url) / remove_document(url) / fail_document(url)
+    with serve(portal) as base_url: ...   # "http://127.0.0.1:43123"
+
+Everything is deterministic for a given (scale, seed) and generated in memory.
+
+What a crawler meets (on purpose, as on real portals):
+
+- TRS: column URLs are directories (``/trs/xxgk/czyjs/``, same page as ``index.html``); later pages
+  ``index_1.html`` .. exist only through ``createPageHTML(pages, current, "index", "html")`` in a script;
+  detail links ``./YYYYMM/tYYYYMMDD_id.html``, whose URL date can be a few days before the listed date
+  (the list date and the page's 发布日期 are authoritative); the meta PubDate is right on this site.
+- Hanweb: list records sit inside ``<script type="text/xml"><datastore>``; the first 45 on the column
+  page, the rest from ``/hanweb/module/web/jpage/dataproxy.jsp`` (POST startrecord/endrecord/perpage
+  with the ``param_<unitid>`` form, or GET ``?page=N&...&columnid=``); 生成日期 is the written date,
+  发布日期 is only in the line under the title; no PubDate/ColumnName meta.
+- plain: GBK bytes declared gb2312 with GBK-only characters; ``Content-Type: text/html`` without
+  charset on list pages and some detail pages; query URLs (``list.jsp?colid=N&page=P``,
+  ``content.jsp?id=N``); meta PubDate is the page generation time on every page; no written date,
+  index number or category on this site (truth None).
+- Every page carries other dates: footer 更新时间, copyright 2019-2026, hot-news and related boxes.
+"""
+from .model import DEMO_AS_OF, ColumnTruth, DocTruth, Planted, SiteTruth
+from .portal import DemoPortal
+from .server import serve
+
+__all__ = ["DEMO_AS_OF", "ColumnTruth", "DemoPortal", "DocTruth", "Planted", "SiteTruth", "serve"]
