@@ -1,0 +1,255 @@
+"""A detail (article) page -> its disclosure fields, body text and attachments.
+
+Date trust order, from the portals we have seen:
+1. a labelled date in the page (the 信息公开 table, or 发布时间：… in the article header);
+2. a ``<meta name=PubDate>``-like tag — often the page-generation time, so only when no label;
+3. an unlabelled date right under the title (news-style pages: 来源：新华社 2023-12-01 14:43).
+Never footers, related/hot boxes, URLs, or datelines inside the body; never after ``fetched_at``
+or before 1990.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from . import article, dom
+from .dates import china_today, find_dates, parse_date
+from .metadata import Hit, is_media_outlet, label_runs, looks_like_government_body, resolve, scan
+from .selectors import select
+
+_META_DATES = ("pubdate", "publishdate", "publish_date", "publishtime", "pubtime", "article:published_time",
+               "og:article:published_time", "dc.date.issued", "dcterms.issued", "dc.date", "firstpublishedtime",
+               "releasedate", "publication_date")
+_TITLE_HINT = re.compile(r"(?:^|[\s_-])(?:title|tit|bt|biaoti|headline|subject|wztit|art[-_]?tit|"
+                         r"article[-_]?title|detail[-_]?title|news[-_]?title|con[-_]?title|ucaptitle)"
+                         r"(?=$|[\s_-]|\d)", re.I)
+# "title | site", "title_column_site", "title - site": separators a title itself rarely holds.
+_TITLE_SPLIT = re.compile(r"\s+[-–—－|｜]+\s+|\s*[|｜_]\s*")
+# "title-中国科普网": a bare dash only separates when a site-like name follows it.
+_SITE_TAIL = re.compile(r"[-–—－]+[^-–—－]{2,20}(?:网|网站|政府|门户|平台|局|委员会|委|厅|部|办公室|中心)$")
+_STAMP = re.compile(r"(?:(?:页面|网站|网页|本页|本站)(?:更新|生成)|更新)(?:时间|日期)\s*[:：]")
+_METADATA_KEYS = {"index_number", "category", "publisher", "doc_number", "written", "issued", "published",
+                  "validity", "keywords", "title", "_other"}
+
+
+def extract_detail(html, url: str, *, fetched_at: date | None = None, overrides: dict | None = None) -> dict:
+    """Fields of a detail page; see ARCHITECTURE.md. Never raises on bad markup."""
+    limit = fetched_at or china_today()
+    overrides = overrides or {}
+    root = dom.parse(html)
+    base = dom.base_url(root, url)
+    metas = dom.meta_tags(root)
+
+    meta_root = None
+    if overrides.get("metadata"):
+        found = [el for el in select(root, overrides["metadata"]) if not isinstance(el, str)]
+        meta_root = found[0] if found else None
+    page_lines = dom.lines(root)
+    if meta_root is not None:
+        hits = [h for h in scan(meta_root) if not h.noise]
+    else:
+        hits = [h for h in scan(root, page_lines) if not h.noise]
+    md = resolve(hits)
+
+    body_el = article.find_body(root)
+    title, title_el = _title(root, metas, md)
+    published, source = _published(page_lines, hits, metas, title, body_el, limit)
+    written = _first_date(hits, ("written",), limit) or _issued_as_written(hits, limit)
+
+    publisher = md.get("publisher")
+    if not publisher:
+        for candidate in (md.get("source"), metas.get("contentsource")):
+            if candidate and looks_like_government_body(candidate) and not is_media_outlet(candidate):
+                publisher = candidate
+                break
+
+    if body_el is not None:
+        body = article.body_text(body_el)
+    elif isinstance(html, str) and len(html) <= article.TRAFILATURA_MAX:
+        body = article.trafilatura_body(html)
+    else:  # huge or pre-parsed input: the page's own non-chrome text rather than seconds of scoring
+        body = "\n".join(dom.squash(l.text.replace(dom.SOFT, "")) for l in page_lines if not l.noise)
+    area = article.common_ancestor(title_el, body_el) if title_el is not None else None
+    if area is None or area.tag in ("html", "body"):
+        area = body_el.getparent() if body_el is not None and body_el.getparent() is not None else root
+    return {
+        "fields": {
+            "title": title,
+            "published": published,
+            "written": written,
+            "doc_number": md.get("doc_number"),
+            "index_number": md.get("index_number"),
+            "publisher": publisher,
+            "category": md.get("category"),
+        },
+        "column_name": metas.get("columnname") or None,
+        "body": body,
+        "attachments": article.attachments(area, base),
+        "date_source": source,
+    }
+
+
+# -- dates -------------------------------------------------------------------------------------
+
+def _first_date(hits: list[Hit], keys: tuple[str, ...], limit: date) -> date | None:
+    for hit in hits:
+        if hit.key in keys and hit.value:
+            value = parse_date(hit.value, not_after=limit)
+            if value:
+                return value
+    return None
+
+
+def _issued_as_written(hits: list[Hit], limit: date) -> date | None:
+    """发文日期 is the written date only when a real publication-date label is also present."""
+    if any(h.key == "published" and h.value and parse_date(h.value, not_after=limit) for h in hits):
+        return _first_date(hits, ("issued",), limit)
+    return None
+
+
+def _published(page_lines, hits, metas, title, body_el, limit):
+    for keys in (("published",), ("issued",), ("published_weak",)):
+        for hit in hits:
+            if hit.key in keys and hit.value:
+                value = parse_date(hit.value, not_after=limit)
+                if value:
+                    return value, _label_kind(hit, hits)
+    stamps = _generation_dates(page_lines, metas, limit)
+    for name in _META_DATES:
+        value = parse_date(metas.get(name), not_after=limit)
+        if value and value not in stamps:
+            return value, "meta"
+    value = _header_date(page_lines, title, body_el, limit)
+    if value:
+        return value, "text"
+    return None, None
+
+
+def _label_kind(hit: Hit, hits: list[Hit]) -> str:
+    """"table" when the date sits in a block of several disclosure labels, else "label"."""
+    near = {h.word for h in hits if h.key in _METADATA_KEYS and abs(h.line - hit.line) <= 16}
+    return "table" if len(near) >= 3 else "label"
+
+
+def _generation_dates(page_lines, metas, limit) -> set:
+    """Dates the page gives as its own generation/update time: a PubDate meta equal to one of
+    them is the template's stamp (every page of the site carries it), not a publication date."""
+    stamps = set()
+    others = metas.get("others", "")
+    if "生成" in others or "更新" in others:
+        stamps.update(find_dates(others, not_after=limit))
+    for line in page_lines:
+        if ("更新" in line.text or "生成" in line.text) and (line.noise or _STAMP.search(line.text)):
+            stamps.update(find_dates(line.text, not_after=limit))
+    return stamps
+
+
+def _header_date(all_lines, title, body_el, limit) -> date | None:
+    """An unlabelled date in the few lines under the title, before the body starts."""
+    start = None
+    if title:
+        for i, line in enumerate(all_lines):
+            text = dom.squash(line.text.replace(dom.SOFT, ""))
+            if not line.noise and text and (text == title or (len(title) >= 6 and title in text)):
+                start = i
+                break
+    if start is None:
+        return None
+    body_ids = set()
+    if body_el is not None:
+        body_ids = {id(e) for e in body_el.iter()}
+    for line in all_lines[start:start + 8]:
+        if line.noise or id(line.el) in body_ids:
+            if id(line.el) in body_ids:
+                break
+            continue
+        text = _without_other_labels(line.text).replace(dom.SOFT, " ")
+        if title and title in text:
+            text = text.replace(title, " ")
+        value = parse_date(text, not_after=limit)
+        if value:
+            return value
+    return None
+
+
+def _without_other_labels(text: str) -> str:
+    """Drop ``label：value`` runs whose dates are not publication dates (更新时间, 有效期 …)."""
+    out, pos = [], 0
+    for key, start, end in label_runs(text):
+        if key in ("_other", "written", "validity"):
+            out.append(text[pos:start])
+            pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# -- title -------------------------------------------------------------------------------------
+
+def _title(root, metas, md):
+    """(title, element holding it). ArticleTitle meta, a labelled 标题, the article heading, <title>."""
+    head_title = ""
+    for t in root.iter("title"):
+        head_title = dom.squash(t.text_content() if hasattr(t, "text_content") else t.text)
+        break
+    site = metas.get("sitename", "")
+    parts = [_SITE_TAIL.sub("", p).strip() for p in _TITLE_SPLIT.split(head_title)]
+    parts = [p for p in parts if p and p != site]
+    guess = max(parts, key=len) if parts else ""
+
+    element, element_text = _title_element(root, head_title, site, guess, set(parts) - {guess})
+    for candidate in (metas.get("articletitle"), md.get("title")):
+        candidate = dom.squash(candidate)
+        if candidate and len(candidate) >= 2:
+            return candidate, element if element is not None else _find_text(root, candidate)
+    if element_text:
+        return element_text, element
+    if guess:
+        return guess, _find_text(root, guess)
+    return None, None
+
+
+def _title_element(root, head_title: str, site: str, guess: str, other_parts: set):
+    """Best heading: one whose whole text the <title> contains wins (longest first); then one that
+    starts with the <title>'s main part (a truncated <title>); else the first h1 that is not the
+    site name."""
+    best, best_text, best_score = None, "", 0
+    fallback, fallback_text = None, ""
+    stem = guess.rstrip(".…") if len(guess) >= 8 else ""
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        tag = el.tag
+        is_heading = tag in ("h1", "h2", "h3")
+        if not is_heading and not _TITLE_HINT.search(dom.classes(el)) and tag != "ucaptitle":
+            if not (head_title and tag in ("div", "p", "span", "td", "strong", "font", "b") and len(el) <= 2):
+                continue
+        text = dom.inline_text(el)
+        if not (4 <= len(text) <= 200) or text == site or text in other_parts:
+            continue  # the site or column name of a "title - column - site" <title>
+        score = 0
+        if guess and text == guess:
+            score = 2000
+        elif guess and text in guess:
+            score = 1000 + len(text)
+        elif stem and text.startswith(stem) and len(text) <= len(stem) * 3:
+            score = 500 - (len(text) - len(stem))
+        elif head_title and text in head_title:
+            score = 200 + len(text)
+        if score:
+            if dom.in_noise(el):
+                continue
+            score += 5 if is_heading else 0
+            if score > best_score:
+                best, best_text, best_score = el, text, score
+        elif fallback is None and tag == "h1" and not dom.in_noise(el) and not el.xpath(".//img"):
+            fallback, fallback_text = el, text
+    if best is not None:
+        return best, best_text
+    return fallback, fallback_text
+
+
+def _find_text(root, text: str):
+    for el in root.iter("h1", "h2", "h3", "div", "p", "span", "td", "ucaptitle", "strong"):
+        if dom.inline_text(el) == text:
+            return el
+    return None

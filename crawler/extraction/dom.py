@@ -1,0 +1,262 @@
+"""Parsing and tree walking shared by the extractors.
+
+Everything here tolerates hostile input: empty strings, binary garbage, unclosed tags and very
+deep nesting all give a (possibly empty) tree, never an exception.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from lxml import etree, html as lxml_html
+
+# Characters libxml2 refuses in a Python string (NUL and the C0 controls other than tab/newline).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+BLOCK_TAGS = frozenset("""
+address article aside blockquote body br caption center dd details dialog dir div dl dt fieldset
+figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 header hr html iframe label legend li
+main menu nav ol p pre section summary table tbody td tfoot th thead title tr ul
+""".split())
+SKIP_TAGS = frozenset("script style noscript template head select option textarea object embed svg".split())
+
+# Containers that are never the article or the main list: footers, navigation, breadcrumbs,
+# related/hot boxes, sharing. Matched against class and id tokens, so "footer" hits "footer",
+# "g-footer", "footer_box"; "right", "left", "header" and "top" are deliberately absent (old layouts
+# put the main column in "right", and an article's own header holds its title and date).
+NOISE_TOKEN = re.compile(
+    r"(?:^|[\s_-])(?:foot(?:er)?|copy(?:right)?|banquan|bottom|related|relate|xgwz|xgxx|xglj|xgwd|"
+    r"hot(?:news)?|rmtj|rdtj|rdxw|rdzt|rank(?:ing)?|recommend|tuijian|share|bdshare|sidebar|aside|"
+    r"reldocuments|reldocs?|glgj|xgwj|"
+    r"yqlj|friend(?:link)?s?|wzdt|sitemap|crumbs?|breadcrumbs?|location|position|dqwz|"
+    r"nav(?:bar)?|menu)(?=$|[\s_-]|\d)",
+    re.I,
+)
+NOISE_TAGS = frozenset({"footer", "nav", "aside"})
+
+
+def parse(html) -> etree._Element:
+    """An lxml HTML root for any input: text, bytes, an lxml element or a parsel Selector."""
+    if hasattr(html, "root") and isinstance(getattr(html, "root"), etree._Element):
+        return html.root
+    if isinstance(html, etree._Element):
+        return html
+    if isinstance(html, bytes):
+        from .encoding import decode_html
+        html = decode_html(html)
+    text = _CONTROL.sub("", html or "")
+    text = _XML_DECL.sub("", text, count=1)
+    if not text.strip():
+        return lxml_html.document_fromstring("<html><body></body></html>")
+    try:
+        root = lxml_html.document_fromstring(text, parser=_PARSER)
+    except (etree.ParserError, ValueError, etree.XMLSyntaxError):
+        root = None
+    if root is None:
+        return lxml_html.document_fromstring("<html><body></body></html>")
+    return root
+
+
+_PARSER = lxml_html.HTMLParser(recover=True, remove_comments=True, remove_pis=True, huge_tree=True)
+
+
+def squash(text: str | None) -> str:
+    """Whitespace (ASCII, full-width, nbsp) collapsed to single spaces and trimmed."""
+    if not text:
+        return ""
+    return re.sub(r"[\s\u3000\xa0\u200b\ufeff]+", " ", text).strip()
+
+
+def classes(el) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}"
+
+
+def is_noise(el) -> bool:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag in NOISE_TAGS:
+        return True
+    attrs = classes(el)
+    return bool(attrs.strip()) and bool(NOISE_TOKEN.search(attrs))
+
+
+def in_noise(el) -> bool:
+    while el is not None:
+        if isinstance(el.tag, str) and el.tag not in ("html", "body") and is_noise(el):
+            return True
+        el = el.getparent()
+    return False
+
+
+def base_url(root, url: str) -> str:
+    """The URL relative links resolve against: a <base href> when the page has one."""
+    for base in root.iter("base"):
+        href = (base.get("href") or "").strip()
+        if href:
+            return urljoin(url, href)
+        break
+    return url
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    """Absolute http(s) URL of a link, or None for javascript:, mailto:, bare anchors and junk."""
+    if not href:
+        return None
+    href = href.strip().replace("\\", "/")
+    if not href or href.startswith("#"):
+        return None
+    low = href.lower()
+    if low.startswith(("javascript:", "mailto:", "tel:", "data:", "about:", "vbscript:")):
+        return None
+    try:
+        out = urljoin(base, href)
+    except ValueError:
+        return None
+    if not out.lower().startswith(("http://", "https://")):
+        return None
+    return out.split("#", 1)[0] or None
+
+
+def meta_tags(root) -> dict[str, str]:
+    """<meta name|property=…> contents by lower-cased name; the first non-empty one wins."""
+    out: dict[str, str] = {}
+    for meta in root.iter("meta"):
+        name = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").strip().lower()
+        content = squash(meta.get("content"))
+        if name and content and name not in out:
+            out[name] = content
+    return out
+
+
+@dataclass
+class Line:
+    """A run of text between two block boundaries, as a reader sees it on screen.
+
+    ``text`` keeps a SOFT mark where inline elements meet, so a label in one <span> and its value
+    in the next can be told apart from one value written across several inline elements.
+    """
+    text: str
+    el: etree._Element  # innermost block element the line started in
+    noise: bool
+
+
+SOFT = "\x1f"
+
+
+def lines(root, *, skip_noise: bool = False) -> list[Line]:
+    """Visible text of ``root`` split into lines at block elements (iterative: no recursion limit)."""
+    out: list[Line] = []
+    parts: list[str] = []
+    state = {"el": None, "noise": False}
+
+    def flush():
+        if parts:
+            text = "".join(parts)
+            text = re.sub(SOFT + "+", SOFT, text)
+            if squash(text.replace(SOFT, " ")):
+                out.append(Line(text.strip(" \t\r\n" + SOFT), state["el"], state["noise"]))
+            parts.clear()
+            state["el"] = None
+
+    def add(text, block_el, noise):
+        if text:
+            if state["el"] is None and text.strip():
+                state["el"] = block_el
+                state["noise"] = noise
+            parts.append(text)
+
+    # Stack of (element, noise flag, innermost block element)
+    stack: list[tuple] = []
+    skip_depth = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else None
+        if event == "start":
+            if skip_depth:
+                skip_depth += 1
+                continue
+            if tag is None:
+                continue
+            tag = tag.lower()
+            if tag in SKIP_TAGS:
+                skip_depth = 1
+                stack.append((el, False, None, True))
+                continue
+            parent_noise = stack[-1][1] if stack else False
+            noise = parent_noise or (tag not in ("html", "body") and is_noise(el))
+            block = tag in BLOCK_TAGS
+            block_el = el if block else (stack[-1][2] if stack else el)
+            stack.append((el, noise, block_el, False))
+            if skip_noise and noise:
+                skip_depth = 1
+                stack[-1] = (el, noise, block_el, True)
+                continue
+            if block:
+                flush()
+            else:
+                parts.append(SOFT)
+            add(el.text, block_el, noise)
+        else:
+            if skip_depth > 1:
+                skip_depth -= 1
+                continue
+            if tag is None:
+                # Comments and PIs were removed by the parser; a leftover keeps its tail.
+                if stack and not skip_depth:
+                    add(el.tail, stack[-1][2], stack[-1][1])
+                continue
+            if stack:
+                stack.pop()
+            if skip_depth == 1:
+                skip_depth = 0
+            elif tag.lower() in BLOCK_TAGS:
+                flush()
+            else:
+                parts.append(SOFT)
+            if stack:
+                add(el.tail, stack[-1][2], stack[-1][1])
+    flush()
+    return out
+
+
+def text_of(el) -> str:
+    """Squashed visible text of an element (scripts and styles left out)."""
+    if el is None:
+        return ""
+    return squash(" ".join(l.text.replace(SOFT, "") for l in lines(el)))
+
+
+def inline_text(el) -> str:
+    """Squashed text of a small element, inline pieces joined without spaces."""
+    if el is None:
+        return ""
+    try:
+        raw = "".join(el.itertext())
+    except (ValueError, TypeError):
+        raw = el.text or ""
+    return squash(raw)
+
+
+_TWO_LEVEL = (".gov.cn", ".com.cn", ".org.cn", ".net.cn", ".edu.cn", ".ac.cn", ".mil.cn")
+
+
+def site_of(url: str) -> str:
+    """Registrable domain of a URL (yichun.gov.cn for www.yichun.gov.cn); the host for IPs."""
+    from urllib.parse import urlsplit
+    try:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
+    if not host or re.fullmatch(r"[\d.]+|\[?[0-9a-f:]+\]?", host):
+        return host
+    labels = host.split(".")
+    keep = 3 if host.endswith(_TWO_LEVEL) else 2
+    return ".".join(labels[-keep:])
+
+
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef])\s+(?=[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef])")
+
+
+def close_cjk(text: str) -> str:
+    """Drop layout whitespace between Chinese characters ("政府信息<br>公开指南" -> 政府信息公开指南)."""
+    return _CJK_GAP.sub("", text)
