@@ -1,26 +1,68 @@
-"""Apply the rules to one crawl run and store its findings (replacing any earlier check of that run)."""
+"""Apply the rules to one crawl run and store its findings (replacing any earlier check of that run),
+with the column mappings (``column_mappings``) and per-site statistics (``site_checks``) the report
+and the site scores read. A check depends only on the store and ``as_of``."""
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections import Counter
 from datetime import date
 
-from checks.catalog import default_catalog
 from checks.context import load_context
 from checks.rules import RULES
+from checks.rules.column_missing import present
 from crawler import store
+
+FINDING_COLUMNS = ("site_id", "rule", "severity", "message", "basis", "column_id", "column_name", "column_url",
+                   "catalog_area", "catalog_item", "url", "evidence")
+TIMED_SQL = """
+select d.site_id, count(*) as documents,
+       sum(case when x.limit_n is not null and d.written is not null and d.published is not null
+                     and d.published >= d.written and d.published <= :as_of then 1 else 0 end) as timed
+from documents d left join temp.ck_columns x on x.column_id = d.column_id
+where d.last_run = :run and coalesce(d.http_status, 200) < 400
+group by d.site_id
+"""
 
 
 def run_checks(db, run_id: int, as_of: date | None = None, catalog=None, rules=None) -> list:
     as_of = as_of or date.today()
-    ctx = load_context(db, run_id, as_of, catalog or default_catalog())
+    ctx = load_context(db, run_id, as_of, catalog)
     findings = []
     for rule_id in rules or RULES:
         findings.extend(RULES[rule_id].check(ctx))
+    ctx.column_table()
+    timed = {r["site_id"]: r for r in db.query(TIMED_SQL, {"run": run_id, "as_of": as_of.isoformat()})}
+    counts = Counter((f.site_id, f.rule) for f in findings)
     with db.conn:
         db.execute("delete from findings where run_id = ?", [run_id])
-        db["findings"].insert_all(
-            ({**asdict(f), "evidence": store.dumps(f.evidence), "run_id": run_id, "as_of": as_of.isoformat()}
+        db.execute("delete from column_mappings where run_id = ?", [run_id])
+        db.execute("delete from site_checks where run_id = ?", [run_id])
+        db.conn.executemany(
+            f"insert into findings ({', '.join(FINDING_COLUMNS)}, run_id, as_of) "
+            f"values ({', '.join('?' * (len(FINDING_COLUMNS) + 2))})",
+            ([*(getattr(f, k) for k in FINDING_COLUMNS[:-1]), store.dumps(f.evidence), run_id, as_of.isoformat()]
              for f in findings),
         )
+        db.conn.executemany(
+            "insert into column_mappings (run_id, column_id, site_id, area, item, reason, confidence, matched) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?)",
+            ([run_id, c.id, s.id, c.mapping.area, c.mapping.item, c.mapping.reason, c.mapping.confidence,
+              c.mapping.matched] for s in ctx.sites for c in s.columns if c.mapping),
+        )
+        for site in ctx.sites:
+            required = ctx.required_areas(site)
+            row = timed.get(site.id) or {"documents": 0, "timed": 0}
+            db["site_checks"].insert({
+                "run_id": run_id, "site_id": site.id, "as_of": as_of.isoformat(), "province": site.catalog.province,
+                "required_areas": len(required), "covered_areas": sum(1 for a in required if present(site, a)),
+                "documents": row["documents"], "timed_documents": row["timed"] or 0,
+                "late_documents": counts[(site.id, "late-publication")],
+                "undated_documents": counts[(site.id, "missing-date")],
+                "stats": store.dumps({
+                    "columns": len(site.columns), "mapped_columns": sum(1 for c in site.columns if c.mapping),
+                    "status": site.status, "level": site.level,
+                    "required": [a.name for a in required], "narrowed": site.catalog.narrowed,
+                    "settings": site.settings,
+                }),
+            })
         db["runs"].update(run_id, {"checked_at": store.now(), "as_of": as_of.isoformat(), "findings": len(findings)})
     return findings

@@ -15,7 +15,7 @@ import yaml
 LEVELS = ("province", "municipal", "county", "township", "department")
 SITE_ID = re.compile(r"^[a-z0-9-]+$")
 OVERRIDE_KEYS = ("list_container", "entry", "entry_title", "entry_date", "next_page", "metadata")
-SITE_KEYS = {"id", "name", "level", "region", "url", "columns", "extract", "province", "allowed_domains"}
+SITE_KEYS = {"id", "name", "level", "region", "url", "columns", "extract", "province", "allowed_domains", "catalog_areas"}
 COLUMN_KEYS = {"name", "url", "catalog"}
 
 
@@ -41,6 +41,7 @@ class Site:
     extract: dict = field(default_factory=dict)
     province: str | None = None
     allowed_domains: tuple[str, ...] = ()
+    catalog_areas: tuple[str, ...] | None = None   # narrows the catalog areas the site must carry
 
     @property
     def domains(self) -> tuple[str, ...]:
@@ -61,6 +62,8 @@ class Site:
             out["province"] = self.province
         if self.allowed_domains:
             out["allowed_domains"] = list(self.allowed_domains)
+        if self.catalog_areas is not None:
+            out["catalog_areas"] = list(self.catalog_areas)
         return out
 
 
@@ -119,6 +122,11 @@ def parse_site(entry, where: str) -> Site:
     province = entry.get("province")
     if province is not None and not isinstance(province, str):
         raise ConfigError(f"{where}: field 'province' must be text")
+    catalog_areas = entry.get("catalog_areas")
+    if catalog_areas is not None and (
+        not isinstance(catalog_areas, list) or not all(isinstance(a, str) and a.strip() for a in catalog_areas)
+    ):
+        raise ConfigError(f"{where}: field 'catalog_areas' must be a list of catalog area names")
     return Site(
         id=site_id,
         name=_text(entry, "name", where),
@@ -129,6 +137,7 @@ def parse_site(entry, where: str) -> Site:
         extract=dict(extract),
         province=province,
         allowed_domains=tuple(extra_domains),
+        catalog_areas=tuple(a.strip() for a in catalog_areas) if catalog_areas is not None else None,
     )
 
 

@@ -102,7 +102,24 @@ def _m1_initial(db: sqlite_utils.Database) -> None:
     db["documents"].enable_fts(["title", "body"], tokenize="trigram", create_triggers=True)
 
 
-MIGRATIONS = [_m1_initial]
+def _m2_check_tables(db: sqlite_utils.Database) -> None:
+    """Owned by checks/: how each column was mapped to the catalog, and per-site check statistics."""
+    db["column_mappings"].create(
+        {"run_id": int, "column_id": int, "site_id": str, "area": str, "item": str, "reason": str,
+         "confidence": float, "matched": str},
+        pk=("run_id", "column_id"),
+        foreign_keys=[("run_id", "runs", "id"), ("column_id", "columns", "id")],
+    )
+    db["site_checks"].create(
+        {"run_id": int, "site_id": str, "as_of": str, "province": str, "required_areas": int,
+         "covered_areas": int, "documents": int, "timed_documents": int, "late_documents": int,
+         "undated_documents": int, "stats": str},
+        pk=("run_id", "site_id"),
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+
+
+MIGRATIONS = [_m1_initial, _m2_check_tables]
 
 
 def now() -> str:

@@ -1,4 +1,7 @@
-"""The rules, one module each, keyed by their stable id."""
-from checks.rules import column_empty, column_missing
+"""The rules, one module each, keyed by their stable id (the order findings are produced in)."""
+from checks.rules import (annual_report_missing, column_empty, column_missing, column_stale, content_mismatch,
+                          dead_link, interpretation_missing, item_removed, late_publication, misfiled, missing_date)
 
-RULES = {module.RULE: module for module in (column_missing, column_empty)}
+RULES = {module.RULE: module for module in (
+    column_missing, column_empty, column_stale, content_mismatch, misfiled, late_publication, missing_date,
+    dead_link, annual_report_missing, item_removed, interpretation_missing)}

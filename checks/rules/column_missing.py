@@ -1,5 +1,11 @@
-"""column-missing: a catalog area required at the site's level has no column on the portal."""
+"""column-missing: a catalog area required at the site's level has no column on the portal.
+
+Required = the catalog requires the area at the site's level (required, verified, level listed),
+narrowed by the site config's ``catalog_areas:`` when given. A parent area (法定主动公开内容) is
+present when any column's path passes through it.
+"""
 from checks.findings import Finding
+from checks.mapping import normalize
 
 RULE = "column-missing"
 SEVERITY = "high"
@@ -7,13 +13,21 @@ BASIS = ("《中华人民共和国政府信息公开条例》第二十条、第�
          "指导意见》（国办发〔2019〕54号）：按标准目录公开，杜绝事项目录与公开内容“两张皮”")
 
 
+def present(site, area) -> bool:
+    if any(c.mapping and c.mapping.area == area.name for c in site.columns):
+        return True
+    if area.container:
+        names = {normalize(n) for n in area.names}
+        return any(normalize(seg) in names for c in site.columns for seg in (c.path or "").split("/"))
+    return False
+
+
 def check(ctx):
     for site in ctx.sites:
         if site.status != "ok":
             continue  # an unreachable portal is reported as such, not as 26 missing columns
-        mapped = {c.mapping.area for c in site.columns if c.mapping}
         for area in ctx.required_areas(site):
-            if area.name in mapped:
+            if present(site, area):
                 continue
             yield Finding(
                 site.id, RULE, SEVERITY,
@@ -21,5 +35,6 @@ def check(ctx):
                 f"{BASIS}；{area.basis}",
                 catalog_area=area.name, url=site.url,
                 evidence={"entry_page": site.url, "columns_found": len(site.columns),
-                          "names_tried": list(area.names)},
+                          "names_tried": list(area.names),
+                          "required_by": "site catalog_areas" if site.catalog.narrowed else f"catalog level {site.level}"},
             )

@@ -151,6 +151,12 @@ def _random_workday(rng: random.Random, lo: date, hi: date) -> date:
     return d if d >= lo else workday_on_or_before(hi)
 
 
+# The catalog areas every demo site's own catalog lists: one column per area on each site, but for
+# the planted column-missing gap.
+CATALOG_AREAS = ("政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报", "财政预决算",
+                 "重大建设项目", "社会救助", "义务教育", "卫生健康", "生态环境", "救灾")
+
+
 class DemoPortal:
     """The mutable model behind the demo server; see the package docstring for the public API."""
 
@@ -192,10 +198,12 @@ class DemoPortal:
         base = base_url.rstrip("/")
         lines = ["# zwgk demo portal: synthetic government portals served locally (python -m zwgk.demoportal)",
                  "# Columns are not listed on purpose: the crawler discovers them from each entry page.",
+                 "# catalog_areas: the areas each county's own compiled 标准目录 covers.",
                  "sites:"]
         for s in self.sites:
             lines += [f"  - id: {s.id}", f"    name: {s.name}", f"    level: {s.level}",
-                      f"    region: {s.region}", f"    url: {base}{s.entry_path}"]
+                      f"    region: {s.region}", f"    url: {base}{s.entry_path}",
+                      f"    catalog_areas: [{', '.join(CATALOG_AREAS)}]"]
         return "\n".join(lines) + "\n"
 
     def add_documents(self, n: int, column_path: str | None = None) -> list[DocTruth]:

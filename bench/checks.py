@@ -1,0 +1,217 @@
+"""Benchmark of the check layer: one command.
+
+    .venv/bin/python bench/checks.py [--docs 1000000] [--sites 150] [--db PATH] [--keep]
+
+Builds a store of synthetic documents across sites (executemany in one transaction; the store's
+full-text triggers are dropped in this throw-away store since no rule reads the FTS index), then runs
+every rule (``run_checks``, findings written) in a fresh process and prints its wall time, the time of
+each rule, the findings per rule and the process's peak memory (ru_maxrss), next to a baseline
+measured on the same store in the same run: a plain full scan of ``documents``
+(``select count(*), sum(length(title)) from documents``). Target: rules < 10 s for 1,000,000 documents.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+AS_OF = date(2026, 6, 30)
+AREAS = {  # column name -> title templates (each carries the area's keywords)
+    "财政预决算": ["{d}2026年部门预算公开", "{d}2025年度部门决算公开", "{d}{m}月份财政收支情况"],
+    "重大建设项目": ["关于{d}道路改造工程项目可行性研究报告的批复", "{d}重大建设项目进展情况"],
+    "社会救助": ["{m}月城乡低保金发放情况公示", "{d}特困人员救助供养金发放情况", "{d}临时救助情况公示"],
+    "义务教育": ["{d}义务教育学校招生入学工作方案", "{d}中小学校放假安排"],
+    "卫生健康": ["{d}医疗机构监督检查结果公示", "{m}月法定传染病疫情概况"],
+    "生态环境": ["{m}月环境空气质量状况", "{d}建设项目环境影响报告表受理情况公示"],
+    "救灾": ["关于做好{d}汛期防灾减灾工作的通知", "{m}月自然灾害情况通报"],
+    "养老服务": ["{m}月高龄津贴发放名单", "{d}养老机构备案信息"],
+    "就业": ["{d}公益性岗位招聘公告", "{d}职业技能培训补贴公示"],
+    "涉农补贴": ["{d}耕地地力保护补贴发放公示", "{d}农机购置补贴结果公示"],
+}
+GENERAL = {"政策文件": ["{d}人民政府关于印发《{d}第{m}号管理办法》的通知"], "通知公告": ["关于{d}第{m}期停水的通告"],
+           "人事信息": ["{d}公开遴选公务员公告"], "机构职能": ["{d}内设机构及职能"]}
+SECTIONS = {"政府信息公开指南": ["{d}政府信息公开指南"], "政府信息公开制度": ["{d}政府信息公开工作制度"],
+            "政府信息公开年报": ["{d}人民政府{y}年政府信息公开工作年度报告"]}
+NEWS = ["市长主持召开第{m}次常务会议", "领导到{d}调研工作"]
+REGIONS = ["浙江省/样本市/{n}县", "黑龙江省/示例市/{n}县", "四川省/巴中市/{n}县", "上海市/{n}区"]
+DAYS = [(date(2019, 1, 2) + timedelta(days=i)).isoformat() for i in range((AS_OF - date(2019, 1, 2)).days)]
+
+
+def build(path: Path, n_docs: int, n_sites: int, seed: int = 1) -> dict:
+    from crawler import store
+
+    rng = random.Random(seed)
+    db = store.connect(path)
+    conn = db.conn
+    for trigger in ("documents_ai", "documents_ad", "documents_au"):
+        conn.execute(f"drop trigger if exists {trigger}")
+    names = list(SECTIONS) + list(AREAS) + list(GENERAL)
+    per_site = n_docs // n_sites
+    t0 = time.perf_counter()
+    with conn:
+        conn.execute("insert into runs (id, kind, status, started_at) values (1, 'crawl', 'finished', '2026-05-30')")
+        conn.execute("insert into runs (id, kind, status, started_at) values (2, 'crawl', 'finished', '2026-06-30')")
+        columns, docs, entries, col_runs = [], [], [], []
+        col_id = 0
+        for s in range(n_sites):
+            site = f"site-{s:03d}"
+            config = {"id": site, "name": f"第{s}县人民政府", "level": "county", "region": REGIONS[s % 4].format(n=s),
+                      "url": f"http://s{s}.example.gov.cn/", "catalog_areas": list(SECTIONS) + ["法定主动公开内容"]
+                      + list(AREAS)[: 8 + s % 3]}
+            conn.execute("insert into sites (id, name, level, region, url, config, first_run, last_run, status) "
+                         "values (?, ?, ?, ?, ?, ?, 1, 2, 'ok')",
+                         [site, config["name"], "county", config["region"], config["url"],
+                          json.dumps(config, ensure_ascii=False)])
+            site_cols = []
+            for name in names:
+                if name in AREAS and rng.random() < 0.03:
+                    continue                                   # column-missing now and then
+                col_id += 1
+                path = name if name in SECTIONS else f"法定主动公开内容/{name}"
+                columns.append((col_id, site, f"http://s{s}.example.gov.cn/{col_id}/", name, path, None,
+                                "discovered", 1, 2))
+                site_cols.append((col_id, name))
+            weights = [1 if n in SECTIONS else 4 for _, n in site_cols]
+            picks = rng.choices(site_cols, weights=weights, k=per_site)
+            stale_col = site_cols[rng.randrange(len(site_cols))][0] if rng.random() < 0.3 else None
+            mismatch_col = site_cols[rng.randrange(len(site_cols))][0] if rng.random() < 0.1 else None
+            for i, (cid, name) in enumerate(picks):
+                url = f"http://s{s}.example.gov.cn/{cid}/t{i}.html"
+                templates = AREAS.get(name) or GENERAL.get(name) or SECTIONS[name]
+                if cid == mismatch_col:
+                    templates = NEWS
+                elif name in AREAS and rng.random() < 0.005:     # misfiled
+                    templates = AREAS[rng.choice([a for a in AREAS if a != name])]
+                title = rng.choice(templates).format(d=f"第{s}县", m=i % 12 + 1, y=2018 + i % 8)
+                day = DAYS[rng.randrange(len(DAYS))] if cid != stale_col else DAYS[rng.randrange(300)]
+                written = None
+                r = rng.random()
+                if r < 0.6:
+                    gap = rng.randint(1, 12) if rng.random() > 0.01 else rng.randint(40, 80)  # ~1 % late
+                    written = (date.fromisoformat(day) - timedelta(days=gap)).isoformat()
+                published, list_date = day, day
+                if rng.random() < 0.003:
+                    published = list_date = None                 # missing date
+                status = 404 if rng.random() < 0.002 else 200
+                doc_number = f"第{s}政发〔{day[:4]}〕{i}号" if name == "政策文件" else None
+                last = 1 if rng.random() < 0.001 else 2          # removed since run 1
+                docs.append((url, site, cid, title, title, list_date, published, written, doc_number, status, 1, last))
+                entries.append((cid, url, site, title, list_date, 1, last))
+            if len(docs) >= 200_000:
+                flush(conn, columns, docs, entries)
+                columns, docs, entries = [], [], []
+        flush(conn, columns, docs, entries)
+        conn.execute("insert into column_runs (run_id, column_id, entries, new_entries, pages, newest_date) "
+                     "select r.id, c.id, (select count(*) from column_entries e where e.column_id = c.id "
+                     "and e.last_run >= r.id), 0, 1, null from columns c, runs r")
+    conn.execute("analyze")
+    count = conn.execute("select count(*) from documents").fetchone()[0]
+    conn.close()
+    return {"documents": count, "sites": n_sites, "columns": col_id, "build_seconds": round(time.perf_counter() - t0, 1)}
+
+
+def flush(conn, columns, docs, entries):
+    conn.executemany("insert into columns (id, site_id, url, name, path, catalog, source, first_run, last_run) "
+                     "values (?, ?, ?, ?, ?, ?, ?, ?, ?)", columns)
+    conn.executemany("insert into documents (url, site_id, column_id, title, list_title, list_date, published, written, "
+                     "doc_number, http_status, first_run, last_run) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", docs)
+    conn.executemany("insert into column_entries (column_id, url, site_id, title, list_date, first_run, last_run) "
+                     "values (?, ?, ?, ?, ?, ?, ?)", entries)
+
+
+def baseline(path: Path) -> float:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute("select count(*) from sites").fetchone()  # open the file before timing
+    t = time.perf_counter()
+    conn.execute("select count(*), sum(length(title)) from documents").fetchone()
+    seconds = time.perf_counter() - t
+    conn.close()
+    return seconds
+
+
+def run_rules(path: str) -> None:
+    """In a fresh process: run every rule on run 2 and report times and peak memory as JSON."""
+    from collections import Counter
+
+    from checks import rules as rules_pkg
+    from checks.context import load_context
+    from checks.run import run_checks
+    from crawler import store
+
+    db = store.connect(path)
+    t = time.perf_counter()
+    findings = run_checks(db, 2, AS_OF)
+    total = time.perf_counter() - t
+    # per-rule times on a fresh context (the run above already wrote the findings)
+    per_rule = {}
+    t = time.perf_counter()
+    ctx = load_context(db, 2, AS_OF)
+    per_rule["(context)"] = round(time.perf_counter() - t, 2)
+    for rule_id, module in rules_pkg.RULES.items():
+        t = time.perf_counter()
+        list(module.check(ctx))
+        per_rule[rule_id] = round(time.perf_counter() - t, 2)
+    print(json.dumps({"rules_seconds": round(total, 2), "per_rule_seconds": per_rule,
+                      "findings": dict(Counter(f.rule for f in findings)),
+                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=1_000_000)
+    parser.add_argument("--sites", type=int, default=150)
+    parser.add_argument("--db", help="store to build (or reuse if it exists); default a temp file")
+    parser.add_argument("--keep", action="store_true", help="keep the temp store")
+    parser.add_argument("--run-rules", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run_rules:
+        run_rules(args.run_rules)
+        return 0
+    tmp = None
+    if args.db:
+        path = Path(args.db)
+    else:
+        tmp = tempfile.mkdtemp(prefix="zwgk-bench-")
+        path = Path(tmp) / "bench.db"
+    if not path.exists():
+        print(f"building {args.docs:,} documents across {args.sites} sites in {path} …", file=sys.stderr)
+        info = build(path, args.docs, args.sites)
+        print(f"built: {info}", file=sys.stderr)
+    base = baseline(path)
+    out = subprocess.run([sys.executable, __file__, "--run-rules", str(path)], capture_output=True, text=True,
+                         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if out.returncode:
+        print(out.stderr, file=sys.stderr)
+        return out.returncode
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    docs = __import__("sqlite3").connect(path).execute("select count(*) from documents").fetchone()[0]
+    print(f"documents: {docs:,}")
+    print(f"baseline (full scan of documents): {base:.2f} s")
+    print(f"all rules (run_checks, findings written): {result['rules_seconds']:.2f} s "
+          f"= {result['rules_seconds'] / base:.1f} x baseline; target < 10 s: "
+          f"{'OK' if result['rules_seconds'] < 10 else 'MISSED'}")
+    print(f"peak memory of the checking process (ru_maxrss): {result['peak_rss_mb']} MB")
+    print("per rule (s): " + ", ".join(f"{k} {v}" for k, v in result["per_rule_seconds"].items()))
+    print("findings: " + ", ".join(f"{k} {v}" for k, v in sorted(result["findings"].items())))
+    if tmp and not args.keep:
+        for f in Path(tmp).iterdir():
+            f.unlink()
+        os.rmdir(tmp)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

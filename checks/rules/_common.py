@@ -1,0 +1,19 @@
+"""Helpers the rules share."""
+from __future__ import annotations
+
+LAW = "《中华人民共和国政府信息公开条例》"
+INDICATORS = "《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）"
+
+
+def area_basis(site, area_name: str | None, base: str) -> str:
+    """The rule's own basis followed by the catalog area's (the guideline the area comes from)."""
+    area = site.area(area_name)
+    if area and area.basis and area.basis not in base:
+        return f"{base}；{area.basis}"
+    return base
+
+
+def column_fields(col) -> dict:
+    return {"column_id": col.id, "column_name": col.name, "column_url": col.url,
+            "catalog_area": col.mapping.area if col.mapping else None,
+            "catalog_item": col.mapping.item if col.mapping else None}

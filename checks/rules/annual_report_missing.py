@@ -1,0 +1,76 @@
+"""annual-report-missing: last year's 政府信息公开工作年度报告 not published by its deadline
+(条例第四十九条: departments 1-31, county-or-higher governments 3-31; the catalog items of
+政府信息公开年报 carry the deadlines per level). The year checked is the latest one whose deadline
+is on or before the check date. Found by title in any column of the run; a report published after
+the deadline is reported as late."""
+import re
+from datetime import date
+
+from checks.findings import Finding
+from checks.rules._common import LAW
+
+RULE = "annual-report-missing"
+SEVERITY = "high"
+BASIS = f"{LAW}第四十九条、第五十条"
+AREA = "政府信息公开年报"
+DIGITS = "〇一二三四五六七八九"
+
+SQL = """
+select d.site_id, d.url, d.title, coalesce(d.published, d.list_date) as day, d.column_id
+from documents d
+where d.last_run = :run and coalesce(d.http_status, 200) < 400
+  and (d.title like '%年度报告%' or d.title like '%年报%')
+order by d.site_id, d.url
+"""
+
+
+def year_pattern(year: int) -> re.Pattern:
+    chinese = "".join(DIGITS[int(c)] for c in str(year))
+    variants = {str(year), chinese, chinese.replace("〇", "○"), chinese.replace("〇", "零"), chinese.replace("〇", "0")}
+    return re.compile("(" + "|".join(map(re.escape, variants)) + r")\s*年")
+
+
+def due_year(as_of: date, by: str) -> tuple[int, date]:
+    month, day = (int(p) for p in by.split("-"))
+    deadline = date(as_of.year, month, day)
+    if as_of >= deadline:
+        return as_of.year - 1, deadline
+    return as_of.year - 2, date(as_of.year - 1, month, day)
+
+
+def check(ctx):
+    candidates: dict[str, list] = {}
+    for r in ctx.db.query(SQL, {"run": ctx.run_id}):
+        candidates.setdefault(r["site_id"], []).append(r)
+    for site in ctx.sites:
+        if site.status != "ok":
+            continue
+        area = site.area(AREA)
+        if area is None or area not in site.catalog.required:
+            continue
+        items = [i for i in area.items if i.time_rule and i.time_rule.annual_by and site.level in i.levels
+                 and i.verified]
+        if not items:
+            continue
+        item = items[0]
+        year, deadline = due_year(ctx.as_of, item.time_rule.annual_by)
+        pattern = year_pattern(year)
+        reports = [r for r in candidates.get(site.id, [])
+                   if pattern.search(r["title"] or "") and ("信息公开" in (r["title"] or "") or "政务公开" in (r["title"] or ""))]
+        on_time = [r for r in reports if not r["day"] or r["day"][:10] <= deadline.isoformat()]
+        if on_time:
+            continue
+        col = site.column_for(AREA)
+        late = min(reports, key=lambda r: r["day"]) if reports else None
+        message = (f"{year}年度政府信息公开工作年度报告于{late['day'][:10]}才公开，晚于法定期限{deadline.isoformat()}"
+                   if late else f"截至{ctx.as_of.isoformat()}未找到{year}年度政府信息公开工作年度报告（法定期限{deadline.isoformat()}）")
+        yield Finding(
+            site.id, RULE, SEVERITY, message,
+            f"{BASIS}（{item.time_limit}）" if item.time_limit else BASIS,
+            column_id=col.id if col else None, column_name=col.name if col else None,
+            column_url=col.url if col else None, catalog_area=AREA, catalog_item=item.id,
+            url=late["url"] if late else (col.url if col else site.url),
+            evidence={"year": year, "deadline": deadline.isoformat(), "as_of": ctx.as_of.isoformat(),
+                      "found": [{"url": r["url"], "title": r["title"], "date": r["day"]} for r in reports],
+                      "searched": "titles of every column of the run", "column_url": col.url if col else None},
+        )

@@ -1,0 +1,67 @@
+"""column-stale: a catalog column whose newest dated entry (on or before the check date) is older
+than its update rule: the item's/area's ``update_every``, else the ``stale_after`` threshold
+(国办秘函〔2019〕19号: 政策文件类一级栏目 6 个月). Event-driven, permanent and annual items
+(年报: see annual-report-missing) are not judged by age. Entries without a date count as not
+updated (2015 普查 rule), so a column whose entries are all undated is stale.
+"""
+from datetime import date
+
+from checks.findings import Finding
+from checks.rules._common import INDICATORS, area_basis, column_fields
+from checks.thresholds import parse_span, span_before
+
+RULE = "column-stale"
+SEVERITY = "medium"
+BASIS = f"{INDICATORS}：栏目不更新；《中华人民共和国政府信息公开条例》第二十六条"
+UNIT_ZH = {"days": "天", "weeks": "周", "months": "个月", "years": "年"}
+
+# The date of a listing: the one the list shows, else the one on the document's page. Aggregated on
+# column_entries alone; only undated listings are joined to their documents.
+NEWEST_SQL = """
+select column_id, max(newest) as newest, sum(future) as future from (
+  select e.column_id,
+         max(case when e.list_date <= :as_of then e.list_date end) as newest,
+         sum(e.list_date > :as_of) as future
+  from column_entries e where e.last_run = :run and e.list_date is not null group by e.column_id
+  union all
+  select e.column_id,
+         max(case when d.published <= :as_of then d.published end),
+         sum(d.published > :as_of)
+  from column_entries e left join documents d on d.url = e.url
+  where e.last_run = :run and e.list_date is null group by e.column_id
+) group by column_id
+"""
+
+
+def check(ctx):
+    rows = {r["column_id"]: r for r in ctx.db.query(NEWEST_SQL, {"run": ctx.run_id, "as_of": ctx.as_of.isoformat()})}
+    for site in ctx.sites:
+        for col in site.columns:
+            if not col.mapping or not col.entries:
+                continue
+            area = site.area(col.mapping.area)
+            if area is None or (area.container and not col.mapping.item):
+                continue
+            rule = area.rule_for(area.item(col.mapping.item) if col.mapping.item else None)
+            if rule and (rule.event_driven or rule.permanent or rule.annual_by):
+                continue
+            span = rule.update_every if rule and rule.update_every else parse_span(site.settings["stale_after"])
+            cutoff = span_before(ctx.as_of, span)
+            row = rows.get(col.id)
+            last = row["newest"] if row else None
+            if last is not None and date.fromisoformat(last[:10]) >= cutoff:
+                continue
+            if last is None and row and row["future"]:
+                continue  # everything it lists is dated after the check date: nothing to judge yet
+            text = f"{span[0]}{UNIT_ZH[span[1]]}"
+            message = (f"栏目“{col.name}”（对应标准目录“{col.mapping.area}”）最近一次更新为{last[:10]}，"
+                       f"截至{ctx.as_of.isoformat()}已超过{text}未更新") if last else \
+                      (f"栏目“{col.name}”（对应标准目录“{col.mapping.area}”）的信息均未注明发布日期，视为未更新")
+            yield Finding(
+                site.id, RULE, SEVERITY, message, area_basis(site, col.mapping.area, BASIS),
+                url=col.url, **column_fields(col),
+                evidence={"column_url": col.url, "newest_date": last[:10] if last else None,
+                          "update_rule": text, "cutoff": cutoff.isoformat(), "as_of": ctx.as_of.isoformat(),
+                          "entries": col.entries,
+                          "newest_entry": col.recent[0]["url"] if col.recent else None},
+            )

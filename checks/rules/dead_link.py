@@ -1,0 +1,53 @@
+"""dead-link: a link the portal shows that does not work — a listed document answering HTTP ≥ 400
+(documents.http_status) or a detail/attachment fetch that failed in this run (fetch_errors). One
+finding per URL. A document no longer listed anywhere is item-removed's, not a dead link."""
+from checks.findings import Finding
+from checks.rules._common import INDICATORS
+
+RULE = "dead-link"
+SEVERITY = "medium"
+BASIS = f"{INDICATORS}：链接不可用（错链、死链）；《政府网站发展指引》（国办发〔2017〕47号）"
+
+SQL = """
+select d.url, d.site_id, d.column_id, coalesce(d.title, d.list_title) as title, 'detail' as target,
+       d.http_status as status, null as kind, null as message, null as parent
+from documents d
+where d.last_run = :run and d.http_status >= 400
+  and exists (select 1 from column_entries e where e.url = d.url and e.last_run = :run)
+union all
+select f.url, f.site_id, f.column_id, null, f.target, f.status, f.kind, f.message, null
+from fetch_errors f
+where f.run_id = :run and f.target in ('detail', 'attachment')
+"""
+
+
+def check(ctx):
+    columns = {col.id: col for site in ctx.sites for col in site.columns}
+    sites = {s.id for s in ctx.sites}
+    seen = {}
+    for row in ctx.db.query(SQL, {"run": ctx.run_id}):
+        if row["site_id"] not in sites:
+            continue
+        key = (row["site_id"], row["url"])
+        if key in seen:
+            seen[key]["sources"].append(row["target"])
+            for field in ("title", "status", "kind", "message", "column_id"):
+                seen[key][field] = seen[key][field] or row[field]
+            continue
+        seen[key] = {**row, "sources": [row["target"]]}
+    # The list a document came from: its column; an attachment's: the document that links it.
+    for (site_id, url), row in sorted(seen.items()):
+        col = columns.get(row["column_id"])
+        what = "附件" if row["target"] == "attachment" else "信息"
+        status = f"HTTP {row['status']}" if row["status"] else (row["kind"] or "无法访问")
+        yield Finding(
+            site_id, RULE, SEVERITY,
+            f"{what}链接不可用（{status}）：{row['title'] or url}",
+            BASIS, column_id=col.id if col else None, column_name=col.name if col else None,
+            column_url=col.url if col else None,
+            catalog_area=col.mapping.area if col and col.mapping else None,
+            catalog_item=col.mapping.item if col and col.mapping else None, url=url,
+            evidence={"status": row["status"], "kind": row["kind"], "message": row["message"],
+                      "target": row["target"], "seen_in": sorted(set(row["sources"])),
+                      "column_url": col.url if col else None},
+        )

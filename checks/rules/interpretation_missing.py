@@ -1,0 +1,76 @@
+"""interpretation-missing: the share of a site's policy documents with a linked 解读 is below the
+province's required ratio (四川 2023 第（七）项: 多元化解读 for ≥ 50 % of documents issued by the
+government or its office). No national ratio exists, so the rule runs only where a province overlay
+sets ``interpretation_ratio``.
+
+Policy documents: documents of columns mapped to 行政法规、规章和规范性文件 (政策文件 …) that carry a
+文号. A 解读 is linked when a document of the site whose title contains 解读 names the policy's 文号
+or its title (the part in 《》 or the title itself), or the policy lists an attachment titled 解读.
+"""
+import json
+import re
+
+from checks.findings import Finding
+
+RULE = "interpretation-missing"
+SEVERITY = "medium"
+BASIS = ("《国务院办公厅关于印发〈关于全面推进政务公开工作的意见〉实施细则的通知》（国办发〔2016〕80号）：政策解读与政策文件"
+         "同步组织、同步审签、同步部署；《政府网站发展指引》（国办发〔2017〕47号）：发布重要政策文件时同步发布解读材料")
+POLICY_ITEM = "fdzd-gzgfxwj"
+CORE = re.compile(r"《([^》]{4,})》")
+TRIM = re.compile(r"^(.*?关于)?(印发|转发|公布)?|的(通知|决定|意见|公告|通告|批复)$")
+
+POLICIES = """
+select d.url, d.title, d.doc_number, d.attachments, d.column_id from documents d
+join temp.ck_columns x on x.column_id = d.column_id and x.item = :item
+where d.last_run = :run and d.site_id = :site and coalesce(d.http_status, 200) < 400
+  and d.doc_number is not null and trim(d.doc_number) not in ('', '无')
+  and coalesce(d.title, '') not like '%解读%'
+order by d.url
+"""
+READINGS = """
+select d.url, d.title, d.body from documents d
+where d.last_run = :run and d.site_id = :site and d.title like '%解读%'
+"""
+
+
+def core_title(title: str) -> str:
+    m = CORE.search(title or "")
+    return m.group(1) if m else TRIM.sub("", title or "")
+
+
+def check(ctx):
+    ctx.column_table()
+    for site in ctx.sites:
+        ratio = site.settings.get("interpretation_ratio")
+        if ratio is None or site.status != "ok":
+            continue
+        policies = list(ctx.db.query(POLICIES, {"run": ctx.run_id, "site": site.id, "item": POLICY_ITEM}))
+        if len(policies) < int(site.settings["interpretation_min_documents"]):
+            continue
+        readings = list(ctx.db.query(READINGS, {"run": ctx.run_id, "site": site.id}))
+        texts = [(r["title"] or "") + "\n" + (r["body"] or "") for r in readings]
+        missing = []
+        for p in policies:
+            core = core_title(p["title"])
+            attachments = json.loads(p["attachments"] or "[]")
+            linked = any("解读" in (a.get("title") or "") for a in attachments if isinstance(a, dict)) or any(
+                p["doc_number"] in t or (len(core) >= 6 and core in t) for t in texts)
+            if not linked:
+                missing.append(p)
+        share = 1 - len(missing) / len(policies)
+        if share >= ratio:
+            continue
+        col = next((c for c in site.columns if c.mapping and c.mapping.item == POLICY_ITEM), None)
+        yield Finding(
+            site.id, RULE, SEVERITY,
+            f"政策文件解读比例为{share:.0%}（{len(policies) - len(missing)}/{len(policies)}），低于{ratio:.0%}",
+            f"{BASIS}；{site.catalog.province_source}（{site.catalog.province_name}：解读比例不低于{ratio:.0%}）",
+            column_id=col.id if col else None, column_name=col.name if col else None,
+            column_url=col.url if col else None, catalog_area=col.mapping.area if col else None,
+            catalog_item=POLICY_ITEM, url=col.url if col else site.url,
+            evidence={"policies": len(policies), "interpreted": len(policies) - len(missing),
+                      "ratio": round(share, 3), "required": ratio,
+                      "without_interpretation": [{"url": p["url"], "title": p["title"], "doc_number": p["doc_number"]}
+                                                 for p in missing[:50]]},
+        )

@@ -1,0 +1,53 @@
+"""item-removed: a document listed in a column at the column's previous read is gone from it now,
+is not listed in any other column of the site, and (when its URL was fetched again) no longer
+answers. Reads only the store: column_runs says when each column was read, column_entries.last_run
+when each listing was last seen, documents.http_status what the URL answered last. Entries older
+than anything the column lists now are not reported (they may only have dropped out of the pages
+read)."""
+from checks.findings import Finding
+from checks.rules._common import LAW
+
+RULE = "item-removed"
+SEVERITY = "medium"
+BASIS = f"{LAW}第二十六条、第二十条；《政府网站发展指引》（国办发〔2017〕47号）：信息修改、废止、失效应予公开并在原文标注"
+
+SQL = """
+with prev as (
+  select r.column_id, max(p.run_id) as prev_run, min(cur.oldest) as oldest
+  from column_runs r
+  join column_runs p on p.column_id = r.column_id and p.run_id < r.run_id and p.pages > 0
+  left join (select column_id, min(list_date) as oldest from column_entries
+             where last_run = :run group by column_id) cur on cur.column_id = r.column_id
+  where r.run_id = :run and r.pages > 0
+  group by r.column_id
+)
+select e.column_id, e.url, e.site_id, e.title, e.list_date, e.last_run, prev.prev_run,
+       d.http_status, d.last_run as doc_last_run, d.published
+from column_entries e
+join prev on prev.column_id = e.column_id and e.last_run = prev.prev_run
+left join documents d on d.url = e.url
+where (e.list_date is null or prev.oldest is null or e.list_date >= prev.oldest)
+  and not exists (select 1 from column_entries o where o.url = e.url and o.site_id = e.site_id and o.last_run = :run)
+  and (d.url is null or d.last_run < :run or d.http_status >= 400)
+order by e.site_id, e.url
+"""
+
+
+def check(ctx):
+    columns = {col.id: col for site in ctx.sites for col in site.columns}
+    sites = {s.id for s in ctx.sites}
+    for row in ctx.db.query(SQL, {"run": ctx.run_id}):
+        col = columns.get(row["column_id"])
+        if row["site_id"] not in sites or col is None:
+            continue
+        status = row["http_status"] if row["doc_last_run"] == ctx.run_id else None
+        yield Finding(
+            row["site_id"], RULE, SEVERITY,
+            f"“{row['title'] or row['url']}”已从栏目“{col.name}”撤下"
+            + (f"，原链接返回 HTTP {status}" if status and status >= 400 else "，本次未在任何栏目中出现"),
+            BASIS, column_id=col.id, column_name=col.name, column_url=col.url,
+            catalog_area=col.mapping.area if col.mapping else None,
+            catalog_item=col.mapping.item if col.mapping else None, url=row["url"],
+            evidence={"last_listed_run": row["last_run"], "run": ctx.run_id, "list_date": row["list_date"],
+                      "published": row["published"], "http_status_now": status, "column_url": col.url},
+        )

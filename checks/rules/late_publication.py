@@ -1,0 +1,71 @@
+"""late-publication: published − written exceeds the limit that applies to the document's column.
+
+Limit: the column's catalog item/area ``within`` (社会救助 10 working days …), else the general
+limit — 20 working days (条例第二十六条) or a province's shorter one. Working days follow the State
+Council calendar with 调休 (checks/workdays.py). Counting per 民法典 第二百零一条: the day of
+forming is not counted; "N 个工作日内" ends on the N-th working day after it. Rules counted from
+something the page does not show (人大 approval for budgets) are not measured. SQL-driven: one join
+of the run's documents with a cumulative working-day table.
+"""
+from datetime import date
+
+from checks.findings import Finding
+from checks.rules._common import LAW
+
+RULE = "late-publication"
+SEVERITY = "medium"
+BASIS = f"{LAW}第二十六条：属于主动公开范围的政府信息，应当自该政府信息形成或者变更之日起20个工作日内及时公开"
+UNIT_ZH = {"workdays": "个工作日", "days": "日"}
+
+SQL = """
+select d.url, d.site_id, d.column_id, d.title, d.written, d.published, x.area, x.item,
+       x.limit_n, x.limit_unit, x.limit_source, cp.n - cw.n as workdays, cp.wd as published_is_workday,
+       (select next_wd from temp.ck_calendar where d = date(d.written, '+' || x.limit_n || ' days')) as day_deadline
+from documents d
+join temp.ck_columns x on x.column_id = d.column_id
+join temp.ck_calendar cw on cw.d = d.written
+join temp.ck_calendar cp on cp.d = d.published
+where d.last_run = :run and coalesce(d.http_status, 200) < 400
+  and d.published > d.written and d.published <= :as_of
+  and x.limit_n is not null
+  and ((x.limit_unit = 'workdays' and (cp.n - cw.n) + (1 - cp.wd) > x.limit_n)
+       or (x.limit_unit = 'days' and d.published > (select next_wd from temp.ck_calendar
+                                                     where d = date(d.written, '+' || x.limit_n || ' days'))))
+order by d.site_id, d.url
+"""
+
+
+def check(ctx):
+    ctx.column_table()
+    ctx.calendar_table()
+    columns = {col.id: col for site in ctx.sites for col in site.columns}
+    sites = {s.id: s for s in ctx.sites}
+    for row in ctx.db.query(SQL, {"run": ctx.run_id, "as_of": ctx.as_of.isoformat()}):
+        site, col = sites.get(row["site_id"]), columns.get(row["column_id"])
+        if site is None or col is None:
+            continue
+        written, published = date.fromisoformat(row["written"]), date.fromisoformat(row["published"])
+        n, unit = row["limit_n"], row["limit_unit"]
+        deadline = ctx.calendar.add_workdays(written, n) if unit == "workdays" else ctx.calendar.add_days(written, n)
+        area = site.area(row["area"])
+        item = area.item(row["item"]) if area and row["item"] else None
+        basis = BASIS
+        rule = area.rule_for(item) if area else None
+        if row["limit_source"] == "catalog":
+            limit_text = (item.time_limit if item and item.time_limit else area.time_limit) or rule.describe()
+            basis = f"{BASIS}；{area.basis}（公开时限：{limit_text}）"
+        elif row["limit_source"] == "province":
+            basis = (f"{BASIS}；{site.catalog.province_source}（{site.catalog.province_name}：{n}{UNIT_ZH[unit]}内公开）")
+        years = range(written.year, published.year + 1)
+        sources = ctx.calendar_sources(*years)
+        yield Finding(
+            site.id, RULE, SEVERITY,
+            f"“{row['title'] or row['url']}”成文于{written.isoformat()}，{published.isoformat()}才发布，"
+            f"超过{n}{UNIT_ZH[unit]}的公开时限（应于{deadline.isoformat()}前公开）",
+            basis, column_id=col.id, column_name=col.name, column_url=col.url,
+            catalog_area=row["area"], catalog_item=row["item"], url=row["url"],
+            evidence={"written": written.isoformat(), "published": published.isoformat(),
+                      "deadline": deadline.isoformat(), "limit": f"{n} {unit}",
+                      "workdays_elapsed": row["workdays"], "calendar": sorted(set(sources.values())),
+                      "column_url": col.url},
+        )

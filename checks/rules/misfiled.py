@@ -1,0 +1,51 @@
+"""misfiled: an entry of one area's column whose title clearly belongs to another area that has its
+own column on the site (the title names exactly one area, not the column's). Columns already found
+content-mismatched are left to that rule. SQL-driven: the title classifier runs inside SQLite as a
+deterministic function, so only candidate rows reach Python."""
+from checks.findings import Finding
+from checks.rules import content_mismatch
+from checks.rules._common import area_basis
+
+RULE = "misfiled"
+SEVERITY = "low"
+BASIS = ("《中华人民共和国政府信息公开条例》第二十条、第二十六条；《国务院办公厅关于全面推进基层政务公开标准化规范化工作的"
+         "指导意见》（国办发〔2019〕54号）：按标准目录分类公开")
+
+# Each document once, in the column it was first listed in (documents.column_id): one scan of the
+# run's documents, the classifier applied in SQL, only candidates returned.
+SQL = """
+select d.column_id, x.site_id, d.url, d.title, coalesce(d.published, d.list_date) as day, x.area,
+       ck_other_area(x.site_id, d.title, x.area) as other
+from documents d
+join temp.ck_columns x on x.column_id = d.column_id and x.section = '基层政务公开标准目录'
+where d.last_run = :run and coalesce(d.http_status, 200) < 400 and other is not null
+order by d.column_id, d.url
+"""
+
+
+def check(ctx):
+    ctx.column_table()
+    sites = {s.id: s for s in ctx.sites}
+    classifiers = {s.id: ctx.classifier(s) for s in ctx.sites}
+    ctx.db.conn.create_function(
+        "ck_other_area", 3, lambda site, title, own: classifiers[site].other_area(title, own), deterministic=True)
+    skip = {col.id for site in ctx.sites for col in site.columns
+            if content_mismatch.mismatched(ctx, site, col) is not None}
+    columns = {col.id: col for site in ctx.sites for col in site.columns}
+    for row in ctx.db.query(SQL, {"run": ctx.run_id}):
+        col = columns.get(row["column_id"])
+        if col is None or col.id in skip:
+            continue
+        site = sites[row["site_id"]]
+        target = site.column_for(row["other"])
+        if target is None:
+            continue
+        yield Finding(
+            site.id, RULE, SEVERITY,
+            f"“{row['title']}”发布在“{col.name}”栏目（{col.mapping.area}），应属“{row['other']}”",
+            area_basis(site, row["other"], BASIS),
+            column_id=col.id, column_name=col.name, column_url=col.url, catalog_area=col.mapping.area,
+            catalog_item=col.mapping.item, url=row["url"],
+            evidence={"title": row["title"], "date": row["day"], "belongs_to": row["other"],
+                      "belongs_to_column": target.url, "column_url": col.url},
+        )
