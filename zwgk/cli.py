@@ -12,7 +12,7 @@ import click
 
 from checks.catalog import CatalogError
 from crawler import store
-from crawler.sites import ConfigError, load_sites
+from crawler.sites import LEVELS, ConfigError, load_sites
 
 # The demo portal is on loopback: no need to be polite to ourselves.
 DEMO_SETTINGS = {
@@ -253,6 +253,45 @@ def findings(db_path, run, fmt):
 
         click.echo(tabulate([[r["site"], r["rule"], r["column"] or "", r["catalog_area"] or "", r["message"]] for r in rows],
                             headers=["站点", "规则", "栏目", "标准目录", "问题"]))
+
+
+@main.command()
+@click.option("--sites", "sites_file", type=click.Path(dir_okay=False), help="Sites config (YAML), with --site.")
+@click.option("--site", "site_id", help="The site whose catalog to print.")
+@click.option("--level", type=click.Choice(LEVELS), help="Without --site: the catalog at this level.")
+@click.option("--region", default="", help="Without --site: the region, e.g. 黑龙江省/哈尔滨市 (selects the province overlay).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+def catalog(sites_file, site_id, level, region, fmt):
+    """Print the catalog in force for a site: its level, its province overlay and its own catalog_areas."""
+    from checks.catalog import CATALOG_COLUMNS, catalog_for_site
+
+    if site_id:
+        if not sites_file:
+            raise UserError("--site needs --sites FILE", 2)
+        sites = {s.id: s for s in check_sites_file(sites_file)}
+        if site_id not in sites:
+            raise UserError(f"{sites_file}: no site with id '{site_id}'", 2)
+        config, level = sites[site_id].as_config(), sites[site_id].level
+    elif level:
+        config = {"level": level, "region": region}
+    else:
+        raise UserError("give --sites FILE --site ID, or --level", 2)
+    try:
+        rows = catalog_for_site(config, level)
+    except CatalogError as exc:
+        raise UserError(str(exc), 2) from None
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow([header for _, header in CATALOG_COLUMNS])
+        writer.writerows([row.get(key, "") for key, _ in CATALOG_COLUMNS] for row in rows)
+    else:
+        from tabulate import tabulate
+
+        brief = ("area", "item", "l1", "l2", "time_rule", "required")
+        headers = dict(CATALOG_COLUMNS)
+        click.echo(tabulate([[row.get(k, "") for k in brief] for row in rows], headers=[headers[k] for k in brief]))
 
 
 @main.command()
