@@ -1,80 +1,234 @@
-"""Render one run of the store as a static HTML site (jinja2, autoescaped), readable offline."""
+"""Render one run of the store as a static HTML site (jinja2, autoescaped), readable offline.
+
+Pages: ``index.html`` (every site: score, coverage, findings per rule, trend), ``changes.html``
+(what changed since each site's previous run), ``matrix.html`` (sites x catalog areas), one
+``site-<id>.html`` per site (coverage matrix, findings by rule, changes, column freshness, fetch
+errors) and, for lists longer than a page preview, ``site-<id>_<list>_<n>.html`` pages of at most
+``PAGE_ROWS`` rows. ``style.css`` and ``report.js`` (sort and filter, no dependency) sit beside them.
+"""
 from __future__ import annotations
 
-import json
+import html
 import shutil
-from collections import Counter, defaultdict
-from datetime import date
+import time
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
-from checks.catalog import default_catalog
-from checks.context import load_context
+from reports import i18n
+from reports.common import (LEVEL_NAMES, RULE_NAMES, SEVERITY_NAMES, STATUS_NAMES, is_http_url, rule_order,
+                            slug)
+from reports.model import AREA_STATUSES, load_report
+from reports.svg import sparkline, trend_chart
 
-RULE_NAMES = {
-    "column-missing": "栏目缺失",
-    "column-empty": "空白栏目",
-    "column-stale": "栏目长期未更新",
-    "content-mismatch": "栏目内容与目录不符",
-    "misfiled": "信息发布错栏",
-    "late-publication": "发布超期",
-    "missing-date": "缺少发布日期",
-    "dead-link": "链接不可用",
-    "annual-report-missing": "年度报告未按时公开",
-    "item-removed": "信息被撤下",
-    "interpretation-missing": "政策解读缺失",
-}
-LEVEL_NAMES = {"province": "省级", "municipal": "市级", "county": "县级", "township": "乡镇", "department": "部门"}
-STATUS_NAMES = {"running": "进行中", "finished": "已完成", "interrupted": "已中断", "failed": "失败"}
+__all__ = ["render_report", "RULE_NAMES", "LEVEL_NAMES", "STATUS_NAMES", "PAGE_ROWS", "PREVIEW_ROWS"]
 
-
-def environment() -> Environment:
-    env = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html"]))
-    env.globals.update(rule_names=RULE_NAMES, level_names=LEVEL_NAMES, status_names=STATUS_NAMES)
-    return env
+PAGE_ROWS = 500       # rows per list page: bounds every page's size whatever the run's size
+PREVIEW_ROWS = 50     # rows of each list shown on a site page before "all N"
+ASSETS = ("style.css", "report.js")
+TEMPLATES = Path(__file__).parent / "templates"
+STATUS_MARKS = {"has": "✓", "empty": "○", "stale": "◔", "mismatch": "≠", "unread": "?", "missing": "✗"}
+# The worst status names a cell of the all-sites matrix.
+STATUS_RANK = ("missing", "empty", "mismatch", "stale", "unread", "has")
 
 
 def site_page(site_id: str) -> str:
-    return f"site-{site_id}.html"
+    return f"site-{slug(site_id)}.html"
 
 
-def render_report(db, run_id: int, out_dir: str | Path) -> Path:
+def list_page(site_id: str, kind: str, number: int) -> str:
+    # "_" never occurs in a slug or a rule id, so these names cannot collide with a site page.
+    return f"site-{slug(site_id)}_{slug(kind)}_{number}.html"
+
+
+def _link_html(url, text=None, cls=None) -> str:
+    label = html.escape(str(url if text is None else text))
+    if not is_http_url(url):
+        return label
+    attr = f' class="{html.escape(cls)}"' if cls else ""
+    return f'<a href="{html.escape(url.strip())}" rel="noreferrer noopener"{attr}>{label}</a>'
+
+
+def link(url, text=None, cls=None) -> Markup:
+    """An escaped link when ``url`` is http(s); anything else (javascript:, data:...) is shown as text."""
+    return Markup(_link_html(url, text, cls))
+
+
+def _evidence_items(finding: dict, labels: dict) -> list[tuple[str, str, object]]:
+    """(label, kind, value) for each evidence entry not already shown as the finding's link."""
+    shown = {finding.get("url"), finding.get("column_url")}
+    items = []
+    for key, value in (finding.get("evidence") or {}).items():
+        label = labels.get(key, key)
+        if isinstance(value, str):
+            if is_http_url(value):
+                if value not in shown:
+                    items.append((label, "url", value))
+            else:
+                items.append((label, "text", value))
+        elif isinstance(value, list) and value and all(is_http_url(v) for v in value):
+            items.append((label, "urls", value))
+        elif isinstance(value, (list, dict)):
+            items.append((label, "json", value))
+        elif value is not None:
+            items.append((label, "text", str(value)))
+    return items
+
+
+def _evidence_html(finding: dict, labels: dict) -> Markup:
+    """The evidence cell of a finding: its page, then each evidence entry. Built here with
+    ``html.escape`` rather than in a macro: it is one cell of every row of every findings table."""
+    parts = []
+    main = finding.get("url") or finding.get("column_url")
+    if main:
+        parts.append(_link_html(main))
+    for label, kind, value in _evidence_items(finding, labels):
+        if kind == "url":
+            shown = _link_html(value)
+        elif kind == "urls":
+            shown = "、".join(_link_html(u) for u in value[:5]) + (f" …（{len(value)}）" if len(value) > 5 else "")
+        elif kind == "json":
+            shown = html.escape(_plain(value))
+        else:
+            shown = html.escape(str(value))
+        parts.append(f'<div class="sub">{html.escape(str(label))}：{shown}</div>')
+    return Markup("\n".join(parts))
+
+
+@lru_cache(maxsize=None)
+def environment(lang: str = "zh") -> Environment:
+    t = i18n.translator(lang)
+    labels = {**i18n.EVIDENCE_LABELS["zh"], **i18n.EVIDENCE_LABELS.get(lang, {})} if lang == "zh" else i18n.EVIDENCE_LABELS.get(lang, {})
+    rules = RULE_NAMES if lang == "zh" else {**RULE_NAMES, **i18n.RULE_NAMES_EN}
+    levels = LEVEL_NAMES if lang == "zh" else {**LEVEL_NAMES, **i18n.LEVEL_NAMES_EN}
+    statuses = STATUS_NAMES if lang == "zh" else {**STATUS_NAMES, **i18n.STATUS_NAMES_EN}
+    env = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+
+    def pct(value, digits=0):
+        return "—" if value is None else f"{value:.{digits}f}%"
+
+    def trend_label(run, value, score):
+        extra = t("trend_score", score=_num(score)) if score is not None else ""
+        return t("trend_point", run=run, findings=value, score=extra)
+
+    env.globals.update(
+        t=t, lang=lang, rule_names=rules, level_names=levels, status_names=statuses, severity_names=SEVERITY_NAMES,
+        rule_name=lambda r: rules.get(r, r), link=link, site_page=site_page, list_page=list_page,
+        evidence_items=lambda f: _evidence_items(f, labels), evidence_html=lambda f: _evidence_html(f, labels),
+        statuses=AREA_STATUSES, status_marks=STATUS_MARKS,
+        spark=lambda pts: sparkline(pts, label=trend_label),
+        chart=lambda pts: trend_chart(pts, label=trend_label),
+        has_score=lambda pts: any(p[2] is not None for p in pts),
+        preview_rows=PREVIEW_ROWS, page_rows=PAGE_ROWS,
+    )
+    env.filters.update(pct=pct, num=_num, plain=_plain)
+    return env
+
+
+def _plain(value) -> str:
+    """Evidence lists and mappings as readable text (tojson would escape every Chinese character)."""
+    if isinstance(value, dict):
+        return "；".join(f"{k}: {_plain(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "、".join(_plain(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _num(value):
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.1f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+class _Writer:
+    """Writes pages and remembers the largest, so tests and the benchmark can bound page size."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        self.largest = (0, "")
+        self.pages = 0
+        self.written: set[str] = set()
+
+    def write(self, name: str, text: str) -> None:
+        data = text.encode("utf-8")
+        (self.out_dir / name).write_bytes(data)
+        self.written.add(name)
+        self.pages += 1
+        if len(data) > self.largest[0]:
+            self.largest = (len(data), name)
+
+
+def _pages(rows: list, size: int) -> list[list]:
+    return [rows[i:i + size] for i in range(0, len(rows), size)] or [[]]
+
+
+def render_report(db, run_id: int, out_dir: str | Path, *, lang: str = "zh") -> Path:
+    """Write the static report of ``run_id`` into ``out_dir``; returns the path of ``index.html``."""
+    return render_report_stats(db, run_id, out_dir, lang=lang)["index"]
+
+
+def render_report_stats(db, run_id: int, out_dir: str | Path, *, lang: str = "zh") -> dict:
+    """``render_report`` plus what it wrote: {index, pages, largest_bytes, largest_page, load_seconds}."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    run = db["runs"].get(run_id)
-    as_of = date.fromisoformat(run["as_of"]) if run.get("as_of") else date.today()
-    ctx = load_context(db, run_id, as_of, default_catalog())
-    findings = defaultdict(list)
-    for row in db.query("select * from findings where run_id = ? order by site_id, rule, id", [run_id]):
-        row["evidence"] = json.loads(row["evidence"] or "{}")
-        findings[row["site_id"]].append(row)
-    errors = defaultdict(list)
-    for row in db.query("select * from fetch_errors where run_id = ? order by site_id, id", [run_id]):
-        errors[row["site_id"]].append(row)
-    documents = dict(db.execute(
-        "select site_id, count(*) from documents where last_run = ? group by site_id", [run_id]).fetchall())
+    env = environment(lang)
+    started = time.perf_counter()
+    report = load_report(db, run_id)
+    load_seconds = time.perf_counter() - started
+    writer = _Writer(out_dir)
+    common = {"run": report.run, "report": report, "as_of": report.as_of}
 
-    env = environment()
-    summaries = []
-    for site in ctx.sites:
-        site_findings = findings.get(site.id, [])
-        summary = {
-            "site": site, "page": site_page(site.id), "documents": documents.get(site.id, 0),
-            "columns": len(site.columns), "mapped": sum(1 for c in site.columns if c.mapping),
-            "findings": len(site_findings), "by_rule": Counter(f["rule"] for f in site_findings),
-            "errors": len(errors.get(site.id, [])),
-        }
-        summaries.append(summary)
-        by_rule = defaultdict(list)
-        for f in site_findings:
-            by_rule[f["rule"]].append(f)
-        (out_dir / summary["page"]).write_text(env.get_template("site.html").render(
-            run=run, summary=summary, site=site, by_rule=dict(by_rule), errors=errors.get(site.id, []),
-        ), encoding="utf-8")
-    rules_seen = sorted({r for s in summaries for r in s["by_rule"]}, key=list(RULE_NAMES).index)
-    (out_dir / "index.html").write_text(env.get_template("index.html").render(
-        run=run, summaries=summaries, rules_seen=rules_seen,
-    ), encoding="utf-8")
-    shutil.copyfile(Path(__file__).parent / "templates" / "style.css", out_dir / "style.css")
-    return out_dir / "index.html"
+    for site in report.sites:
+        lists = {}
+
+        def paged(kind: str, rows: list, template: str, **extra):
+            """Write the full list as pages when longer than the preview; return the preview info."""
+            if len(rows) <= PREVIEW_ROWS:
+                return {"rows": rows, "total": len(rows), "more": None}
+            chunks = _pages(rows, PAGE_ROWS)
+            for number, chunk in enumerate(chunks, start=1):
+                writer.write(list_page(site.id, kind, number), env.get_template("list.html").render(
+                    **common, site=site, kind=kind, template=template, rows=chunk, page=number,
+                    pages=len(chunks), total=len(rows), offset=(number - 1) * PAGE_ROWS, **extra))
+            return {"rows": rows[:PREVIEW_ROWS], "total": len(rows), "more": list_page(site.id, kind, 1)}
+
+        by_rule = {}
+        for f in site.findings:
+            by_rule.setdefault(f["rule"], []).append(f)
+        for rule in sorted(by_rule, key=rule_order):
+            lists[("rule", rule)] = paged(rule, by_rule[rule], "findings", heading=env.globals["rule_name"](rule))
+        t = env.globals["t"]
+        lists["new_findings"] = paged("newf", site.new_findings, "findings", heading=t("new_findings"), show_rule=True)
+        lists["resolved_findings"] = paged("resolved", site.resolved_findings, "findings",
+                                           heading=t("resolved_findings"), show_rule=True)
+        lists["new_docs"] = paged("newdocs", site.new_docs, "docs", heading=t("new_documents"))
+        lists["removed"] = paged("removed", site.removed_entries, "docs", heading=t("removed_entries"))
+        lists["errors"] = paged("errors", site.errors, "errors", heading=t("fetch_errors"))
+        writer.write(site_page(site.id), env.get_template("site.html").render(**common, site=site, lists=lists))
+
+    writer.write("index.html", env.get_template("index.html").render(**common))
+    writer.write("changes.html", env.get_template("changes.html").render(**common))
+    areas = []
+    for site in report.sites:
+        for area in site.areas:
+            if area.name not in areas:
+                areas.append(area.name)
+    cells = {}
+    for site in report.sites:
+        for area in site.areas:
+            worst = next((s for s in STATUS_RANK if s in area.statuses), None)
+            cells[(site.id, area.name)] = worst
+    writer.write("matrix.html", env.get_template("matrix.html").render(**common, areas=areas, cells=cells))
+    for asset in ASSETS:
+        shutil.copyfile(TEMPLATES / asset, out_dir / asset)
+    # Pages of an earlier report into the same folder (a site or list page this run no longer has).
+    for stale in out_dir.glob("site-*.html"):
+        if stale.name not in writer.written:
+            stale.unlink()
+    return {"index": out_dir / "index.html", "pages": writer.pages, "largest_bytes": writer.largest[0],
+            "largest_page": writer.largest[1], "load_seconds": load_seconds}

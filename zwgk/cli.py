@@ -115,24 +115,31 @@ def do_check(db_path, run, as_of):
     from checks.run import run_checks
 
     db = open_db(db_path)
+    run_id = resolve(db, run)
     try:
-        run_id = store.resolve_run(db, run)
         findings = run_checks(db, run_id, as_of)
-    except (store.StoreError, CatalogError) as exc:
+    except CatalogError as exc:
         raise UserError(str(exc)) from None
     click.echo(f"第 {run_id} 次采集的检查完成：{len(findings)} 个问题（基准日 {as_of or date.today()}）。", err=True)
     return run_id
 
 
-def do_report(db_path, run, out_dir):
+def resolve(db, run) -> int:
+    try:
+        return store.resolve_run(db, run)
+    except store.StoreError as exc:
+        raise UserError(str(exc)) from None
+
+
+def do_report(db_path, run, out_dir, lang="zh"):
+    from reports.common import ReportError
     from reports.render import render_report
 
     db = open_db(db_path)
     try:
-        run_id = store.resolve_run(db, run)
-    except store.StoreError as exc:
+        index = render_report(db, resolve(db, run), out_dir, lang=lang)
+    except ReportError as exc:
         raise UserError(str(exc)) from None
-    index = render_report(db, run_id, out_dir)
     click.echo(f"报告已生成：{index.resolve()}")
     return index
 
@@ -141,6 +148,8 @@ db_option = click.option("--db", "db_path", default=store.DEFAULT_DB, show_defau
                          type=click.Path(dir_okay=False), help="SQLite store.")
 run_option = click.option("--run", default="latest", show_default=True, help="Run number, or 'latest'.")
 as_of_option = click.option("--as-of", help="Check as of this date (YYYY-MM-DD); default today. A re-run gives the same findings.")
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                           help="Language of the report.")
 settings_option = click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
                                help="Scrapy setting override, e.g. -s DOWNLOAD_DELAY=2 (repeatable).")
 
@@ -204,9 +213,53 @@ def check(db_path, run, as_of):
 @db_option
 @run_option
 @click.option("--out", "out_dir", default="zwgk-report", show_default=True, type=click.Path(file_okay=False))
-def report(db_path, run, out_dir):
-    """Write the static HTML report of a run."""
-    do_report(db_path, run, out_dir)
+@lang_option
+def report(db_path, run, out_dir, lang):
+    """Write the static HTML report of a run (opens offline from the file system)."""
+    do_report(db_path, run, out_dir, lang)
+
+
+@main.command()
+@db_option
+@run_option
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), required=True)
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="File to write.")
+def export(db_path, run, fmt, out_path):
+    """Export a run's findings for a notice (通报): a summary sheet and one sheet per site."""
+    from reports.common import ReportError
+    from reports.export import export_findings
+
+    db = open_db(db_path)
+    try:
+        path = export_findings(db, resolve(db, run), fmt, out_path)
+    except ReportError as exc:
+        raise UserError(str(exc)) from None
+    click.echo(f"已导出：{Path(path).resolve()}")
+
+
+@main.command()
+@db_option
+@click.option("--site", "site_id", required=True, help="Site id.")
+@click.option("--n", default=20, show_default=True, type=click.IntRange(1, 10000), help="Sample size.")
+@click.option("--seed", required=True, type=int, help="The same seed draws the same sample.")
+@as_of_option
+@click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False),
+              help="Checklist XLSX to write (default: sample-SITE-SEED.xlsx).")
+def sample(db_path, site_id, n, seed, as_of, out_path):
+    """Draw a reproducible spot-check sample (抽查) of a site's documents, stratified by column,
+    into an XLSX checklist."""
+    from reports.common import ReportError
+    from reports.sample import sample_documents, write_sample_xlsx
+
+    as_of_date = parse_as_of(as_of)
+    db = open_db(db_path)
+    try:
+        rows = sample_documents(db, site_id, n, seed, as_of_date)
+        path = write_sample_xlsx(rows, out_path or f"sample-{site_id}-{seed}.xlsx",
+                                 info={"种子": seed, "请求样本量": n, "截止日期": as_of or ""})
+    except ReportError as exc:
+        raise UserError(str(exc)) from None
+    click.echo(f"抽查清单（{len(rows)} 条）：{Path(path).resolve()}")
 
 
 @main.command()
@@ -214,13 +267,14 @@ def report(db_path, run, out_dir):
 @db_option
 @click.option("--out", "out_dir", default="zwgk-report", show_default=True, type=click.Path(file_okay=False))
 @as_of_option
+@lang_option
 @settings_option
-def run(sites_file, db_path, out_dir, as_of, settings):
+def run(sites_file, db_path, out_dir, as_of, lang, settings):
     """Crawl, check and report in one go (for cron or systemd)."""
     as_of_date = parse_as_of(as_of)
     run_id = do_crawl(sites_file, db_path, parse_settings(settings))
     do_check(db_path, run_id, as_of_date)
-    do_report(db_path, run_id, out_dir)
+    do_report(db_path, run_id, out_dir, lang)
 
 
 @main.command()
@@ -230,10 +284,7 @@ def run(sites_file, db_path, out_dir, as_of, settings):
 def findings(db_path, run, fmt):
     """Print the findings of a checked run."""
     db = open_db(db_path)
-    try:
-        run_id = store.resolve_run(db, run)
-    except store.StoreError as exc:
-        raise UserError(str(exc)) from None
+    run_id = resolve(db, run)
     rows = [
         {"site": r["site_id"], "rule": r["rule"], "severity": r["severity"], "column": r["column_name"],
          "column_url": r["column_url"], "catalog_area": r["catalog_area"], "catalog_item": r["catalog_item"],

@@ -1,0 +1,118 @@
+"""Helpers shared by the HTML report, the exports and the sample checklist."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date
+
+RULE_NAMES = {
+    "column-missing": "栏目缺失",
+    "column-empty": "空白栏目",
+    "column-stale": "栏目长期未更新",
+    "content-mismatch": "栏目内容与目录不符",
+    "misfiled": "信息发布错栏",
+    "late-publication": "发布超期",
+    "missing-date": "缺少发布日期",
+    "dead-link": "链接不可用",
+    "annual-report-missing": "年度报告未按时公开",
+    "item-removed": "信息被撤下",
+    "interpretation-missing": "政策解读缺失",
+}
+LEVEL_NAMES = {"province": "省级", "municipal": "市级", "county": "县级", "township": "乡镇", "department": "部门"}
+STATUS_NAMES = {"running": "进行中", "finished": "已完成", "interrupted": "已中断", "failed": "失败"}
+SEVERITY_NAMES = {"high": "高", "medium": "中", "low": "低"}
+
+# Evidence keys that hold the date an inspector quotes for a finding, most telling first.
+DATE_KEYS = ("published", "list_date", "newest_date", "written", "date", "due", "deadline", "last_seen", "fetched_at")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+class ReportError(ValueError):
+    """A request the report layer cannot serve; the message is one line for the user."""
+
+
+def rule_order(rule: str) -> tuple[int, str]:
+    names = list(RULE_NAMES)
+    return (names.index(rule) if rule in names else len(names), rule)
+
+
+HTTP_URL = re.compile(r"\s*https?://[^\s/?#\\]", re.IGNORECASE)
+
+
+def is_http_url(value) -> bool:
+    """An absolute http(s) URL with a host: the only kind the report and the exports turn into links."""
+    return isinstance(value, str) and HTTP_URL.match(value) is not None
+
+
+def slug(site_id: str) -> str:
+    """A file-name-safe, collision-free stand-in for a site id (ids are [a-z0-9-]+ when configured)."""
+    if SLUG.fullmatch(site_id or ""):
+        return site_id
+    return "x" + hashlib.sha1((site_id or "").encode("utf-8")).hexdigest()[:16]
+
+
+def load_evidence(value) -> dict:
+    if isinstance(value, dict):
+        return value
+    try:
+        data = json.loads(value or "{}")
+    except (TypeError, ValueError):
+        return {"raw": value}
+    return data if isinstance(data, dict) else {"value": data}
+
+
+def finding_date(finding: dict) -> str | None:
+    """The date a finding is about (publication, listing, newest entry...), from its evidence."""
+    evidence = finding.get("evidence") or {}
+    for key in DATE_KEYS:
+        value = evidence.get(key)
+        if isinstance(value, str) and ISO_DATE.match(value):
+            return value[:10]
+    for value in evidence.values():
+        if isinstance(value, str) and ISO_DATE.match(value):
+            return value[:10]
+    return None
+
+
+def _urls_in(value, out: list):
+    if isinstance(value, str):
+        if is_http_url(value):
+            out.append(value)
+    elif isinstance(value, list):
+        for item in value:
+            _urls_in(item, out)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _urls_in(item, out)
+
+
+def evidence_urls(finding: dict) -> list[str]:
+    """The finding's page first, then every other URL its evidence names, without repeats."""
+    urls = []
+    for value in (finding.get("url"), finding.get("column_url")):
+        if is_http_url(value):
+            urls.append(value)
+    _urls_in(finding.get("evidence") or {}, urls)
+    return list(dict.fromkeys(urls))
+
+
+def days_between(earlier: str | None, later: date) -> int | None:
+    if not earlier or not ISO_DATE.match(earlier):
+        return None
+    try:
+        return (later - date.fromisoformat(earlier[:10])).days
+    except ValueError:
+        return None
+
+
+def run_as_of(run: dict) -> date:
+    """The check date of a run; an unchecked run is read as of the day it started."""
+    for value in (run.get("as_of"), (run.get("started_at") or "")[:10]):
+        if value:
+            try:
+                return date.fromisoformat(value[:10])
+            except ValueError:
+                pass
+    return date.today()

@@ -1,0 +1,498 @@
+"""What a report shows about one run, read from the store with aggregating SQL.
+
+Documents are only ever counted in SQL or fetched as the (small) list of this run's new ones: a
+report of a million documents never loads them into Python.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from checks.catalog import areas_for_level, default_catalog
+from checks.mapping import map_column
+from reports.common import RULE_NAMES, ReportError, days_between, finding_date, load_evidence, rule_order, run_as_of, slug
+
+TREND_RUNS = 12
+# Area statuses, in the order the coverage matrix shows them.
+AREA_STATUSES = ("has", "empty", "stale", "mismatch", "unread", "missing")
+STATUS_RULES = {"column-missing": "missing", "column-empty": "empty", "column-stale": "stale",
+                "content-mismatch": "mismatch", "misfiled": "mismatch"}
+
+
+@dataclass
+class Column:
+    id: int
+    site_id: str
+    name: str
+    url: str
+    path: str | None
+    area: str | None
+    mapping_reason: str | None
+    entries: int | None          # None: the column's list page was not read in this run
+    new_entries: int | None
+    pages: int
+    newest_date: str | None
+    days_since: int | None
+    rules: list = field(default_factory=list)   # rule ids with a finding on this column
+
+
+@dataclass
+class AreaRow:
+    name: str
+    section: str
+    columns: list
+    statuses: set
+    other: int                    # findings on this area not shown as a status
+    link: str | None              # the column on the portal (or the entry page when missing)
+    required: bool = True
+
+    @property
+    def entries(self) -> int | None:
+        read = [c.entries for c in self.columns if c.entries is not None]
+        return sum(read) if read else None
+
+    @property
+    def newest(self) -> str | None:
+        return max((c.newest_date for c in self.columns if c.newest_date), default=None)
+
+    @property
+    def days_since(self) -> int | None:
+        return min((c.days_since for c in self.columns if c.days_since is not None), default=None)
+
+
+@dataclass
+class Site:
+    id: str
+    name: str
+    level: str
+    region: str
+    url: str
+    status: str
+    error: str | None
+    slug: str
+    config: dict = field(default_factory=dict)
+    map_areas: list = field(default_factory=list)
+    required_areas: list = field(default_factory=list)
+    columns: list = field(default_factory=list)
+    documents: int = 0
+    new_documents: int = 0
+    findings: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    score: dict | None = None
+    areas: list = field(default_factory=list)
+    required: int = 0
+    covered: int = 0
+    trend: list = field(default_factory=list)     # [(run_id, findings or None, score or None)]
+    prev_run: int | None = None
+    prev_checked: bool = False
+    new_findings: list = field(default_factory=list)
+    resolved_findings: list = field(default_factory=list)
+    new_docs: list = field(default_factory=list)
+    removed_entries: list = field(default_factory=list)
+
+    @property
+    def by_rule(self) -> Counter:
+        return Counter(f["rule"] for f in self.findings)
+
+    @property
+    def coverage(self) -> float | None:
+        return self.covered / self.required if self.required else None
+
+
+@dataclass
+class Report:
+    run: dict
+    as_of: date
+    sites: list
+    trend_runs: list
+    overall_trend: list           # [(run_id, findings of these sites, mean score or None)]
+    rules_seen: list
+    has_scores: bool
+    totals: dict
+
+
+def site_areas(config: dict, level: str, catalog) -> tuple[list, list]:
+    """(areas to map columns against, areas the site must have) as the checks see them: province
+    overlay and the site's own ``catalog_areas`` when ``checks.catalog.site_catalog`` is there."""
+    try:
+        from checks.catalog import site_catalog
+
+        sc = site_catalog(config, level, catalog)
+        return list(sc.areas), list(sc.required)
+    except Exception:  # an older checks/, or a site config the catalog rejects: plain level filter
+        areas = areas_for_level(catalog, level) or list(catalog)
+        return list(catalog), areas
+
+
+def map_one(name, catalog_value, areas, path=None, url=None):
+    try:
+        return map_column(name, catalog_value, areas, path, url)
+    except TypeError:  # the three-argument mapper of older checks/
+        return map_column(name, catalog_value, areas)
+
+
+def _table_exists(db, name: str) -> bool:
+    return db.execute("select 1 from sqlite_master where type = 'table' and name = ?", [name]).fetchone() is not None
+
+
+def stored_mappings(db, run_id: int) -> dict[int, tuple[str | None, str | None]]:
+    """{column_id: (area, reason)} as the check of ``run_id`` recorded them; {} when it did not."""
+    if not _table_exists(db, "column_mappings"):
+        return {}
+    return {r[0]: (r[1], r[2]) for r in db.execute(
+        "select column_id, area, reason from column_mappings where run_id = ?", [run_id])}
+
+
+def _site_ids_in_run(db, run_id: int) -> set[str]:
+    rows = db.execute(
+        "select id from sites where last_run = :r "
+        "union select c.site_id from column_runs cr join columns c on c.id = cr.column_id where cr.run_id = :r "
+        "union select distinct site_id from findings where run_id = :r "
+        "union select distinct site_id from fetch_errors where run_id = :r",
+        {"r": run_id}).fetchall()
+    return {r[0] for r in rows if r[0] is not None}
+
+
+def load_scores(db, run_id: int) -> dict[str, dict] | None:
+    """``checks.score.site_scores`` as {site_id: {score, coverage, timeliness, passed, vetoes, explanation}};
+    None when that module is not there or the run was never checked (the report then shows its own
+    coverage and no score: an unchecked run has no findings to deduct, not a perfect score)."""
+    try:
+        from checks.score import site_scores
+    except ImportError:
+        return None
+    run = db.execute("select checked_at from runs where id = ?", [run_id]).fetchone()
+    if not run or not run[0]:
+        return None
+    out = {}
+    for row in site_scores(db, run_id) or []:
+        row = dict(row)
+        site_id = row.get("site_id") or row.get("site") or row.get("id")
+        if site_id is None:
+            continue
+        passed = row.get("passed")
+        if passed is None and isinstance(row.get("verdict"), str):
+            passed = row["verdict"] in ("合格", "pass", "passed")
+        out[site_id] = {
+            "score": _number(row.get("score")), "coverage": _number(row.get("coverage")),
+            "timeliness": _number(row.get("timeliness")), "passed": passed,
+            "vetoes": [_veto_text(v) for v in row.get("vetoes") or []],
+            "explanation": row.get("explanation") or "", "deductions": row.get("deductions") or {},
+        }
+    return out
+
+
+def _veto_text(veto) -> str:
+    if isinstance(veto, dict):
+        head, reason = veto.get("indicator") or "", veto.get("reason") or ""
+        return f"{head}：{reason}" if head and reason else head or reason or str(veto)
+    return str(veto)
+
+
+def _number(value):
+    """Scores and percentages (0..100) as the scorer gives them; anything else is no value."""
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def previous_runs(db, run_id: int, site_ids) -> dict[str, int]:
+    """For each site, the newest finished crawl run before ``run_id`` that included it."""
+    todo, found = set(site_ids), {}
+    candidates = [r[0] for r in db.execute(
+        "select id from runs where id < ? and status = 'finished' and kind = 'crawl' order by id desc limit 200",
+        [run_id])]
+    for prev in candidates:
+        if not todo:
+            break
+        for site_id in _site_ids_in_run(db, prev) & todo:
+            found[site_id] = prev
+            todo.discard(site_id)
+    return found
+
+
+def _finding_key(f: dict) -> tuple:
+    return (f["site_id"], f["rule"], f.get("column_url") or f.get("catalog_area") or "", f.get("url") or "")
+
+
+def _load_findings(db, run_id: int, site_ids=None) -> dict[str, list]:
+    out = defaultdict(list)
+    for row in db.query("select * from findings where run_id = ? order by site_id, id", [run_id]):
+        if site_ids is not None and row["site_id"] not in site_ids:
+            continue
+        row["evidence"] = load_evidence(row["evidence"])
+        row["date"] = finding_date(row)
+        out[row["site_id"]].append(row)
+    for rows in out.values():
+        rows.sort(key=lambda f: (rule_order(f["rule"]), f["id"]))
+    return out
+
+
+def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs: int = TREND_RUNS) -> Report:
+    row = db.execute("select * from runs where id = ?", [run_id]).fetchone()
+    if row is None:
+        raise ReportError(f"no run {run_id} in the database")
+    run = dict(zip([d[0] for d in db.execute("select * from runs limit 0").description], row))
+    as_of = run_as_of(run)
+    catalog = catalog or default_catalog()
+    site_ids = _site_ids_in_run(db, run_id)
+    sites = {}
+    if site_ids:
+        marks = ",".join("?" * len(site_ids))
+        for row in db.query(f"select * from sites where id in ({marks}) order by id", sorted(site_ids)):
+            try:
+                config = json.loads(row["config"] or "{}")
+            except ValueError:
+                config = {}
+            config = config if isinstance(config, dict) else {}
+            config.setdefault("region", row.get("region"))
+            config.setdefault("id", row["id"])
+            site = Site(row["id"], row["name"] or row["id"], row["level"] or "",
+                        row.get("region") or config.get("region") or "", row["url"] or "",
+                        row["status"] or "", row["error"], slug(row["id"]))
+            site.config = config
+            site.map_areas, site.required_areas = site_areas(config, site.level, catalog)
+            sites[row["id"]] = site
+    # How the check mapped each column (when the run was checked by a checks/ that records it).
+    mappings = stored_mappings(db, run_id)
+    # Columns as shown in this run, with what their list pages held.
+    for row in db.query(
+        "select c.id, c.site_id, c.name, c.url, c.path, c.catalog, r.entries, r.new_entries, r.pages, r.newest_date "
+        "from columns c left join column_runs r on r.column_id = c.id and r.run_id = :r "
+        "where r.run_id is not null or c.last_run = :r order by c.site_id, c.id", {"r": run_id}
+    ):
+        site = sites.get(row["site_id"])
+        if site is None:
+            continue
+        if mappings:
+            area, reason = mappings.get(row["id"], (None, None))
+        else:
+            mapping = map_one(row["name"], row["catalog"], site.map_areas, row["path"], row["url"])
+            area, reason = (mapping.area, mapping.reason) if mapping else (None, None)
+        read = bool(row["pages"])
+        site.columns.append(Column(
+            row["id"], row["site_id"], row["name"] or "", row["url"] or "", row["path"], area, reason,
+            row["entries"] if read else None, row["new_entries"] if read else None, row["pages"] or 0,
+            row["newest_date"], days_between(row["newest_date"], as_of),
+        ))
+    # Documents: one pass over the table counts them per site and collects this run's new ones of the
+    # sites that have a previous run to compare with (a first crawl would list everything as new).
+    prev = previous_runs(db, run_id, sites) if diff else {}
+    compared = sorted(prev)
+    in_compared = f"and site_id in ({','.join('?' * len(compared))})" if compared else "and 0"
+    new_docs = {}
+    for site_id, in_run, new, listed in db.execute(
+        "select site_id, sum(first_run <= ? and last_run >= ?), sum(first_run = ?), "
+        "json_group_array(json_array(url, title, list_title, published, written, list_date, column_id)) "
+        f"filter (where first_run = ? {in_compared}) from documents group by site_id",
+        [run_id, run_id, run_id, run_id, *compared],
+    ):
+        if site_id in sites:
+            sites[site_id].documents, sites[site_id].new_documents = in_run or 0, new or 0
+            if listed and listed != "[]":
+                new_docs[site_id] = json.loads(listed)
+    for site_id, rows in _load_findings(db, run_id, sites).items():
+        sites[site_id].findings = rows
+    for row in db.query("select * from fetch_errors where run_id = ? order by site_id, id", [run_id]):
+        if row["site_id"] in sites:
+            sites[row["site_id"]].errors.append(row)
+
+    scores = load_scores(db, run_id)
+    for site in sites.values():
+        if scores and site.id in scores:
+            site.score = scores[site.id]
+        _coverage(site)
+    if _table_exists(db, "site_checks"):
+        for site_id, required, covered in db.execute(
+                "select site_id, required_areas, covered_areas from site_checks where run_id = ?", [run_id]):
+            if site_id in sites and required is not None and covered is not None:
+                sites[site_id].required, sites[site_id].covered = required, covered
+
+    trend = _trend(db, run_id, list(sites), trend_runs, scores)
+    for site in sites.values():
+        site.trend = trend["sites"].get(site.id, [])
+    if diff:
+        _diff(db, run_id, sites, prev, new_docs)
+
+    ordered = list(sites.values())
+    overall = []
+    for i, r in enumerate(trend["runs"]):
+        points = [s.trend[i] for s in ordered if s.trend and s.trend[i][1] is not None]
+        scored = [p[2] for p in points if p[2] is not None]
+        overall.append((r, sum(p[1] for p in points) if points else None,
+                        sum(scored) / len(scored) if scored else None))
+    # Every rule gets its column, found or not, so runs and sites compare at a glance.
+    rules_seen = sorted(set(RULE_NAMES) | {f["rule"] for s in ordered for f in s.findings}, key=rule_order)
+    totals = {
+        "sites": len(ordered), "documents": sum(s.documents for s in ordered),
+        "new_documents": sum(s.new_documents for s in ordered),
+        "findings": sum(len(s.findings) for s in ordered), "errors": sum(len(s.errors) for s in ordered),
+        "new_findings": sum(len(s.new_findings) for s in ordered),
+        "resolved_findings": sum(len(s.resolved_findings) for s in ordered),
+        "new_docs_listed": sum(len(s.new_docs) for s in ordered),
+        "removed_entries": sum(len(s.removed_entries) for s in ordered),
+        "compared": sum(1 for s in ordered if s.prev_run),
+    }
+    return Report(run, as_of, ordered, trend["runs"], overall, rules_seen, scores is not None, totals)
+
+
+def _coverage(site: Site) -> None:
+    """Catalog areas x status for one site, from its columns and the findings of the run: the areas
+    it must have, then any other area one of its columns stands for."""
+    required = list(site.required_areas)
+    names = {a.name for a in required}
+    mapped = {c.area for c in site.columns if c.area}
+    shown = required + [a for a in site.map_areas if a.name in mapped and a.name not in names]
+    by_area_cols = defaultdict(list)
+    for col in site.columns:
+        if col.area:
+            by_area_cols[col.area].append(col)
+    by_col_rules = defaultdict(set)
+    area_findings = defaultdict(list)
+    for f in site.findings:
+        if f.get("column_id") is not None:
+            by_col_rules[f["column_id"]].add(f["rule"])
+        if f.get("catalog_area"):
+            area_findings[f["catalog_area"]].append(f)
+    for col in site.columns:
+        col.rules = sorted(by_col_rules.get(col.id, ()), key=rule_order)
+    site.areas = []
+    for area in shown:
+        cols = by_area_cols.get(area.name, [])
+        statuses, other = set(), 0
+        if cols:
+            statuses.add("has")
+            if all(c.entries is None for c in cols):
+                statuses.add("unread")
+            elif all((c.entries or 0) == 0 for c in cols if c.entries is not None):
+                statuses.add("empty")
+        elif site.status in ("ok", ""):
+            statuses.add("missing")
+        for f in area_findings.get(area.name, []):
+            status = STATUS_RULES.get(f["rule"])
+            if status:
+                statuses.add(status)
+            else:
+                other += 1
+        if "missing" in statuses:
+            statuses.discard("has")
+        link = cols[0].url if cols else (site.url or None)
+        if area.name not in names:
+            statuses.discard("missing")
+        site.areas.append(AreaRow(area.name, area.section, cols, statuses, other, link, area.name in names))
+    site.required = len(required)
+    site.covered = sum(1 for a in site.areas if a.required and "has" in a.statuses)
+
+
+def _trend(db, run_id: int, site_ids, limit: int, scores_now) -> dict:
+    """Findings (and scores, when scored) per site over the last ``limit`` checked runs up to this one."""
+    runs = [r[0] for r in db.execute(
+        "select id from runs where id <= ? and kind = 'crawl' and status != 'running' "
+        "and (checked_at is not null or id = ?) order by id desc limit ?", [run_id, run_id, limit])]
+    runs.reverse()
+    if not runs:
+        return {"runs": [], "sites": {}}
+    marks = ",".join("?" * len(runs))
+    counts = {(r, s): n for r, s, n in db.execute(
+        f"select run_id, site_id, count(*) from findings where run_id in ({marks}) group by run_id, site_id", runs)}
+    present = set(counts)
+    for r in runs:
+        if r != run_id:
+            present |= {(r, s) for s in _site_ids_in_run(db, r)}
+    score_by_run = {run_id: scores_now or {}}
+    if scores_now is not None:
+        for r in runs:
+            if r != run_id:
+                try:
+                    score_by_run[r] = load_scores(db, r) or {}
+                except Exception:  # an old run the scorer cannot read: no score point, not no report
+                    score_by_run[r] = {}
+    out = {}
+    for site_id in site_ids:
+        series = []
+        for r in runs:
+            if r == run_id or (r, site_id) in present:
+                score = (score_by_run.get(r) or {}).get(site_id, {}).get("score")
+                series.append((r, counts.get((r, site_id), 0), score))
+            else:
+                series.append((r, None, None))
+        out[site_id] = series
+    return {"runs": runs, "sites": out}
+
+
+def _diff(db, run_id: int, sites: dict, prev: dict[str, int], new_docs: dict[str, list]) -> None:
+    """New and resolved findings, new documents and removed listings against each site's previous run."""
+    if not prev:
+        return
+    runs = sorted(set(prev.values()))
+    checked = {r: bool(c) for r, c in db.execute(
+        f"select id, checked_at from runs where id in ({','.join('?' * len(runs))})", runs)}
+    by_prev = defaultdict(set)
+    for site_id, prev_run in prev.items():
+        sites[site_id].prev_run = prev_run
+        sites[site_id].prev_checked = checked.get(prev_run, False)
+        by_prev[prev_run].add(site_id)
+    for prev_run, group in by_prev.items():
+        if not checked.get(prev_run):
+            continue
+        # Keys first; full rows only for the (few) findings that are gone.
+        old_keys, gone = defaultdict(set), []
+        for fid, site_id, rule, column_url, area, url in db.execute(
+                "select id, site_id, rule, column_url, catalog_area, url from findings where run_id = ?", [prev_run]):
+            if site_id in group:
+                old_keys[site_id].add((site_id, rule, column_url or area or "", url or ""))
+                gone.append((fid, (site_id, rule, column_url or area or "", url or "")))
+        now_keys = {k for site_id in group for k in map(_finding_key, sites[site_id].findings)}
+        gone_ids = [fid for fid, key in gone if key not in now_keys]
+        resolved = defaultdict(list)
+        for chunk in range(0, len(gone_ids), 500):
+            ids = gone_ids[chunk:chunk + 500]
+            for row in db.query(f"select * from findings where id in ({','.join('?' * len(ids))})", ids):
+                row["evidence"] = load_evidence(row["evidence"])
+                row["date"] = finding_date(row)
+                resolved[row["site_id"]].append(row)
+        for site_id in group:
+            site = sites[site_id]
+            site.new_findings = [f for f in site.findings if _finding_key(f) not in old_keys[site_id]]
+            site.resolved_findings = sorted(resolved.get(site_id, []), key=lambda f: (rule_order(f["rule"]), f["id"]))
+    columns = {c.id: c for s in sites.values() for c in s.columns}
+    missing = {d[6] for docs in new_docs.values() for d in docs if d[6] is not None and d[6] not in columns}
+    extra = {}
+    if missing:
+        extra = {r[0]: (r[1], r[2]) for r in db.execute(
+            f"select id, name, url from columns where id in ({','.join('?' * len(missing))})", sorted(missing))}
+    for site_id, docs in new_docs.items():
+        rows = []
+        for url, title, list_title, published, written, list_date, column_id in docs:
+            col = columns.get(column_id)
+            name, col_url = (col.name, col.url) if col else extra.get(column_id, (None, None))
+            rows.append({"url": url, "site_id": site_id, "title": title, "list_title": list_title,
+                         "published": published, "written": written, "list_date": list_date,
+                         "column_id": column_id, "column_name": name, "column_url": col_url})
+        sites[site_id].new_docs = sorted(rows, key=lambda d: (d["column_name"] or "", d["url"]))
+    # Listings gone from their column: as the crawler recorded them (removed-from-column events, for
+    # columns read to their last page), or, in a store without events, listings last seen in the
+    # previous run whose column was read again now.
+    if _table_exists(db, "document_events") and db.execute(
+            "select 1 from document_events where run_id = ? limit 1", [run_id]).fetchone():
+        for row in db.query(
+            "select ev.column_id, ev.url, ev.site_id, coalesce(ev.title, e.title) as title, e.list_date, "
+            "c.name as column_name, c.url as column_url from document_events ev "
+            "left join columns c on c.id = ev.column_id "
+            "left join column_entries e on e.column_id = ev.column_id and e.url = ev.url "
+            "where ev.run_id = ? and ev.event = 'removed-from-column' order by ev.site_id, c.name, ev.url", [run_id]
+        ):
+            if row["site_id"] in prev:
+                sites[row["site_id"]].removed_entries.append(row)
+        return
+    read_now = {c.id for s in sites.values() for c in s.columns if c.entries is not None}
+    for prev_run, group in by_prev.items():
+        g_marks = ",".join("?" * len(group))
+        for row in db.query(
+            "select e.column_id, e.url, e.site_id, e.title, e.list_date, c.name as column_name, c.url as column_url "
+            "from column_entries e join columns c on c.id = e.column_id "
+            f"where e.last_run = ? and e.site_id in ({g_marks}) order by e.site_id, c.name, e.url",
+            [prev_run, *sorted(group)],
+        ):
+            if row["column_id"] in read_now:
+                sites[row["site_id"]].removed_entries.append(row)

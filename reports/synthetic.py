@@ -1,0 +1,211 @@
+"""A synthetic store of several checked runs, built straight in SQL: for report tests and benchmarks.
+
+    build_store(path, sites=150, documents=1_000_000, runs=3)
+
+Every table the report reads is filled the way the crawl and the checks fill it (columns,
+column_runs, documents, column_entries, fetch_errors, findings), deterministically from ``seed``,
+with executemany in one transaction per table. Site 0 is the largest (a tenth of the documents) so
+its evidence lists run over several pages. Documents change between runs: some are new in each
+run, some are taken down, and the dead-link findings move, so "what changed" has content.
+``hostile=True`` puts markup and quotes into a site name, a column name, document titles, finding
+messages and a ``javascript:`` URL, to show the report renders them as text.
+"""
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+
+from checks.catalog import areas_for_level, default_catalog
+from crawler import store
+
+HOSTILE = '<script>alert("x")</script>\'"'
+HOSTILE_IMG = '<img src=x onerror="window.__zwgk_pwned=1">'
+TOPICS = ("财政预算", "社会救助", "重大建设项目", "公共资源交易", "生态环境", "安全生产", "义务教育", "卫生健康",
+          "乡村振兴", "政务服务", "征地补偿", "就业创业", "养老服务", "城乡规划", "市场监管")
+KINDS = ("通知", "公告", "报告", "决定", "实施方案", "工作要点", "公示", "情况说明")
+UNMAPPED = ("领导信息", "机构职能", "政策解读", "工作动态")
+LATE = "《中华人民共和国政府信息公开条例》第二十六条：自该政府信息形成或者变更之日起20个工作日内予以公开"
+DEAD = "《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）：链接不可用"
+NODATE = "《政府网站发展指引》（国办发〔2017〕47号）：信息应标注发布日期"
+STALE = "《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）：栏目长期未更新"
+
+
+def build_store(path, *, sites: int = 150, documents: int = 1_000_000, runs: int = 3, seed: int = 0,
+                hostile: bool = False, body_chars: int = 120, fts: bool = False, as_of: date = date(2026, 6, 30)):
+    """Create the store at ``path`` (which must not exist) and return ``{"run_id": latest, ...}``."""
+    path = Path(path)
+    if path.exists():
+        raise FileExistsError(path)
+    db = store.connect(path)
+    conn: sqlite3.Connection = db.conn
+    if not fts:  # the report never searches; the trigram index would triple the build time
+        for trigger in ("documents_ai", "documents_ad", "documents_au"):
+            conn.execute(f"drop trigger if exists {trigger}")
+    rng = random.Random(seed)
+    catalog = default_catalog()
+    run_dates = [as_of - timedelta(days=7 * (runs - r)) for r in range(1, runs + 1)]
+    with conn:
+        conn.executemany(
+            "insert into runs (id, kind, status, started_at, finished_at, sites, columns, pages, documents, "
+            "new_documents, errors, checked_at, as_of, findings) values (?, 'crawl', 'finished', ?, ?, ?, 0, 0, 0, 0, 0, ?, ?, 0)",
+            [(r, f"{d}T02:00:00+08:00", f"{d}T03:00:00+08:00", sites, f"{d}T03:05:00+08:00", d.isoformat())
+             for r, d in zip(range(1, runs + 1), run_dates)])
+
+    # Sites and their columns: every required catalog area has a column except one or two missing.
+    site_rows, column_rows, plan = [], [], []
+    column_id = 0
+    for i in range(sites):
+        site_id = f"site-{i:03d}"
+        level = "municipal" if i % 10 == 0 else "county"
+        name = f"示例{i:03d}县人民政府" if level == "county" else f"示例{i:03d}市人民政府"
+        if hostile and i == 0:
+            name = f"{HOSTILE}{HOSTILE_IMG}县"
+        host = f"http://www.{site_id}.example.gov.cn"
+        site_rows.append((site_id, name, level, f"示例省/示例市/{name}", f"{host}/xxgk/",
+                          json.dumps({"region": f"示例省/示例市/{name}"}, ensure_ascii=False), 1, runs, "ok", None))
+        areas = areas_for_level(catalog, level)
+        missing = set(rng.sample(range(len(areas)), min(len(areas) - 1, 1 + i % 2)))
+        cols = []
+        for a_index, area in enumerate(areas):
+            if a_index in missing:
+                continue
+            column_id += 1
+            col_name = area.name
+            if hostile and i == 0 and not cols:
+                col_name = f"{area.name}{HOSTILE}"
+            url = f"{host}/xxgk/c{a_index:02d}/"
+            if hostile and i == 0 and len(cols) == 1:
+                url = "javascript:window.__zwgk_pwned=2"
+            cols.append({"id": column_id, "name": col_name, "url": url, "area": area.name})
+            column_rows.append((column_id, site_id, url, col_name, f"法定主动公开内容/{col_name}", area.name, "discovered", 1, runs))
+        for extra in UNMAPPED[: 1 + i % len(UNMAPPED)]:
+            column_id += 1
+            url = f"{host}/xxgk/{len(cols):02d}x/"
+            cols.append({"id": column_id, "name": extra, "url": url, "area": None})
+            column_rows.append((column_id, site_id, url, extra, extra, None, "discovered", 1, runs))
+        mapped = [c for c in cols if c["area"]]
+        empty = mapped[-1] if len(mapped) > 2 else None
+        stale = mapped[-2] if len(mapped) > 3 else None
+        plan.append({"id": site_id, "name": name, "host": host, "cols": cols, "empty": empty, "stale": stale,
+                     "missing": [areas[m] for m in sorted(missing)]})
+    with conn:
+        conn.executemany("insert into sites (id, name, level, region, url, config, first_run, last_run, status, error) "
+                         "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", site_rows)
+        conn.executemany("insert into columns (id, site_id, url, name, path, catalog, source, first_run, last_run) "
+                         "values (?, ?, ?, ?, ?, ?, ?, ?, ?)", column_rows)
+
+    # Documents: site 0 holds a tenth (more when there are few sites), the rest share the others evenly.
+    big = max(documents // 10, 3 * documents // (sites + 2)) if sites > 1 else documents
+    sizes = [big] + [(documents - big) // max(sites - 1, 1)] * (sites - 1)
+    sizes[-1] += documents - sum(sizes)
+    body = ("根据有关规定，现将有关事项公开如下。" * (body_chars // 18 + 1))[:body_chars]
+    findings = []
+    doc_sql = ("insert into documents (url, site_id, column_id, title, list_title, list_date, published, written, "
+               "doc_number, index_number, publisher, category, date_source, body, body_hash, attachments, "
+               "http_status, content_type, fetched_at, first_run, last_run) "
+               "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'meta', ?, ?, '[]', 200, 'text/html', ?, ?, ?)")
+    entry_sql = ("insert into column_entries (column_id, url, site_id, title, list_date, first_run, last_run) "
+                 "values (?, ?, ?, ?, ?, ?, ?)")
+    number = 0
+    for site, size in zip(plan, sizes):
+        fillable = [c for c in site["cols"] if c is not site["empty"]]
+        doc_rows, entry_rows = [], []
+        for n in range(size):
+            number += 1
+            col = fillable[n % len(fillable)]
+            roll = (number * 2654435761) % 1000
+            first = runs if roll < 15 else (runs - 1 if roll < 30 and runs > 1 else 1)
+            last = runs - 1 if 990 <= roll and runs > 1 and first < runs else runs
+            if col is site["stale"]:
+                published = as_of - timedelta(days=400 + n % 300)
+            else:
+                published = as_of - timedelta(days=(number * 7919) % 1000 + (runs - first) * 7)
+            late = number % 50 == 0
+            written = published - timedelta(days=45 if late else number % 15)
+            title = f"关于{TOPICS[number % len(TOPICS)]}的{KINDS[number % len(KINDS)]}（{n + 1}）"
+            if hostile and site is plan[0] and n < 3:
+                title = f"{HOSTILE}{HOSTILE_IMG}{title}"
+            url = f"{site['host']}/xxgk/{col['url'].rstrip('/').rsplit('/', 1)[-1]}/t{published:%Y%m%d}_{n}.html"
+            no_date = number % 97 == 1
+            doc_rows.append((url, site["id"], col["id"], title, title, published.isoformat(),
+                             None if no_date else published.isoformat(), written.isoformat(),
+                             f"示政发〔{published.year}〕{n % 90 + 1}号", f"11{number:012d}/{published.year}-{n:05d}",
+                             site["name"][:20], col["area"] or col["name"], body, f"{number:016x}",
+                             f"{as_of}T03:00:00+08:00", first, last))
+            entry_rows.append((col["id"], url, site["id"], title, published.isoformat(), first, last))
+            for r in range(first, last + 1):
+                evidence = {"published": published.isoformat(), "written": written.isoformat(), "title": title}
+                if late:
+                    findings.append((r, site["id"], "late-publication", "medium", col, url,
+                                     f"《{title}》成文于 {written}，{published} 才公开，超过 20 个工作日", evidence, LATE))
+                if no_date:
+                    findings.append((r, site["id"], "missing-date", "low", col, url, f"《{title}》未标注发布日期",
+                                     {"list_date": published.isoformat(), "title": title}, NODATE))
+                if (number + r) % 211 == 2:
+                    findings.append((r, site["id"], "dead-link", "medium", col, url,
+                                     f"《{title}》的附件无法打开（HTTP 404）",
+                                     {"status": 404, "attachment": url.replace(".html", ".pdf"),
+                                      "published": published.isoformat()}, DEAD))
+        with conn:
+            conn.executemany(doc_sql, doc_rows)
+            conn.executemany(entry_sql, entry_rows)
+
+    # What each column showed in each run, aggregated from its listings as the crawl does.
+    with conn:
+        conn.execute(
+            "insert into column_runs (run_id, column_id, entries, new_entries, pages, newest_date) "
+            "select r.id, e.column_id, count(*), sum(e.first_run = r.id), (count(*) + 19) / 20, max(e.list_date) "
+            "from runs r join column_entries e on e.first_run <= r.id and e.last_run >= r.id group by r.id, e.column_id")
+        conn.execute(
+            "insert or ignore into column_runs (run_id, column_id, entries, new_entries, pages, newest_date) "
+            "select r.id, c.id, 0, 0, 1, null from runs r cross join columns c")
+    newest = {(r, c): d for r, c, d in conn.execute("select run_id, column_id, newest_date from column_runs")}
+
+    errors = []
+    for r in range(1, runs + 1):
+        for site in plan:
+            for area in site["missing"]:
+                message = f"标准目录“{area.name}”在信息公开栏目中没有对应栏目"
+                if hostile and site is plan[0]:
+                    message += HOSTILE
+                findings.append((r, site["id"], "column-missing", "high", None, f"{site['host']}/xxgk/",
+                                 message, {"entry_page": f"{site['host']}/xxgk/", "names_tried": list(area.names)},
+                                 area.basis, area.name))
+            if site["empty"]:
+                col = site["empty"]
+                findings.append((r, site["id"], "column-empty", "high", col, col["url"],
+                                 f"栏目“{col['name']}”（对应标准目录“{col['area']}”）没有任何信息",
+                                 {"column_url": col["url"], "pages_read": 1, "entries": 0}, STALE))
+            if site["stale"]:
+                col = site["stale"]
+                findings.append((r, site["id"], "column-stale", "medium", col, col["url"],
+                                 f"栏目“{col['name']}”最近一条信息发布于 {newest.get((r, col['id']))}，超过一年未更新",
+                                 {"column_url": col["url"], "newest_date": newest.get((r, col["id"]))}, STALE))
+            errors.append((r, site["id"], None, f"{site['host']}/xxgk/missing.html", "detail", "http", 404,
+                           "HTTP 404", f"{run_dates[r - 1]}T02:30:00+08:00"))
+    finding_rows = []
+    for item in findings:
+        r, site_id, rule, severity, col, url, message, evidence, basis, *area = item
+        finding_rows.append((
+            r, site_id, rule, severity, col["id"] if col else None, col["name"] if col else None,
+            col["url"] if col else None, area[0] if area else (col["area"] if col else None), None, url, message,
+            json.dumps(evidence, ensure_ascii=False), basis, run_dates[r - 1].isoformat()))
+    with conn:
+        conn.executemany(
+            "insert into findings (run_id, site_id, rule, severity, column_id, column_name, column_url, catalog_area, "
+            "catalog_item, url, message, evidence, basis, as_of) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            finding_rows)
+        conn.executemany(
+            "insert into fetch_errors (run_id, site_id, column_id, url, target, kind, status, message, at) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?)", errors)
+        conn.execute(
+            "update runs set findings = (select count(*) from findings f where f.run_id = runs.id), "
+            "errors = (select count(*) from fetch_errors e where e.run_id = runs.id), "
+            "columns = (select count(*) from column_runs c where c.run_id = runs.id), "
+            "documents = (select count(*) from documents d where d.first_run <= runs.id and d.last_run >= runs.id), "
+            "new_documents = (select count(*) from documents d where d.first_run = runs.id)")
+    db.conn.close()
+    return {"run_id": runs, "sites": sites, "documents": documents, "findings": len(finding_rows), "path": path}

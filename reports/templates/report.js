@@ -1,0 +1,88 @@
+/* zwgk report: sortable and filterable tables. Plain DOM, no dependency, works from file://.
+   Reads cell text (or data-sort) and never writes HTML, so stored text stays text. */
+(function () {
+  "use strict";
+
+  function key(row, index) {
+    var cell = row.cells[index];
+    if (!cell) return "";
+    var value = cell.getAttribute("data-sort");
+    return (value === null ? cell.textContent : value).trim();
+  }
+
+  function isNumber(text) {
+    return text !== "" && !isNaN(Number(text.replace(/[,%]/g, "")));
+  }
+
+  function compare(a, b) {
+    if (a === b) return 0;
+    if (a === "" || a === "—") return 1;  // empty cells last either way: see sortBy
+    if (b === "" || b === "—") return -1;
+    if (isNumber(a) && isNumber(b)) return Number(a.replace(/[,%]/g, "")) - Number(b.replace(/[,%]/g, ""));
+    return a.localeCompare(b, document.documentElement.lang || "zh-CN", { numeric: true });
+  }
+
+  function sortBy(table, th, index) {
+    var body = table.tBodies[0];
+    if (!body) return;
+    var ascending = th.getAttribute("aria-sort") !== "ascending";
+    Array.prototype.forEach.call(th.parentNode.cells, function (cell) { cell.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    var rows = Array.prototype.slice.call(body.rows).map(function (row, i) {
+      return { row: row, key: key(row, index), i: i };
+    });
+    rows.sort(function (x, y) {
+      var xe = x.key === "" || x.key === "—", ye = y.key === "" || y.key === "—";
+      if (xe !== ye) return xe ? 1 : -1;
+      var c = compare(x.key, y.key);
+      return (ascending ? c : -c) || x.i - y.i;
+    });
+    var fragment = document.createDocumentFragment();
+    rows.forEach(function (r) { fragment.appendChild(r.row); });
+    body.appendChild(fragment);
+  }
+
+  function count(table) {
+    var out = document.querySelector('[data-count-for="' + table.id + '"]');
+    if (!out || !table.tBodies[0]) return;
+    var rows = table.tBodies[0].rows, shown = 0;
+    for (var i = 0; i < rows.length; i++) if (!rows[i].hidden) shown++;
+    out.textContent = (out.getAttribute("data-template") || "{shown} / {total}")
+      .replace("{shown}", shown).replace("{total}", rows.length);
+  }
+
+  function filter(table, text) {
+    var words = text.toLowerCase().split(/\s+/).filter(Boolean);
+    var rows = table.tBodies[0] ? table.tBodies[0].rows : [];
+    for (var i = 0; i < rows.length; i++) {
+      var content = rows[i].textContent.toLowerCase();
+      rows[i].hidden = !words.every(function (w) { return content.indexOf(w) !== -1; });
+    }
+    count(table);
+  }
+
+  function setup() {
+    Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
+      if (!table.tHead) return;
+      var header = table.tHead.rows[table.tHead.rows.length - 1];
+      Array.prototype.forEach.call(header.cells, function (th, index) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "sort";
+        while (th.firstChild) button.appendChild(th.firstChild);
+        th.appendChild(button);
+        button.addEventListener("click", function () { sortBy(table, th, index); });
+      });
+      count(table);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("input.filter"), function (input) {
+      var table = document.getElementById(input.getAttribute("data-table"));
+      if (!table) return;
+      input.addEventListener("input", function () { filter(table, input.value); });
+      if (input.value) filter(table, input.value);
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
+  else setup();
+})();

@@ -1,0 +1,235 @@
+"""The static HTML report: pages, pagination, what changed since the previous run, escaping, i18n."""
+from __future__ import annotations
+
+import json
+import re
+import sys
+import types
+
+import pytest
+
+from crawler import store
+from reports import render
+from reports.model import load_report, previous_runs
+from reports.render import link, render_report, render_report_stats
+from reports.synthetic import HOSTILE, build_store
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    work = tmp_path_factory.mktemp("report-synth")
+    info = build_store(work / "z.db", sites=5, documents=8000, runs=3, hostile=True)
+    db = store.connect(work / "z.db")
+    yield db, info["run_id"], work
+    db.conn.close()
+
+
+def test_writes_overview_changes_matrix_site_pages_and_assets(synthetic, tmp_path):
+    db, run_id, _ = synthetic
+    index = render_report(db, run_id, tmp_path / "r")
+    assert index == tmp_path / "r" / "index.html"
+    names = {p.name for p in index.parent.iterdir()}
+    assert {"index.html", "changes.html", "matrix.html", "style.css", "report.js"} <= names
+    html = index.read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html
+    for site_id in [r[0] for r in db.execute("select id from sites")]:
+        assert f'href="site-{site_id}.html"' in html
+        assert f"site-{site_id}.html" in names
+    # Offline: no resource is fetched from anywhere but the report's own folder.
+    for page in index.parent.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', text), page.name
+    assert "<svg" in html and "<polyline" in html  # the trend over the three runs
+
+
+def test_site_page_shows_coverage_findings_by_rule_freshness_and_changes(synthetic, tmp_path):
+    db, run_id, _ = synthetic
+    render_report(db, run_id, tmp_path / "r")
+    page = (tmp_path / "r" / "site-site-001.html").read_text(encoding="utf-8")
+    for anchor in ('id="coverage"', 'id="findings"', 'id="changes"', 'id="freshness"', 'id="coverage-table"'):
+        assert anchor in page
+    counts = dict(db.execute("select rule, count(*) from findings where run_id = ? and site_id = 'site-001' "
+                             "group by rule", [run_id]).fetchall())
+    for rule, n in counts.items():
+        assert f'<h3 id="rule-{rule}">' in page and f"<code>{rule}</code>（{n}）" in page
+    # Every matrix mark links to the column on the portal.
+    column_urls = {r[0] for r in db.execute("select url from columns where site_id = 'site-001'")}
+    marks = re.findall(r'<a href="([^"]+)" rel="noreferrer noopener" class="mark">', page)
+    assert marks and set(marks) <= column_urls | {"http://www.site-001.example.gov.cn/xxgk/"}
+    assert "对比：第 2 次采集" in page
+
+
+def test_long_lists_are_paginated_and_complete(synthetic, tmp_path, monkeypatch):
+    db, run_id, _ = synthetic
+    monkeypatch.setattr(render, "PAGE_ROWS", 20)
+    monkeypatch.setattr(render, "PREVIEW_ROWS", 10)
+    stats = render_report_stats(db, run_id, tmp_path / "r")
+    out = tmp_path / "r"
+    total = db.execute("select count(*) from findings where run_id = ? and site_id = 'site-000' "
+                       "and rule = 'late-publication'", [run_id]).fetchone()[0]
+    assert total > 40
+    pages = sorted(out.glob("site-site-000_late-publication_*.html"), key=lambda p: int(p.stem.rsplit("_", 1)[1]))
+    assert len(pages) == -(-total // 20)
+    seen = []
+    for page in pages:
+        rows = re.findall(r'<tr class="sev-[a-z]+">\s*<td class="num">(\d+)</td>', page.read_text(encoding="utf-8"))
+        assert 0 < len(rows) <= 20
+        seen += [int(r) for r in rows]
+    assert seen == list(range(1, total + 1))
+    site = (out / "site-site-000.html").read_text(encoding="utf-8")
+    assert f"查看全部 {total} 条" in site and 'href="site-site-000_late-publication_1.html"' in site
+    assert stats["pages"] == len(list(out.glob("*.html")))
+
+
+def test_english_report(synthetic, tmp_path):
+    db, run_id, _ = synthetic
+    index = render_report(db, run_id, tmp_path / "en", lang="en")
+    html = index.read_text(encoding="utf-8")
+    assert '<html lang="en">' in html and "Overview" in html and "Late" not in "总览"
+    assert "Published late" in html and "Findings" in html
+    with pytest.raises(ValueError):
+        render_report(db, run_id, tmp_path / "xx", lang="fr")
+
+
+def test_stored_markup_is_escaped_and_javascript_urls_are_not_links(synthetic, tmp_path):
+    db, run_id, _ = synthetic
+    render_report(db, run_id, tmp_path / "r")
+    escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&#39;&#34;"
+    for page in (tmp_path / "r").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text and "<img src=x" not in text, page.name
+        assert 'href="javascript:' not in text.lower(), page.name
+        assert len(re.findall(r"<script\b", text)) == 1, page.name  # only report.js
+    site = (tmp_path / "r" / "site-site-000.html").read_text(encoding="utf-8")
+    assert escaped in site
+    assert "javascript:window.__zwgk_pwned=2" in site  # shown as text
+    assert str(link("javascript:alert(1)", "x")) == "x"
+    assert str(link("http://a.b/?q=<x>", '"t\'')) == '<a href="http://a.b/?q=&lt;x&gt;" rel="noreferrer noopener">&quot;t&#x27;</a>'
+    assert HOSTILE not in site
+
+
+# --- what changed since the previous run, on a store small enough to know every row --------------
+
+def small_store(path):
+    """Site s1 in runs 1 (finished), 2 (failed) and 3; site s2 only in runs 1 and 3; all checked."""
+    db = store.connect(path)
+    with db.conn:
+        for run_id, status in ((1, "finished"), (2, "failed"), (3, "finished")):
+            db["runs"].insert({"id": run_id, "kind": "crawl", "status": status, "started_at": f"2026-06-0{run_id}T00:00:00",
+                               "checked_at": "x", "as_of": f"2026-06-0{run_id}"})
+        for site_id in ("s1", "s2"):
+            db["sites"].insert({"id": site_id, "name": f"站点{site_id}", "level": "county", "url": f"http://{site_id}.gov.cn/",
+                                "config": "{}", "first_run": 1, "last_run": 3, "status": "ok"})
+        cols = [(1, "s1", "http://s1.gov.cn/a/", "财政预决算"), (2, "s1", "http://s1.gov.cn/b/", "社会救助"),
+                (3, "s2", "http://s2.gov.cn/a/", "财政预决算")]
+        for cid, site_id, url, name in cols:
+            db["columns"].insert({"id": cid, "site_id": site_id, "url": url, "name": name, "first_run": 1, "last_run": 3})
+        column_runs = [(1, 1, 5), (1, 2, 3), (1, 3, 2), (2, 1, 5), (3, 1, 5), (3, 3, 2)]  # column 2 not read in run 3
+        for run_id, cid, entries in column_runs:
+            db["column_runs"].insert({"run_id": run_id, "column_id": cid, "entries": entries, "pages": 1,
+                                      "newest_date": "2026-05-01"})
+        docs = [("http://s1.gov.cn/a/old.html", "s1", 1, 1, 3), ("http://s1.gov.cn/a/new.html", "s1", 1, 3, 3),
+                ("http://s1.gov.cn/a/gone.html", "s1", 1, 1, 1), ("http://s1.gov.cn/b/unread.html", "s1", 2, 1, 1),
+                ("http://s2.gov.cn/a/new.html", "s2", 3, 3, 3)]
+        for url, site_id, cid, first, last in docs:
+            db["documents"].insert({"url": url, "site_id": site_id, "column_id": cid, "title": url.rsplit("/", 1)[1],
+                                    "published": "2026-05-01", "first_run": first, "last_run": last})
+            db["column_entries"].insert({"column_id": cid, "url": url, "site_id": site_id, "title": url.rsplit("/", 1)[1],
+                                         "list_date": "2026-05-01", "first_run": first, "last_run": last})
+
+        def finding(run_id, site_id, rule, url, area=None, column_url=None):
+            db["findings"].insert({"run_id": run_id, "site_id": site_id, "rule": rule, "severity": "high", "url": url,
+                                   "catalog_area": area, "column_url": column_url, "message": f"{rule} {url}",
+                                   "basis": "《条例》", "evidence": json.dumps({"published": "2026-05-01"})})
+        finding(1, "s1", "column-missing", "http://s1.gov.cn/", area="社会救助")             # stays
+        finding(3, "s1", "column-missing", "http://s1.gov.cn/", area="社会救助")
+        finding(1, "s1", "late-publication", "http://s1.gov.cn/a/old.html", column_url="http://s1.gov.cn/a/")  # resolved
+        finding(3, "s1", "dead-link", "http://s1.gov.cn/a/new.html", column_url="http://s1.gov.cn/a/")         # new
+        finding(2, "s1", "dead-link", "http://s1.gov.cn/a/old.html")   # in the failed run: ignored
+        finding(3, "s2", "missing-date", "http://s2.gov.cn/a/new.html")                      # new
+    return db
+
+
+def test_changes_against_each_sites_previous_finished_run(tmp_path):
+    db = small_store(tmp_path / "z.db")
+    assert previous_runs(db, 3, ["s1", "s2"]) == {"s1": 1, "s2": 1}  # run 2 failed: not a comparison
+    report = load_report(db, 3)
+    s1, s2 = report.sites
+    assert [f["rule"] for f in s1.new_findings] == ["dead-link"]
+    assert [f["rule"] for f in s1.resolved_findings] == ["late-publication"]
+    assert [d["url"] for d in s1.new_docs] == ["http://s1.gov.cn/a/new.html"]
+    # gone.html was last listed in run 1 in a column read again in run 3; unread.html's column was not read.
+    assert [e["url"] for e in s1.removed_entries] == ["http://s1.gov.cn/a/gone.html"]
+    assert [f["rule"] for f in s2.new_findings] == ["missing-date"] and s2.resolved_findings == []
+    assert report.totals["new_findings"] == 2 and report.totals["resolved_findings"] == 1
+    index = render_report(db, 3, tmp_path / "r")
+    changes = (index.parent / "changes.html").read_text(encoding="utf-8")
+    assert "新增问题 2 个，已整改 1 个；新增信息 2 条，撤下信息 1 条" in changes
+    page = (index.parent / "site-s1.html").read_text(encoding="utf-8")
+    assert "gone.html" in page and "unread.html" not in page.split('id="changes"')[1].split('id="freshness"')[0]
+
+
+def test_removals_recorded_by_the_crawler_win(tmp_path):
+    db = small_store(tmp_path / "z.db")
+    if "document_events" not in db.table_names():
+        pytest.skip("this store has no document_events table yet")
+    with db.conn:
+        db["document_events"].insert({"run_id": 3, "site_id": "s1", "column_id": 1, "url": "http://s1.gov.cn/a/old.html",
+                                      "event": "removed-from-column", "title": "旧文"})
+    s1 = load_report(db, 3).sites[0]
+    assert [(e["url"], e["title"], e["column_name"]) for e in s1.removed_entries] == [
+        ("http://s1.gov.cn/a/old.html", "旧文", "财政预决算")]
+
+
+def test_first_run_has_no_comparison(tmp_path):
+    db = small_store(tmp_path / "z.db")
+    report = load_report(db, 1)
+    assert all(s.prev_run is None and not s.new_docs for s in report.sites)
+    index = render_report(db, 1, tmp_path / "r")
+    assert "没有可对比的上次采集" in (index.parent / "site-s1.html").read_text(encoding="utf-8")
+
+
+def test_scores_from_checks_score_are_shown(tmp_path, monkeypatch):
+    db = small_store(tmp_path / "z.db")
+    fake = types.ModuleType("checks.score")
+    fake.site_scores = lambda db, run_id: [
+        {"site": "s1", "score": 61.5, "coverage": 50.0, "timeliness": 80.0, "passed": False,
+         "vetoes": [{"indicator": "栏目不更新", "reason": "3个栏目超过更新期限未更新"}], "explanation": "不合格：触发单项否决"},
+        {"site": "s2", "score": 95, "coverage": 100.0, "timeliness": None, "passed": True, "vetoes": []}]
+    monkeypatch.setitem(sys.modules, "checks.score", fake)
+    index = render_report(db, 3, tmp_path / "r")
+    html = index.read_text(encoding="utf-8")
+    assert "61.5" in html and "不合格" in html and "栏目不更新：3个栏目超过更新期限未更新" in html and "50%" in html
+    page = (index.parent / "site-s1.html").read_text(encoding="utf-8")
+    assert "不合格：触发单项否决" in page and "80%" in page
+
+
+def test_without_a_scorer_the_report_shows_its_own_coverage(tmp_path, monkeypatch):
+    db = small_store(tmp_path / "z.db")
+    monkeypatch.setitem(sys.modules, "checks.score", None)  # import fails
+    report = load_report(db, 3)
+    assert not report.has_scores
+    s1 = report.sites[0]
+    assert s1.required > 0 and 0 < s1.covered <= s1.required
+    html = render_report(db, 3, tmp_path / "r").read_text(encoding="utf-8")
+    assert "得分" not in html and "目录覆盖率" in html
+
+
+def test_empty_run_renders(tmp_path):
+    db = store.connect(tmp_path / "z.db")
+    run_id = store.start_run(db, "crawl")
+    store.finish_run(db, run_id)
+    html = render_report(db, run_id, tmp_path / "r").read_text(encoding="utf-8")
+    assert "本次采集没有网站数据" in html
+
+
+def test_report_of_the_demo_run(demo_run, tmp_path):
+    db = store.connect(demo_run.db_path)
+    stats = render_report_stats(db, demo_run.run_id, tmp_path / "r")
+    for site in demo_run.portal.sites:
+        page = (tmp_path / "r" / f"site-{site.id}.html").read_text(encoding="utf-8")
+        n = db.execute("select count(*) from findings where run_id = ? and site_id = ?",
+                       [demo_run.run_id, site.id]).fetchone()[0]
+        assert f"发现的问题（{n}）" in page
+    assert stats["largest_bytes"] < 2_000_000
+    db.conn.close()
