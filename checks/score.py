@@ -57,7 +57,9 @@ def site_scores(db, run_id: int) -> list[dict]:
         counts.setdefault(row["site_id"], Counter())[row["rule"]] = row["n"]
     checks = {r["site_id"]: r for r in db.query("select * from site_checks where run_id = ?", [run_id])}
     out = []
-    for site in db.query("select * from sites where last_run = ? order by id", [run_id]):
+    # A run checked earlier keeps its site_checks rows, so its scores stay readable after later crawls.
+    for site in db.query("select * from sites where last_run = :run or id in "
+                         "(select site_id from site_checks where run_id = :run) order by id", {"run": run_id}):
         check = checks.get(site["id"])
         stats = json.loads(check["stats"]) if check and check["stats"] else {}
         settings = {**default_thresholds(), **stats.get("settings", {})}

@@ -369,3 +369,21 @@ def test_bench_store_builds_and_every_rule_runs(tmp_path):
     rules = {f.rule for f in findings}
     assert {"late-publication", "missing-date", "dead-link", "item-removed", "misfiled"} <= rules
     assert [s["site"] for s in site_scores(db, 2)] == [f"site-{i:03d}" for i in range(6)]
+
+
+def test_scores_of_an_earlier_checked_run_survive_a_later_crawl(demo_run, tmp_path):
+    import shutil
+
+    from checks.score import site_scores
+    from crawler import store as st
+
+    path = tmp_path / "copy.db"
+    shutil.copyfile(demo_run.db_path, path)
+    db = st.connect(path)
+    before = site_scores(db, demo_run.run_id)
+    later = st.start_run(db, "crawl")
+    st.finish_run(db, later)
+    with db.conn:
+        db.execute("update sites set last_run = ?", [later])  # every site seen again by the later crawl
+    assert site_scores(db, demo_run.run_id) == before
+    assert len(before) == len(demo_run.portal.sites)
