@@ -58,6 +58,8 @@ class DocumentItem:
     http_status: int = 200
     content_type: str | None = None
     fetched_at: str | None = None
+    etag: str | None = None            # validators for the next conditional revisit
+    last_modified: str | None = None
 
 
 @dataclass
@@ -65,7 +67,16 @@ class FetchErrorItem:
     site_id: str
     url: str
     target: str  # entry | list | detail | attachment
-    kind: str    # dns | refused | timeout | connection | http | too-large | no-columns | other
+    kind: str    # dns | refused | timeout | connection | http | too-large | no-columns | blocked | no-entries | other
     message: str
     status: int | None = None
     column_url: str | None = None
+
+
+@dataclass
+class UnchangedItem:
+    """A revisited detail page answered 304 Not Modified: it is still there, unchanged."""
+    site_id: str
+    column_url: str
+    url: str
+    fetched_at: str

@@ -3,6 +3,14 @@
 Rows are written as items arrive and committed in small batches (at most a second apart), so a
 killed crawl loses at most the last second of work and never leaves a half-written row: every
 write is an upsert keyed by URL, so the next run neither duplicates nor loses a document.
+
+Change history: each document's versions (``document_versions``, keyed by the hash of its
+whitespace-free body) and what changed in which run (``document_events``: new, edited, failing,
+gone, recovered as detail pages answer; removed-from-column at spider close, for columns read to
+their last page). At spider close, in one transaction, each column's walk is concluded
+(``column_runs``): entries an incremental walk did not reach are still listed, so their
+``last_run`` — and their documents' — is carried forward to this run; a killed run never gets
+there, and the next run concludes nothing from it.
 """
 from __future__ import annotations
 
@@ -12,12 +20,12 @@ import time
 from scrapy import signals
 
 from crawler import store
-from crawler.items import ColumnItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem
+from crawler.items import ColumnItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem, UnchangedItem
 
 DOC_FIELDS = (
     "site_id", "column_id", "title", "list_title", "list_date", "published", "written", "doc_number",
     "index_number", "publisher", "category", "column_meta", "date_source", "body", "body_hash",
-    "attachments", "http_status", "content_type", "fetched_at",
+    "attachments", "http_status", "content_type", "fetched_at", "etag", "last_modified",
 )
 UPSERT_DOCUMENT = (
     f"insert into documents (url, {', '.join(DOC_FIELDS)}, first_run, last_run) "
@@ -44,6 +52,7 @@ UPSERT_SITE = (
     "url = excluded.url, config = excluded.config, last_run = excluded.last_run, status = excluded.status, "
     "error = excluded.error"
 )
+# What a column showed in a run; COLUMN_RUN_STATS (by site and column URL) is kept for other writers.
 COLUMN_RUN_STATS = """
 insert or replace into column_runs (run_id, column_id, entries, new_entries, pages, newest_date)
 select :run, c.id,
@@ -55,6 +64,25 @@ select :run, c.id,
          where e.column_id = c.id and e.last_run = :run)
 from columns c where c.site_id = :site_id and c.url = :column_url
 """
+COLUMN_RUN_WALK = """
+insert or replace into column_runs (run_id, column_id, entries, new_entries, pages, newest_date, walk, total)
+select :run, c.id,
+       (select count(*) from column_entries e where e.column_id = c.id and e.last_run = :run),
+       (select count(*) from column_entries e where e.column_id = c.id and e.first_run = :run),
+       :pages,
+       (select max(coalesce(d.published, e.list_date)) from column_entries e
+          left join documents d on d.url = e.url
+         where e.column_id = c.id and e.last_run = :run),
+       :walk, :total
+from columns c where c.id = :column_id
+"""
+# The newest earlier read of a column (rows exist only for runs that reached spider close).
+PREV_READ = "select max(run_id) from column_runs where column_id = ? and pages > 0 and run_id < ?"
+INSERT_EVENT = (
+    "insert into document_events (run_id, site_id, column_id, url, event, old_hash, new_hash, http_status, "
+    "title, note, at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+GONE_STATUSES = (404, 410)
 
 
 def body_hash(text: str | None) -> str | None:
@@ -125,25 +153,77 @@ class StorePipeline:
             "site_id": item.site_id, "title": item.title, "list_date": item.list_date, "run": self.run_id,
         })
 
+    def _event(self, event: str, site_id: str, url: str, *, column_id=None, old_hash=None, new_hash=None,
+               status=None, title=None, note=None):
+        self.conn.execute(INSERT_EVENT, [self.run_id, site_id, column_id, url, event, old_hash, new_hash, status,
+                                         title, note, store.now()])
+
     def _document(self, item: DocumentItem):
-        known = self.conn.execute("select 1 from documents where url = ?", [item.url]).fetchone()
-        if item.http_status >= 400 and known:
+        prev = self.conn.execute(
+            "select http_status, body_hash, body, title, published from documents where url = ?", [item.url]
+        ).fetchone()
+        column_id = self.column_ids.get((item.site_id, item.column_url))
+        old_status = (prev[0] or 200) if prev else None
+        if item.http_status >= 400 and prev:
             # A page that fails now keeps what was extracted when it last answered.
             self.conn.execute(
                 "update documents set http_status = ?, fetched_at = ?, last_run = ? where url = ?",
                 [item.http_status, item.fetched_at, self.run_id, item.url],
             )
+            now_gone = item.http_status in GONE_STATUSES
+            if old_status < 400 or (now_gone and old_status not in GONE_STATUSES):
+                self._event("gone" if now_gone else "failing", item.site_id, item.url, column_id=column_id,
+                            old_hash=prev[1], status=item.http_status, title=prev[3])
             self.counts["documents"] += 1
             return
         row = vars(item).copy()
-        row["column_id"] = self.column_ids.get((item.site_id, item.column_url))
+        row["column_id"] = column_id
         del row["column_url"]
         row["attachments"] = store.dumps(item.attachments)
-        row["body_hash"] = body_hash(item.body)
+        row["body_hash"] = new_hash = body_hash(item.body)
         row["run"] = self.run_id
         self.conn.execute(UPSERT_DOCUMENT, row)
         self.counts["documents"] += 1
-        self.counts["new_documents"] += not known
+        self.counts["new_documents"] += not prev
+        if prev is None:
+            self._event("new", item.site_id, item.url, column_id=column_id, new_hash=new_hash,
+                        status=item.http_status, title=item.title)
+            self._version(item, new_hash, None)
+            return
+        if item.http_status < 400 <= old_status:
+            self._event("recovered", item.site_id, item.url, column_id=column_id, old_hash=prev[1],
+                        new_hash=new_hash, status=item.http_status, title=item.title)
+        if new_hash and prev[1] and new_hash != prev[1]:
+            self._event("edited", item.site_id, item.url, column_id=column_id, old_hash=prev[1], new_hash=new_hash,
+                        status=item.http_status, title=item.title)
+            self._version(item, new_hash, prev)
+        elif new_hash:
+            self.conn.execute("update document_versions set last_run = ? where url = ? and body_hash = ? "
+                              "and version = (select max(version) from document_versions where url = ?)",
+                              [self.run_id, item.url, new_hash, item.url])
+
+    def _version(self, item: DocumentItem, new_hash: str | None, prev) -> None:
+        """A new version row; the superseded one keeps its text (the current text lives in documents)."""
+        if new_hash is None:
+            return
+        if prev is not None:
+            self.conn.execute(
+                "update document_versions set body = ? where url = ? and version = "
+                "(select max(version) from document_versions where url = ?)", [prev[2], item.url, item.url])
+            exists = self.conn.execute("select 1 from document_versions where url = ?", [item.url]).fetchone()
+            if not exists:  # stored before versions were kept: record the old one first
+                self.conn.execute(
+                    "insert into document_versions (url, site_id, version, body_hash, title, published, body) "
+                    "values (?, ?, 1, ?, ?, ?, ?)", [item.url, item.site_id, prev[1], prev[3], prev[4], prev[2]])
+        self.conn.execute(
+            "insert into document_versions (url, site_id, version, body_hash, title, published, first_run, last_run) "
+            "values (?, ?, coalesce((select max(version) from document_versions where url = ?), 0) + 1, ?, ?, ?, ?, ?)",
+            [item.url, item.site_id, item.url, new_hash, item.title, item.published, self.run_id, self.run_id])
+
+    def _unchanged(self, item: UnchangedItem):
+        self.conn.execute("update documents set fetched_at = ?, last_run = ? where url = ?",
+                          [item.fetched_at, self.run_id, item.url])
+        self.counts["documents"] += 1
 
     def _error(self, item: FetchErrorItem):
         column_id = self.column_ids.get((item.site_id, item.column_url)) if item.column_url else None
@@ -157,7 +237,7 @@ class StorePipeline:
 
     HANDLERS = {
         SiteItem: _site, ColumnItem: _column, ListingItem: _listing,
-        DocumentItem: _document, FetchErrorItem: _error,
+        DocumentItem: _document, FetchErrorItem: _error, UnchangedItem: _unchanged,
     }
 
     # -- batching and the run row -------------------------------------------------------------------
@@ -165,10 +245,11 @@ class StorePipeline:
     def flush(self):
         stats = self.crawler.stats if getattr(self, "crawler", None) else None
         pages = stats.get_value("response_received_count", 0) if stats else 0
+        requests = stats.get_value("downloader/request_count", 0) if stats else 0
         self.conn.execute(
-            "update runs set pages = ?, documents = ?, new_documents = ?, errors = ?, sites = ?, columns = ? "
-            "where id = ?",
-            [pages, self.counts["documents"], self.counts["new_documents"], self.counts["errors"],
+            "update runs set pages = ?, requests = ?, documents = ?, new_documents = ?, errors = ?, sites = ?, "
+            "columns = ? where id = ?",
+            [pages, requests, self.counts["documents"], self.counts["new_documents"], self.counts["errors"],
              self.counts["sites"], self.counts["columns"], self.run_id],
         )
         self.conn.commit()
@@ -176,10 +257,44 @@ class StorePipeline:
 
     def close_spider(self, spider=None):
         spider = spider or self.crawler.spider
-        for (site_id, column_url), pages in getattr(spider, "column_pages", {}).items():
-            self.conn.execute(COLUMN_RUN_STATS, {"run": self.run_id, "pages": pages, "site_id": site_id,
-                                                 "column_url": column_url})
+        # Everything the items wrote is committed first; the conclusions follow in one transaction.
         self.flush()
+        for (site_id, column_url), walk in getattr(spider, "walks", {}).items():
+            column_id = self.column_ids.get((site_id, column_url))
+            if column_id is not None:
+                self._conclude_walk(site_id, column_id, walk)
+        # Documents listed in this run (seen, or carried forward with their listing) are current.
+        self.conn.execute(
+            "update documents set last_run = :run where last_run < :run and url in "
+            "(select url from column_entries where last_run = :run)", {"run": self.run_id})
+        current, new = self.conn.execute(
+            "select count(*), coalesce(sum(first_run = :run), 0) from documents where last_run = :run",
+            {"run": self.run_id}).fetchone()
+        self.counts["documents"], self.counts["new_documents"] = current, new
+        self.flush()
+
+    def _conclude_walk(self, site_id: str, column_id: int, walk) -> None:
+        outcome = walk.outcome if walk.done else ("partial" if walk.pages else None)
+        prev_run = self.conn.execute(PREV_READ, [column_id, self.run_id]).fetchone()[0]
+        if outcome == "complete" and prev_run is not None:
+            # Read to its last page: what the previous read listed and this one did not, was removed.
+            for url, title in self.conn.execute(
+                    "select url, title from column_entries where column_id = ? and last_run >= ? and last_run < ?",
+                    [column_id, prev_run, self.run_id]).fetchall():
+                self._event("removed-from-column", site_id, url, column_id=column_id, title=title,
+                            note=f"listed at run {prev_run}, not in the complete read of run {self.run_id}")
+        elif outcome in ("incremental", "partial") and prev_run is not None:
+            # Not every page was read: what was listed before and not seen now is still listed.
+            self.conn.execute(
+                "update column_entries set last_run = ? where column_id = ? and last_run >= ? and last_run < ?",
+                [self.run_id, column_id, prev_run, self.run_id])
+        self.conn.execute(COLUMN_RUN_WALK, {"run": self.run_id, "column_id": column_id, "pages": walk.pages,
+                                             "walk": outcome, "total": walk.total})
+        if outcome in ("complete", "incremental"):
+            for url, (etag, modified) in walk.validators.items():
+                self.conn.execute(
+                    "insert or replace into page_validators (column_id, url, etag, last_modified, run_id) "
+                    "values (?, ?, ?, ?, ?)", [column_id, url, etag, modified, self.run_id])
 
     def spider_closed(self, spider, reason):
         status = "interrupted" if reason == "shutdown" else "finished"

@@ -12,6 +12,9 @@ ROBOTSTXT_OBEY = True
 
 # Government servers are often small: few parallel requests, adaptive delay.
 CONCURRENT_REQUESTS = 16
+# Items are written synchronously: Scrapy's default of 100 concurrent items per response only adds
+# asyncio task overhead (about 15 % of the crawl's CPU on the demo portal).
+CONCURRENT_ITEMS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.5
 AUTOTHROTTLE_ENABLED = True
@@ -27,12 +30,21 @@ REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = True                # some WAFs set a cookie on the first answer and expect it back
 
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+# After redirects and retries (600, 550): sees the final answer, marks WAF/login pages as blocked.
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.BlockDetector": 540}
 EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None, "crawler.extensions.RequestLog": 500}
 
 # zwgk's own settings
 ZWGK_DB = "zwgk.db"
 ZWGK_MAX_PAGES_PER_COLUMN = 500       # a pager that never ends must not keep the crawl forever
 ZWGK_LOG_REQUESTS = False             # write run-N.requests.tsv beside the log (for bench/crawl.py)
+# Incremental recrawl (crawler/recrawl.py): columns already read are paged only until known entries,
+# known detail pages are fetched again only every ZWGK_REVISIT_DAYS (spread +-25 % per URL, so that
+# a province's pages do not all come due in the same week); every column is read to its last page on
+# the same period, which is what finds entries removed from deep pages. False reads everything.
+ZWGK_INCREMENTAL = True
+ZWGK_REVISIT_DAYS = 28                # 0: revisit every known page and read every column completely
+ZWGK_BLOCKED_MAX_PER_HOST = 10        # after this many block pages, stop asking that host in this run (0: never)
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

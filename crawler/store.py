@@ -119,7 +119,56 @@ def _m2_check_tables(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [_m1_initial, _m2_check_tables]
+def _m3_change_history(db: sqlite_utils.Database) -> None:
+    """Owned by the crawler: incremental recrawl state and the change history of documents.
+
+    - runs.requests: requests the crawl sent (Scrapy's downloader/request_count);
+    - column_runs.walk: how the column was read — complete (every list page), incremental (stopped
+      at entries already known), partial (a list page failed or was blocked: nothing concluded);
+      column_runs.total: the entry total the list displayed (Hanweb totalrecord), when it shows one;
+    - documents.etag/last_modified: validators for conditional revisits;
+    - document_versions: each distinct body of a document (hash); the text of a superseded version
+      is kept in ``body``, the current one lives in documents;
+    - document_events: what changed per run — new, edited, removed-from-column, failing, recovered, gone;
+    - page_validators: ETag/Last-Modified of list pages, written only for columns read to the end.
+    """
+    db["runs"].add_column("requests", int)
+    db["column_runs"].add_column("walk", str)
+    db["column_runs"].add_column("total", int)
+    db["column_runs"].create_index(["column_id", "run_id"])   # a column's previous read, per column walk
+    db["documents"].add_column("etag", str)
+    db["documents"].add_column("last_modified", str)
+    db["document_versions"].create(
+        {"id": int, "url": str, "site_id": str, "version": int, "body_hash": str, "title": str,
+         "published": str, "first_run": int, "last_run": int, "body": str},
+        pk="id",
+    )
+    db["document_versions"].create_index(["url", "version"], unique=True)
+    db["document_events"].create(
+        {"id": int, "run_id": int, "site_id": str, "column_id": int, "url": str, "event": str,
+         "old_hash": str, "new_hash": str, "http_status": int, "title": str, "note": str, "at": str},
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["document_events"].create_index(["run_id", "site_id"])
+    db["document_events"].create_index(["url"])
+    db["page_validators"].create(
+        {"column_id": int, "url": str, "etag": str, "last_modified": str, "run_id": int},
+        pk=("column_id", "url"),
+    )
+    # Carrying documents.last_run forward every run must not re-index their text: the full-text
+    # trigger fires only when the title or body really changes.
+    db.execute("drop trigger if exists documents_au")
+    db.execute(
+        'create trigger "documents_au" after update of "title", "body" on "documents" '
+        'when old."title" is not new."title" or old."body" is not new."body" begin '
+        'insert into "documents_fts" ("documents_fts", rowid, "title", "body") '
+        "values('delete', old.rowid, old.\"title\", old.\"body\"); "
+        'insert into "documents_fts" (rowid, "title", "body") values (new.rowid, new."title", new."body"); end'
+    )
+
+
+MIGRATIONS = [_m1_initial, _m2_check_tables, _m3_change_history]
 
 
 def now() -> str:
@@ -178,6 +227,8 @@ def finish_run(db, run_id: int, status: str = "finished", **counts) -> None:
 
 
 def _alive(pid) -> bool:
+    """Whether the process still runs. A zombie (exited, not yet reaped because its parent was killed
+    too) answers kill(pid, 0) but holds nothing: it counts as dead."""
     if not pid:
         return False
     try:
@@ -186,7 +237,11 @@ def _alive(pid) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{int(pid)}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, ValueError, IndexError):
+        return True
 
 
 def mark_interrupted_runs(db) -> list[int]:

@@ -13,6 +13,8 @@ import click
 from checks.catalog import CatalogError
 from crawler import store
 from crawler.sites import LEVELS, ConfigError, load_sites
+from zwgk.common import UserError, parse_settings
+from zwgk.scheduler import schedule_command
 
 # The demo portal is on loopback: no need to be polite to ourselves.
 DEMO_SETTINGS = {
@@ -21,27 +23,6 @@ DEMO_SETTINGS = {
 }
 FINDING_FIELDS = ("site", "rule", "severity", "column", "column_url", "catalog_area", "catalog_item", "url",
                   "message", "evidence", "basis", "as_of", "run")
-
-
-class UserError(click.ClickException):
-    """A mistake of the user's or a broken input: one line on stderr, no traceback."""
-
-    def __init__(self, message: str, exit_code: int = 1):
-        super().__init__(message)
-        self.exit_code = exit_code
-
-    def show(self, file=None):
-        click.echo(f"错误：{self.message}", err=True)
-
-
-def parse_settings(pairs) -> dict[str, str]:
-    settings = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise UserError(f"-s expects NAME=VALUE, got {pair!r}", 2)
-        settings[name.strip()] = value
-    return settings
 
 
 def parse_as_of(value: str | None) -> date | None:
@@ -87,7 +68,7 @@ def progress_printer(total_sites: int):
 
 
 def do_crawl(sites_file, db_path, settings, only=None) -> int:
-    from crawler.runner import crawl
+    from crawler.runner import RunLocked, crawl
 
     sites = check_sites_file(sites_file)
     progress = progress_printer(len(sites) if not only else len(only.split(",")))
@@ -96,6 +77,8 @@ def do_crawl(sites_file, db_path, settings, only=None) -> int:
     except KeyboardInterrupt:
         progress.done()
         raise UserError("已中断：本次采集已保存到中断时为止的数据，状态记为“已中断”", 130) from None
+    except RunLocked as exc:
+        raise UserError(str(exc), 75) from None
     progress.done()
     db = open_db(db_path)
     run = db["runs"].get(run_id)
@@ -270,11 +253,18 @@ def sample(db_path, site_id, n, seed, as_of, out_path):
 @lang_option
 @settings_option
 def run(sites_file, db_path, out_dir, as_of, lang, settings):
-    """Crawl, check and report in one go (for cron or systemd)."""
+    """Crawl, check and report in one go (for cron or systemd; exit code 75 when another run holds the store)."""
+    from crawler.runner import RunLocked, run_lock
+
     as_of_date = parse_as_of(as_of)
-    run_id = do_crawl(sites_file, db_path, parse_settings(settings))
-    do_check(db_path, run_id, as_of_date)
-    do_report(db_path, run_id, out_dir, lang)
+    overrides = parse_settings(settings)
+    try:
+        with run_lock(db_path, note="zwgk run"):
+            run_id = do_crawl(sites_file, db_path, overrides)
+            do_check(db_path, run_id, as_of_date)
+            do_report(db_path, run_id, out_dir, lang)
+    except RunLocked as exc:
+        raise UserError(str(exc), 75) from None
 
 
 @main.command()
@@ -357,6 +347,8 @@ def extract(file, url, kind, fmt):
     result = extract_page(Path(file).read_bytes(), url, kind)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
+
+main.add_command(schedule_command)
 
 if __name__ == "__main__":
     main()

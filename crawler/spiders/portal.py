@@ -4,9 +4,16 @@ No per-site code: what differs between portals is handled by the extraction func
 they miss by the optional ``extract:`` selectors of a site in the sites config.
 
     scrapy crawl portal -a sites=sites.yaml [-a only=site-id,other-id] [-s ZWGK_DB=zwgk.db]
+
+Recrawls are incremental (see ``crawler.recrawl``): a column already read is paged one list page at
+a time until a page holds only known entries, known detail pages are fetched again only when due
+(ZWGK_REVISIT_DAYS), and answers that are block pages (``crawler.blocking``) are recorded as fetch
+errors of kind ``blocked``, never as content. ``-s ZWGK_INCREMENTAL=False`` reads everything.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urldefrag, urlparse
 
@@ -14,13 +21,21 @@ import scrapy
 from scrapy.exceptions import CloseSpider
 from scrapy.http import TextResponse
 
+from crawler import blocking
 from crawler.errors import classify
+from crawler.extraction import hanweb, jsonlist
 from crawler.extraction.columns import discover_columns
 from crawler.extraction.detail import extract_detail
 from crawler.extraction.listing import extract_entries
 from crawler.extraction.pagination import next_pages
-from crawler.items import ColumnItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem
+from crawler.items import ColumnItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem, UnchangedItem
+from crawler.middlewares import BlockedHost
+from crawler.recrawl import ColumnPrior, Known, PriorState, due, page_order
 from crawler.sites import ConfigError, Site, load_sites
+
+_INDEX_PAGE = re.compile(r"/(?:index|default)\.s?html?(?=$|\?)", re.I)
+LIST_PRIORITY = 10  # list pages first: an incremental walk waits for each page before the next
+_TOTAL_KEYS = ("total", "totalcount", "total_count", "totalrecord", "totalrecords", "recordcount")
 
 
 def _iso(value) -> str | None:
@@ -32,6 +47,71 @@ def _text(response) -> str | None:
     if not isinstance(response, TextResponse):
         return None
     return response.text
+
+
+def _header(response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def list_total(text: str) -> int | None:
+    """The number of entries a list page says its column holds (Hanweb totalrecord, JSON total), if it says."""
+    store = hanweb.find(text)
+    if store is not None and store.total is not None:
+        return store.total
+    data = jsonlist.load(text)
+    for obj in (data, *(data.values() if isinstance(data, dict) else ())):
+        if isinstance(obj, dict):
+            for key, value in obj.items():
+                if str(key).lower() in _TOTAL_KEYS and str(value).isdigit():
+                    return int(value)
+    return None
+
+
+def _blocked(response) -> str | None:
+    """The block reason BlockDetector put on this answer (or, without the middleware, found now)."""
+    reason = response.meta.get("zwgk_blocked")
+    if reason is None and "zwgk_block_checked" not in response.meta:
+        reason = blocking.is_block_page(response.status, response.headers, _text(response) or "", response.url)
+    return reason
+
+
+@dataclass
+class ColumnWalk:
+    """One column's list pages in this run: how it is walked and what was seen."""
+    site: Site
+    url: str
+    prior: ColumnPrior
+    mode: str                                    # incremental | full
+    requested: set = field(default_factory=set)  # fingerprints of list requests sent or queued
+    queue: list = field(default_factory=list)    # incremental: (order, request) not yet sent
+    pending: int = 0                             # list requests in flight (or their callback running)
+    pages: int = 0                               # list pages read
+    failed: bool = False                         # a list page failed or was blocked
+    seen: set = field(default_factory=set)       # entry URLs seen in this walk
+    unknown: int = 0                             # entries not listed in this column before
+    total: int | None = None                     # the total the list displays
+    stopped: bool = False                        # incremental: stopped at known entries
+    escalated: str | None = None                 # why an incremental walk became a full one
+    done: bool = False
+    outcome: str | None = None                   # complete | incremental | partial | None (unread)
+    validators: dict = field(default_factory=dict)  # list page URL -> (etag, last-modified)
+
+    @property
+    def known(self) -> dict[str, Known]:
+        return self.prior.known
+
+    def finish(self) -> str | None:
+        self.done = True
+        if not self.pages:
+            self.outcome = None
+        elif self.failed:
+            self.outcome = "partial"
+        elif self.mode == "incremental" and self.stopped:
+            self.outcome = "incremental"
+        else:
+            self.outcome = "complete"
+        return self.outcome
 
 
 class PortalSpider(scrapy.Spider):
@@ -56,11 +136,28 @@ class PortalSpider(scrapy.Spider):
             self.config_error = str(exc)
             self.sites = []
         self.allowed_domains = sorted({d for s in self.sites for d in s.domains})
-        # Per (site, column URL): list-page requests already sent, entry URLs seen, pages parsed.
-        self.column_requests: dict[tuple[str, str], set] = {}
-        self.column_seen: dict[tuple[str, str], set] = {}
-        self.column_pages: dict[tuple[str, str], int] = {}
+        # Per (site id, column URL): the walk of its list pages (the pipeline reads them at close).
+        self.walks: dict[tuple[str, str], ColumnWalk] = {}
         self.today = datetime.now().date()
+        self.now = datetime.now().astimezone()
+        self.prior: PriorState | None = None
+
+    @property
+    def incremental(self) -> bool:
+        return self.settings.getbool("ZWGK_INCREMENTAL", True)
+
+    @property
+    def revisit_days(self) -> float:
+        return self.settings.getfloat("ZWGK_REVISIT_DAYS", 28)
+
+    def _prior(self) -> PriorState:
+        if self.prior is None:
+            self.prior = PriorState(self.settings.get("ZWGK_DB", "zwgk.db"))
+        return self.prior
+
+    def closed(self, reason):
+        if self.prior is not None:
+            self.prior.close()
 
     async def start(self):
         if self.config_error:
@@ -78,6 +175,14 @@ class PortalSpider(scrapy.Spider):
         return SiteItem(site.id, site.name, site.level, site.region, site.url, site.as_config(), status, error)
 
     def parse_entry(self, response, site: Site):
+        reason = _blocked(response)
+        if reason:
+            message = blocking.message(reason)
+            yield self._site_item(site, "error", f"信息公开入口页无法访问：{message}")
+            yield FetchErrorItem(site.id, response.url, "entry", "blocked", message, response.status)
+            if site.columns:
+                yield from self._crawl_columns(site, self._configured(site))
+            return
         if site.columns:
             columns = [{"name": c.name, "url": c.url, "path": c.name, "catalog": c.catalog, "source": "config"}
                        for c in site.columns]
@@ -92,9 +197,26 @@ class PortalSpider(scrapy.Spider):
         yield self._site_item(site)
         yield from self._crawl_columns(site, columns)
 
+    @staticmethod
+    def _configured(site: Site) -> list[dict]:
+        return [{"name": c.name, "url": c.url, "path": c.name, "catalog": c.catalog, "source": "config"}
+                for c in site.columns]
+
+    def _failure(self, failure) -> tuple[str, int | None, str]:
+        """classify(), with block pages and hosts dropped for blocking as kind 'blocked'."""
+        if failure.check(BlockedHost):
+            return "blocked", None, "该网站在本次采集中多次返回拦截页，其余请求已停止发送"
+        kind, status, message = classify(failure)
+        response = getattr(failure.value, "response", None)
+        if kind == "http" and response is not None:
+            reason = _blocked(response)
+            if reason:
+                return "blocked", status, blocking.message(reason)
+        return kind, status, message
+
     def entry_failed(self, failure):
         site: Site = failure.request.cb_kwargs["site"]
-        kind, status, message = classify(failure)
+        kind, status, message = self._failure(failure)
         self.logger.warning("site %s unreachable: %s (%s)", site.id, message, site.url)
         yield self._site_item(site, "error", f"信息公开入口页无法访问：{message}")
         yield FetchErrorItem(site.id, site.url, "entry", kind, message, status)
@@ -108,80 +230,251 @@ class PortalSpider(scrapy.Spider):
     def _crawl_columns(self, site: Site, columns: list[dict]):
         for col in columns:
             url = urldefrag(col["url"])[0]
+            key = (site.id, url)
+            if key in self.walks:
+                continue  # the same column reached twice (tree and configured, or two tree entries)
             yield ColumnItem(site.id, url, col["name"], col.get("path") or col["name"],
                              col.get("catalog"), col.get("source", "discovered"))
-            key = (site.id, url)
-            self.column_requests.setdefault(key, set())
-            self.column_seen.setdefault(key, set())
-            self.column_pages.setdefault(key, 0)
-            yield from self._list_request(site, url, scrapy.Request(url))
+            walk = self.walks[key] = self._new_walk(site, url)
+            request = scrapy.Request(url)
+            if walk.mode == "incremental":
+                request = self._conditional(request, *walk.prior.validators.get(url, (None, None)))
+            yield from self._send_list(walk, request)
+
+    def _new_walk(self, site: Site, url: str) -> ColumnWalk:
+        prior = self._prior().column(site.id, url) if self.incremental else ColumnPrior(None)
+        mode = "full"
+        if (prior.prev_run is not None and prior.prev_walk in (None, "complete", "incremental")
+                and not due(prior.last_complete_at, url, self.revisit_days, self.now)):
+            mode = "incremental"
+        return ColumnWalk(site, url, prior, mode)
 
     # -- list pages ----------------------------------------------------------------------------
 
     def _on_site(self, site: Site, url: str) -> bool:
         return urlparse(url).scheme in ("http", "https") and urlparse(url).hostname in site.domains
 
-    def _list_request(self, site: Site, column_url: str, request: scrapy.Request):
-        key = (site.id, column_url)
-        fingerprint = (request.method, request.url, request.body)
-        if fingerprint in self.column_requests[key] or not self._on_site(site, request.url):
+    @staticmethod
+    def _fingerprint(request) -> tuple:
+        # A directory and its index page are one list page (TRS pagers link page 1 as index.html).
+        return request.method, _INDEX_PAGE.sub("/", request.url, count=1), request.body
+
+    def _accept(self, walk: ColumnWalk, request) -> bool:
+        """A list request of this column not asked for yet, on the site, within the page limit."""
+        if self._fingerprint(request) in walk.requested or not self._on_site(walk.site, request.url):
+            return False
+        if len(walk.requested) >= self.settings.getint("ZWGK_MAX_PAGES_PER_COLUMN"):
+            self.logger.warning("column %s: stopped at %d pages", walk.url, len(walk.requested))
+            return False
+        walk.requested.add(self._fingerprint(request))
+        return True
+
+    def _send_list(self, walk: ColumnWalk, request, checked: bool = False):
+        if not checked and not self._accept(walk, request):
             return
-        if len(self.column_requests[key]) >= self.settings.getint("ZWGK_MAX_PAGES_PER_COLUMN"):
-            self.logger.warning("column %s: stopped at %d pages", column_url, len(self.column_requests[key]))
-            return
-        self.column_requests[key].add(fingerprint)
+        walk.pending += 1
         yield request.replace(
-            callback=self.parse_list, errback=self.list_failed, dont_filter=True,
-            cb_kwargs={"site": site, "column_url": column_url},
+            callback=self.parse_list, errback=self.list_failed, dont_filter=True, priority=LIST_PRIORITY,
+            cb_kwargs={"site": walk.site, "column_url": walk.url},
         )
 
+    def _enqueue(self, walk: ColumnWalk, request):
+        if self._accept(walk, request):
+            walk.queue.append((page_order(request.url, request.body), request))
+            walk.queue.sort(key=lambda item: item[0])
+
+    def _send_next(self, walk: ColumnWalk):
+        if walk.queue:
+            _, request = walk.queue.pop(0)
+            yield from self._send_list(walk, request, checked=True)
+
+    def _escalate(self, walk: ColumnWalk, why: str):
+        """An incremental walk that cannot stop safely becomes a complete one: every page, in parallel."""
+        self.logger.info("column %s: reading every page (%s)", walk.url, why)
+        walk.mode, walk.escalated = "full", why
+        queued, walk.queue = walk.queue, []
+        for _, request in queued:
+            yield from self._send_list(walk, request, checked=True)
+
+    def _consistent(self, walk: ColumnWalk) -> bool:
+        """Does the displayed total account for exactly the new entries seen (no deeper insertion or removal)?"""
+        if walk.total is None or walk.prior.prev_total is None:
+            return True
+        return walk.total - walk.prior.prev_total == walk.unknown
+
     def parse_list(self, response, site: Site, column_url: str):
-        key = (site.id, column_url)
-        self.column_pages[key] += 1
-        text = _text(response) or ""
-        seen = self.column_seen[key]
-        new = 0
-        for entry in extract_entries(text, response.url, overrides=site.extract or None):
-            url = urldefrag(entry["url"])[0]
-            if url in seen:
-                continue
-            seen.add(url)
-            new += 1
-            yield ListingItem(site.id, column_url, url, entry.get("title"), _iso(entry.get("date")))
-            if self._on_site(site, url):
-                yield scrapy.Request(
-                    url, callback=self.parse_detail, errback=self.detail_failed,
-                    cb_kwargs={"site": site, "column_url": column_url, "entry": {**entry, "url": url}},
-                )
-        # A page with nothing new is a pager looping back (or a "page 999" that repeats the last
-        # page): following its links again could only repeat.
-        if not new:
+        walk = self.walks[(site.id, column_url)]
+        yield from self._read_list_page(walk, response)
+        walk.pending -= 1
+        yield from self._maybe_finish(walk)
+
+    def _read_list_page(self, walk: ColumnWalk, response):
+        site = walk.site
+        if response.status == 304:
+            # Unchanged since the last walk that read it to the end: all known, same total.
+            walk.pages += 1
+            walk.total = walk.total if walk.total is not None else walk.prior.prev_total
+            walk.validators[response.url] = walk.prior.validators.get(response.url, (None, None))
+            yield from self._stop_or_continue(walk, all_known=True)
             return
-        for page in next_pages(text, response.url, overrides=site.extract or None):
+        reason = _blocked(response)
+        if reason:
+            walk.failed = True
+            yield FetchErrorItem(site.id, response.url, "list", "blocked", blocking.message(reason),
+                                 response.status, walk.url)
+            return
+        text = _text(response) or ""
+        entries = extract_entries(text, response.url, overrides=site.extract or None)
+        if not entries and not walk.pages and len(walk.known) >= 3:
+            # The column listed entries before and its first page now shows none: most likely an error
+            # or maintenance page we do not recognise. Conclude nothing (no emptiness, no removals).
+            walk.failed = True
+            yield FetchErrorItem(site.id, response.url, "list", "no-entries",
+                                 f"栏目列表页未解析出任何条目（上次有 {len(walk.known)} 条），本次不据此判断栏目为空或信息被删除",
+                                 response.status, walk.url)
+            return
+        walk.pages += 1
+        if walk.total is None:
+            walk.total = list_total(text)
+        if response.request.method == "GET" and not response.request.body:
+            etag, modified = _header(response, "ETag"), _header(response, "Last-Modified")
+            if etag or modified:
+                walk.validators[response.url] = (etag, modified)
+        mark = walk.prior.mark_date
+        fresh = 0           # entries not seen before in this walk (a looping pager shows none)
+        all_known = bool(entries)
+        for entry in entries:
+            url = urldefrag(entry["url"])[0]
+            if url in walk.seen:
+                continue
+            walk.seen.add(url)
+            fresh += 1
+            list_date = _iso(entry.get("date"))
+            yield ListingItem(site.id, walk.url, url, entry.get("title"), list_date)
+            on_site = self._on_site(site, url)
+            known = walk.known.get(url)
+            if known is None:
+                walk.unknown += 1
+                all_known = False
+            elif (on_site and not known.stored) or (mark and list_date and list_date > mark):
+                all_known = False
+            if on_site:
+                yield from self._detail_request(walk, url, {**entry, "url": url}, known)
+        if walk.mode == "full":
+            # A page whose entries were all seen is a pager looping back (or a "page 999" that repeats
+            # the last page): following its links again could only repeat. A page with no entries at
+            # all may still lead on (a gkmlpt shell page to its JSON API).
+            if entries and not fresh:
+                return
+            for request in self._page_requests(site, text, response.url):
+                yield from self._send_list(walk, request)
+            return
+        for request in self._page_requests(site, text, response.url):
+            self._enqueue(walk, request)
+        # A page repeating entries already seen in this walk tells nothing: go on to the next one.
+        # An empty page ends the list.
+        yield from self._stop_or_continue(walk, (all_known and fresh > 0) or not entries)
+
+    def _page_requests(self, site: Site, text: str, url: str):
+        for page in next_pages(text, url, overrides=site.extract or None):
             if page.method == "POST":
-                request = scrapy.FormRequest(page.url, formdata=list(page.formdata or ()))
+                yield scrapy.FormRequest(page.url, formdata=list(page.formdata or ()))
             else:
-                request = scrapy.Request(page.url)
-            yield from self._list_request(site, column_url, request)
+                yield scrapy.Request(page.url)
+
+    def _stop_or_continue(self, walk: ColumnWalk, all_known: bool):
+        if walk.mode != "incremental":
+            return
+        if not all_known:
+            yield from self._send_next(walk)
+        elif self._consistent(walk):
+            walk.stopped = True
+        else:
+            yield from self._escalate(walk, f"total {walk.prior.prev_total} -> {walk.total}, "
+                                            f"{walk.unknown} new entries seen")
 
     def list_failed(self, failure):
         kwargs = failure.request.cb_kwargs
-        kind, status, message = classify(failure)
+        walk = self.walks[(kwargs["site"].id, kwargs["column_url"])]
+        walk.failed = True
+        kind, status, message = self._failure(failure)
         yield FetchErrorItem(kwargs["site"].id, failure.request.url, "list", kind, message, status, kwargs["column_url"])
+        walk.pending -= 1
+        yield from self._maybe_finish(walk)
+
+    def _maybe_finish(self, walk: ColumnWalk):
+        """When the last list page of a column is in: fetch what the walk did not reach but must be seen."""
+        if walk.done or walk.pending > 0:
+            return
+        outcome = walk.finish()
+        if outcome is None:
+            return
+        for url, known in walk.known.items():
+            if url in walk.seen or not self._on_site(walk.site, url):
+                continue
+            entry = {"url": url, "title": None, "date": None}
+            if outcome == "complete":
+                # No longer listed: ask the URL itself, so the history says whether it is gone too.
+                yield from self._detail_request(walk, url, entry, known, force=True)
+            else:
+                # Not reached by this walk and still listed: stored? due for a revisit?
+                yield from self._detail_request(walk, url, entry, known)
+
+    # -- detail requests: which known pages to fetch again -------------------------------------
+
+    @staticmethod
+    def _conditional(request, etag: str | None, modified: str | None):
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if modified:
+            headers["If-Modified-Since"] = modified
+        if not headers:
+            return request
+        meta = {**request.meta, "handle_httpstatus_list": [304]}
+        return request.replace(headers={**request.headers.to_unicode_dict(), **headers}, meta=meta)
+
+    def _detail_request(self, walk: ColumnWalk, url: str, entry: dict, known: Known | None, force: bool = False):
+        if known is None or not known.stored:
+            known = self._prior().document(url) if self.incremental else None
+        conditional = False
+        if known is not None and known.stored and not force:
+            if known.first_run is not None and known.first_run == getattr(self, "run_id", None):
+                return  # stored earlier in this run (listed in another column)
+            if (known.http_status or 200) < 400:
+                if not due(known.fetched_at, url, self.revisit_days, self.now):
+                    return  # known, answered last time, not due: the list says it is still there
+                conditional = True
+        request = scrapy.Request(
+            url, callback=self.parse_detail, errback=self.detail_failed,
+            cb_kwargs={"site": walk.site, "column_url": walk.url, "entry": entry},
+        )
+        if conditional:
+            request = self._conditional(request, known.etag, known.last_modified)
+        yield request
 
     # -- detail pages --------------------------------------------------------------------------
 
     def parse_detail(self, response, site: Site, column_url: str, entry: dict):
         fetched_at = datetime.now().astimezone().isoformat(timespec="seconds")
+        if response.status == 304:
+            yield UnchangedItem(site.id, column_url, entry["url"], fetched_at)
+            return
+        reason = _blocked(response)
+        if reason:
+            yield FetchErrorItem(site.id, entry["url"], "detail", "blocked", blocking.message(reason),
+                                 response.status, column_url)
+            return
         list_date = _iso(entry.get("date"))
         text = _text(response)
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        validators = {"etag": _header(response, "ETag"), "last_modified": _header(response, "Last-Modified")}
         if text is None:
             # The list links straight to a file (PDF, DOC): the list is all we know of it.
             yield DocumentItem(
                 site.id, column_url, entry["url"], entry.get("title"), list_title=entry.get("title"),
                 list_date=list_date, published=list_date, date_source="list" if list_date else None,
-                http_status=response.status, content_type=content_type, fetched_at=fetched_at,
+                http_status=response.status, content_type=content_type, fetched_at=fetched_at, **validators,
             )
             return
         data = extract_detail(text, response.url, fetched_at=self.today, overrides=site.extract or None)
@@ -196,7 +489,7 @@ class PortalSpider(scrapy.Spider):
             index_number=fields.get("index_number"), publisher=fields.get("publisher"),
             category=fields.get("category"), column_meta=data.get("column_name"), date_source=date_source,
             body=data.get("body"), attachments=data.get("attachments") or [], http_status=response.status,
-            content_type=content_type, fetched_at=fetched_at,
+            content_type=content_type, fetched_at=fetched_at, **validators,
         )
         for attachment in data.get("attachments") or []:
             if self._on_site(site, attachment["url"]):
@@ -210,7 +503,7 @@ class PortalSpider(scrapy.Spider):
 
     def attachment_failed(self, failure):
         kwargs = failure.request.cb_kwargs
-        kind, status, message = classify(failure)
+        kind, status, message = self._failure(failure)
         if status in (405, 501) and failure.request.method == "HEAD":
             # Some servers refuse HEAD: ask for the first bytes instead.
             yield failure.request.replace(method="GET", headers={"Range": "bytes=0-1023"}, dont_filter=True)
@@ -223,9 +516,9 @@ class PortalSpider(scrapy.Spider):
     def detail_failed(self, failure):
         kwargs = failure.request.cb_kwargs
         site, entry = kwargs["site"], kwargs["entry"]
-        kind, status, message = classify(failure)
+        kind, status, message = self._failure(failure)
         yield FetchErrorItem(site.id, entry["url"], "detail", kind, message, status, kwargs["column_url"])
-        if status:
+        if status and kind != "blocked":
             yield DocumentItem(
                 site.id, kwargs["column_url"], entry["url"], entry.get("title"), list_title=entry.get("title"),
                 list_date=_iso(entry.get("date")), http_status=status,

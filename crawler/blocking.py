@@ -1,0 +1,143 @@
+"""Recognise the pages a portal answers instead of content: WAF challenges and login walls.
+
+A block page must never count as content: not as an edit of a document, not as a column that lost
+its entries, not as an empty column. The spider records it as a fetch error of kind ``blocked``.
+
+    is_block_page(status, headers, text, url=None) -> str | None   # a short reason, or None
+
+Markers come from the interstitials seen on government portals: 知道创宇 创宇云防御/创宇盾 and 加速乐
+(521 + cookie script), 安全狗, 云锁, 360 网站卫士, 阿里云盾 (acw_sc__v2), 瑞数 (412 + $_ts),
+长亭雷池, 百度云加速, 腾讯云 WAF, Cloudflare, and login redirects (统一身份认证, CAS, SSO).
+
+Headers alone never decide: a normal page served through a WAF carries the vendor's cookies and
+server name too. A marker must appear in the body (or the status must be a challenge status with a
+cookie-setting script), and a 200 page must also be small, as interstitials are.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+# (reason, pattern) — patterns are searched in the first 20,000 characters of the body.
+VENDOR_MARKERS: tuple[tuple[str, re.Pattern], ...] = (
+    ("创宇云防御", re.compile(r"创宇云防御|创宇盾|知道创宇|yunaq\.com|365cyd|jiasule\.com|"
+                          r"加速乐|__jsl_clearance|jsl_(?:cookie|clearance)", re.I)),
+    ("安全狗", re.compile(r"安全狗|safedog|网站防火墙.{0,40}(?:拦截|阻止)|您的访问请求可能对网站造成安全威胁", re.I | re.S)),
+    ("云锁", re.compile(r"云锁|yunsuo_session_verify|security_verify_data|yunsuologo|yunsuo\.com", re.I)),
+    ("360网站卫士", re.compile(r"360网站卫士|webscan\.360\.cn|wangzhan\.360\.cn|360wzb", re.I)),
+    ("阿里云盾", re.compile(r"阿里云盾|acw_sc__v2|aliyun_waf|errors\.aliyun\.com|_waf_bd8ce2ce37", re.I)),
+    ("瑞数", re.compile(r"\$_ts\s*=\s*window\[|\$_ts\.(?:cd|nsd)\b|FSSBBIl1UgzbN7N", re.I)),
+    ("长亭雷池", re.compile(r"safeline|雷池", re.I)),
+    ("百度云加速", re.compile(r"百度云加速|yunjiasu", re.I)),
+    ("腾讯云WAF", re.compile(r"waf\.tencent-cloud\.com|腾讯云\s*Web\s*应用防火墙|tencent\s*cloud\s*waf", re.I)),
+    ("Cloudflare", re.compile(r"cf-browser-verification|cf_chl_|challenge-platform|Attention Required! \| Cloudflare|"
+                              r"Just a moment\.\.\.", re.I)),
+    ("拦截页", re.compile(r"(?:访问|请求)(?:已被|被)?(?:拦截|阻断|禁止)|非法请求已被拦截|您的IP(?:地址)?已被(?:封|限制|禁)|"
+                       r"访问过于频繁|请求过于频繁|疑似攻击|Web应用防火墙", re.I)),
+)
+# Cookies the WAFs set: they name the vendor of a challenge answer (never decide on their own).
+VENDOR_COOKIES = (("创宇云防御", "__jsluid"), ("创宇云防御", "__jsl_clearance"), ("阿里云盾", "acw_sc__v2"),
+                  ("阿里云盾", "acw_tc"), ("云锁", "yunsuo_session_verify"), ("安全狗", "safedog-flow-item"),
+                  ("瑞数", "FSSBBIl1UgzbN7N"))
+# A page that only sets a cookie and reloads itself: the shape of every JS challenge.
+_COOKIE_SCRIPT = re.compile(r"document\.cookie\s*=", re.I)
+_RELOAD = re.compile(r"location(?:\.href)?\s*=|location\.(?:reload|replace|assign)\s*\(|window\.onload|setTimeout\s*\(", re.I)
+_EVAL = re.compile(r"\beval\s*\(|String\.fromCharCode|\\x[0-9a-f]{2}\\x[0-9a-f]{2}", re.I)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+_PASSWORD = re.compile(r"<input[^>]+type\s*=\s*['\"]?password", re.I)
+_LOGIN_TITLE = re.compile(r"登录|登陆|统一身份认证|身份认证|单点登录|用户认证|login|sign\s*in|\bcas\b", re.I)
+_LOGIN_URL = re.compile(r"(?:/|\b)(?:login|logon|signin|sso|cas|passport|auth(?:server)?|uc/|oauth)[/._?-]|"
+                        r"(?:login|signin)\.(?:jsp|do|aspx?|php|html?)", re.I)
+_TAGS = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.I | re.S)
+
+CHALLENGE_STATUSES = {412, 521, 520, 468, 493, 418}
+BLOCK_STATUSES = {403, 405, 406, 429, 503, 512, 513, *CHALLENGE_STATUSES}
+SMALL_PAGE = 15_000      # characters: interstitials are small, real article pages are not
+MAX_SCAN = 20_000
+
+
+def _header(headers, name: str) -> str:
+    """One header from a dict, Scrapy ``Headers`` or a list of pairs, decoded; '' when absent."""
+    if not headers:
+        return ""
+    value = None
+    try:
+        value = headers.get(name)
+        if value is None:
+            value = headers.get(name.lower())
+    except AttributeError:
+        for key, val in headers:
+            if str(key).lower() == name.lower():
+                value = val
+                break
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    return value or ""
+
+
+def visible_text_length(text: str) -> int:
+    return len(re.sub(r"\s+", "", _TAGS.sub(" ", text or "")))
+
+
+def is_block_page(status: int, headers, text: str | None, url: str | None = None) -> str | None:
+    """The reason this answer is a block/interstitial page rather than content, or None.
+
+    ``status``: HTTP status; ``headers``: response headers (dict, Scrapy Headers or pairs);
+    ``text``: the decoded body ('' or None for binary); ``url``: the final URL after redirects, if known.
+    """
+    status = int(status or 0)
+    text = text or ""
+    head = text[:MAX_SCAN]
+
+    # A redirect (not followed) or a final URL on a login page.
+    location = _header(headers, "Location")
+    if 300 <= status < 400 and location and _LOGIN_URL.search(urlsplit(location).path + "?" + urlsplit(location).query):
+        return "login"
+
+    for reason, pattern in VENDOR_MARKERS:
+        if pattern.search(head):
+            if status in BLOCK_STATUSES or status >= 500:
+                return reason
+            if status < 300 and len(text) <= SMALL_PAGE and visible_text_length(head) < 1500:
+                return reason
+
+    # 412/521 and friends with a cookie-setting script: 加速乐, 瑞数 and unnamed JS challenges.
+    if status in CHALLENGE_STATUSES and (_COOKIE_SCRIPT.search(head) or _EVAL.search(head)
+                                         or "set-cookie" in {k.lower() for k in _header_names(headers)}):
+        cookies = _header(headers, "Set-Cookie")
+        return next((vendor for vendor, name in VENDOR_COOKIES if name in cookies), "cookie-challenge")
+    # A 200 page that is nothing but a script setting a cookie and reloading.
+    if status < 300 and len(text) <= 8_000 and _COOKIE_SCRIPT.search(head) and _RELOAD.search(head) \
+            and visible_text_length(head) < 200:
+        return "cookie-challenge"
+
+    # A login wall: the page's own title says login and it asks for a password.
+    title = _TITLE.search(head)
+    if title and _LOGIN_TITLE.search(title.group(1)) and _PASSWORD.search(head) and status < 500:
+        if url is None or _LOGIN_URL.search(urlsplit(url).path + "?" + urlsplit(url).query) \
+                or visible_text_length(head) < 2000:
+            return "login"
+    return None
+
+
+def _header_names(headers) -> list[str]:
+    if not headers:
+        return []
+    try:
+        keys = list(headers.keys())
+    except AttributeError:
+        keys = [k for k, _ in headers]
+    return [k.decode("latin-1") if isinstance(k, bytes) else str(k) for k in keys]
+
+
+MESSAGES = {
+    "login": "跳转到登录页，需要登录才能访问",
+    "cookie-challenge": "网站防护要求执行脚本验证（Cookie 挑战），无法自动访问",
+}
+
+
+def message(reason: str) -> str:
+    """A one-line Chinese message for a fetch error of kind ``blocked``."""
+    return MESSAGES.get(reason) or f"被网站防护（{reason}）拦截，返回的是拦截页而非内容"

@@ -1,0 +1,157 @@
+"""zwgk schedule: jobs survive a restart and fire, a missed run happens once, never two runs at once.
+
+The scheduler runs as a subprocess (``python -m zwgk.scheduler``, the same click group the CLI
+mounts as ``zwgk schedule``) with a short ``--lifetime``; the demo portal is served by the test.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from crawler import store
+from crawler.runner import run_lock
+from zwgk.cli import DEMO_SETTINGS
+from zwgk.demoportal import DemoPortal, serve
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def schedule(*args, cwd, timeout=120, check=True) -> subprocess.CompletedProcess:
+    out = subprocess.run([sys.executable, "-m", "zwgk.scheduler", *map(str, args)], cwd=cwd, env=ENV,
+                         capture_output=True, text=True, timeout=timeout)
+    if check:
+        assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr, out.stderr
+    return out
+
+
+def start(*args, cwd) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "zwgk.scheduler", "start", *map(str, args)], cwd=cwd, env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def in_seconds(seconds: float) -> str:
+    return (datetime.now().astimezone() + timedelta(seconds=seconds)).isoformat(timespec="seconds")
+
+
+@pytest.fixture(scope="module")
+def plain_site():
+    """One small demo site (the GBK one) on loopback."""
+    portal = DemoPortal()
+    with serve(portal) as base_url:
+        plain = portal.site("demo-plain")
+        yield f"""sites:
+  - id: demo-plain
+    name: {plain.name}
+    level: {plain.level}
+    region: {plain.region}
+    url: {base_url}{plain.entry_path}
+"""
+
+
+@pytest.fixture
+def work(tmp_path, plain_site):
+    (tmp_path / "sites.yaml").write_text(plain_site, encoding="utf-8")
+    return tmp_path
+
+
+def add_args(at: str):
+    return ["add", "--sites", "sites.yaml", "--db", "zwgk.db", "--out", "report", "--at", at,
+            *[a for k, v in DEMO_SETTINGS.items() for a in ("-s", f"{k}={v}")]]
+
+
+def crawl_runs(work: Path) -> list[dict]:
+    if not (work / "zwgk.db").exists():
+        return []
+    db = store.connect(work / "zwgk.db")
+    rows = list(db.query("select * from runs where kind = 'crawl' order by id"))
+    db.conn.close()
+    return rows
+
+
+def test_a_job_survives_a_restart_and_fires(work):
+    fire_at = time.time() + 8
+    out = schedule(*add_args(in_seconds(8)), cwd=work)
+    assert "已添加计划任务 weekly：一次：" in out.stdout
+
+    first = start("--db", "zwgk.db", "--lifetime", "1", cwd=work)   # start, stop: nothing due yet
+    assert first.wait(timeout=60) == 0, first.stderr.read()
+    assert crawl_runs(work) == []
+    listed = schedule("list", "--db", "zwgk.db", cwd=work).stdout
+    assert "weekly" in listed and "一次：" in listed
+    assert schedule("--list", "--db", "zwgk.db", cwd=work).stdout == listed
+
+    second = start("--db", "zwgk.db", "--lifetime", max(1.0, fire_at - time.time() + 1), cwd=work)
+    assert second.wait(timeout=300) == 0, second.stderr.read()
+    [run] = crawl_runs(work)
+    assert run["status"] == "finished" and run["documents"] > 0 and run["requests"] > 0
+    assert run["checked_at"]   # checked after the crawl
+    assert (work / "report" / "index.html").exists()
+    assert Path(run["log_path"]).exists()
+    assert "一次：" not in schedule("list", "--db", "zwgk.db", cwd=work).stdout  # a one-off job is done
+    log = (work / "zwgk-logs" / "scheduler.log").read_text(encoding="utf-8")
+    assert "调度器已启动" in log and f"第 {run['id']} 次采集完成" in log
+
+
+def test_a_run_missed_while_the_scheduler_was_down_happens_once(work):
+    schedule(*add_args(in_seconds(1)), cwd=work)
+    time.sleep(3)   # due while no scheduler runs (APScheduler's default 1 s grace would drop it)
+    proc = start("--db", "zwgk.db", "--lifetime", "1", cwd=work)
+    assert proc.wait(timeout=300) == 0, proc.stderr.read()
+    assert [r["status"] for r in crawl_runs(work)] == ["finished"]
+
+
+def test_two_schedulers_one_run(work):
+    fire_at = time.time() + 6
+    schedule(*add_args(in_seconds(6)), cwd=work)
+    lifetime = fire_at - time.time() + 1
+    a = start("--db", "zwgk.db", "--lifetime", lifetime, cwd=work)
+    b = start("--db", "zwgk.db", "--lifetime", lifetime, cwd=work)
+    codes = sorted([a.wait(timeout=300), b.wait(timeout=300)])
+    errors = a.stderr.read() + b.stderr.read()
+    assert codes == [0, 75], errors
+    assert "another scheduler already runs the schedule" in errors and "Traceback" not in errors
+    assert [r["status"] for r in crawl_runs(work)] == ["finished"]
+
+
+def test_a_job_is_skipped_while_another_run_holds_the_store(work):
+    fire_at = time.time() + 4
+    schedule(*add_args(in_seconds(4)), cwd=work)
+    with run_lock(work / "zwgk.db", note="zwgk run"):   # e.g. a `zwgk run` from cron at the same time
+        proc = start("--db", "zwgk.db", "--lifetime", fire_at - time.time() + 2, cwd=work)
+        assert proc.wait(timeout=120) == 0, proc.stderr.read()
+    assert crawl_runs(work) == []
+    log = (work / "zwgk-logs" / "scheduler.log").read_text(encoding="utf-8")
+    assert "任务 weekly 跳过" in log and "正在被另一个采集任务使用" in log
+
+
+def test_schedule_config_file_and_user_mistakes(work):
+    (work / "schedule.yaml").write_text(
+        "id: province-weekly\nsites: sites.yaml\ndb: zwgk.db\nout: report\nday: mon\ntime: '02:00'\n"
+        "timezone: Asia/Shanghai\nsettings: {DOWNLOAD_DELAY: 2}\n", encoding="utf-8")
+    out = schedule("add", "--config", "schedule.yaml", cwd=work)
+    assert "province-weekly：每周一 02:00（Asia/Shanghai）" in out.stdout
+    listed = schedule("list", "--db", "zwgk.db", cwd=work).stdout
+    next_run = listed.split("下次运行 ")[1].split("\t")[0]
+    assert next_run.endswith("02:00:00 CST")
+    assert datetime.strptime(next_run[:10], "%Y-%m-%d").weekday() == 0
+
+    (work / "bad.yaml").write_text("sites: sites.yaml\nday: someday\n", encoding="utf-8")
+    for args, message in [
+        (("add", "--config", "bad.yaml"), "day must be one of"),
+        (("add", "--config", "missing.yaml"), "missing.yaml: no such file"),
+        (("add", "--sites", "sites.yaml", "--time", "2am"), "time expects HH:MM"),
+        (("add", "--sites", "sites.yaml", "--timezone", "Mars/Olympus"), "unknown time zone"),
+        (("add", "--sites", "nope.yaml"), "nope.yaml"),
+        (("remove", "nojob", "--db", "zwgk.db"), "no scheduled job 'nojob'"),
+    ]:
+        result = schedule(*args, cwd=work, check=False)
+        assert result.returncode != 0 and result.stderr.startswith("错误：") and message in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1

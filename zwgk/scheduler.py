@@ -1,0 +1,527 @@
+"""zwgk schedule: unattended weekly runs (crawl -> check -> report) with APScheduler 3.
+
+    zwgk schedule add --sites sites.yaml --db zwgk.db --out report/        # Monday 02:00 Asia/Shanghai
+    zwgk schedule add --config schedule.yaml
+    zwgk schedule list            (or: zwgk schedule --list)
+    zwgk schedule remove weekly
+    zwgk schedule start [--config schedule.yaml]                          # the scheduler, in the foreground
+
+Jobs live in a SQLite job store beside the database (``zwgk-schedule.db`` for ``zwgk.db``), so they
+survive restarts; a run missed while the scheduler was down happens once when it comes back
+(``coalesce`` + no misfire limit by default: APScheduler's default grace of 1 s would silently drop
+it). One scheduler per job store (a second one refuses to start), one run per store at a time (the
+run lock of ``crawler.runner``, also taken by ``zwgk run`` and ``zwgk crawl``), each crawl in its own
+process, each run's status, counts and log path in the ``runs`` table.
+
+``zwgk.cli`` attaches the group as ``zwgk schedule``; it also runs as ``python -m zwgk.scheduler``.
+"""
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import click
+import yaml
+
+from crawler import store
+from crawler.runner import RunLocked, log_path_for, run_lock
+from crawler.sites import ConfigError, load_sites
+from zwgk.common import UserError, parse_settings
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEFAULT_DAY = "mon"
+DEFAULT_TIME = "02:00"
+DEFAULT_JOB_ID = "weekly"
+HEARTBEAT_SECONDS = 30    # how soon a job added by `zwgk schedule add` is seen by a running scheduler
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = {"mon": "周一", "tue": "周二", "wed": "周三", "thu": "周四", "fri": "周五", "sat": "周六", "sun": "周日"}
+
+logger = logging.getLogger("zwgk.scheduler")
+
+
+
+
+# --- where things live ------------------------------------------------------------------------
+
+def jobstore_path(db_path: str | os.PathLike) -> Path:
+    db_path = Path(db_path)
+    return db_path.with_name(f"{db_path.stem}-schedule.db")
+
+
+def scheduler_log_path(db_path: str | os.PathLike) -> Path:
+    return log_path_for(db_path, 0).with_name("scheduler.log")
+
+
+# --- job specs ----------------------------------------------------------------------------------
+
+@dataclass
+class JobSpec:
+    """One scheduled job: what to run (sites, db, out, settings) and when (a trigger)."""
+    id: str
+    sites: str
+    db: str
+    out: str
+    day: str = DEFAULT_DAY
+    time: str = DEFAULT_TIME
+    cron: str | None = None             # a crontab line instead of day/time, e.g. "0 2 * * mon"
+    every: float | None = None          # seconds between runs instead (interval trigger)
+    at: str | None = None               # one run at this ISO time instead (date trigger)
+    timezone: str = DEFAULT_TIMEZONE
+    settings: dict = field(default_factory=dict)
+    misfire_grace_hours: float | None = None   # None: a missed run always happens once, however late
+
+    def trigger(self):
+        from apscheduler.triggers.cron import CronTrigger
+        from apscheduler.triggers.date import DateTrigger
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        tz = _zone(self.timezone)
+        if self.at:
+            try:
+                moment = datetime.fromisoformat(self.at)
+            except ValueError:
+                raise UserError(f"--at expects an ISO time like 2026-07-06T02:00, got {self.at!r}", 2) from None
+            return DateTrigger(run_date=moment if moment.tzinfo else moment.replace(tzinfo=tz), timezone=tz)
+        if self.every:
+            if self.every <= 0:
+                raise UserError(f"--every expects a positive number of seconds, got {self.every}", 2)
+            return IntervalTrigger(seconds=self.every, timezone=tz)
+        if self.cron:
+            try:
+                return CronTrigger.from_crontab(self.cron, timezone=tz)
+            except ValueError as exc:
+                raise UserError(f"cron {self.cron!r} is not a crontab line (minute hour day month weekday): {exc}", 2) from None
+        day = str(self.day).lower()[:3]
+        if day not in DAYS:
+            raise UserError(f"day must be one of {', '.join(DAYS)}, got {self.day!r}", 2)
+        try:
+            hour, minute = (int(x) for x in str(self.time).split(":"))
+            if not (0 <= hour < 24 and 0 <= minute < 60):
+                raise ValueError
+        except ValueError:
+            raise UserError(f"time expects HH:MM, got {self.time!r}", 2) from None
+        return CronTrigger(day_of_week=day, hour=hour, minute=minute, timezone=tz)
+
+    def describe(self) -> str:
+        if self.at:
+            return f"一次：{self.at}"
+        if self.every:
+            return f"每 {self.every:g} 秒"
+        if self.cron:
+            return f"cron {self.cron}（{self.timezone}）"
+        return f"每周{DAY_NAMES.get(str(self.day).lower()[:3], self.day)[1:]} {self.time}（{self.timezone}）"
+
+    def kwargs(self) -> dict:
+        return {"job_id": self.id, "sites": self.sites, "db": self.db, "out": self.out,
+                "settings": dict(self.settings), "describe": self.describe()}
+
+
+def _zone(name: str):
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UserError(f"unknown time zone {name!r} (e.g. Asia/Shanghai)", 2) from None
+
+
+def _absolute(path: str | os.PathLike, base: Path | None = None) -> str:
+    path = Path(path).expanduser()
+    if not path.is_absolute():
+        path = (base or Path.cwd()) / path
+    return str(path.resolve())
+
+
+CONFIG_KEYS = {"id", "sites", "db", "out", "day", "time", "cron", "every", "at", "timezone", "settings",
+               "misfire_grace_hours"}
+
+
+def load_schedule(path: str | os.PathLike) -> list[JobSpec]:
+    """The jobs of a schedule.yaml: one mapping, or ``jobs:`` with a list of them.
+
+    Paths are relative to the file. A mistake is a UserError naming the file, the job and the field.
+    """
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file", 2) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise UserError(f"{path}: not a readable YAML file: {first}", 2) from None
+    if isinstance(data, dict) and "jobs" in data:
+        entries = data["jobs"]
+    else:
+        entries = [data]
+    if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
+        raise UserError(f"{path}: expected a mapping with sites/db/out (or jobs: a list of them)", 2)
+    base = path.resolve().parent
+    specs, ids = [], set()
+    for n, entry in enumerate(entries, 1):
+        where = f"{path}: job {entry.get('id') or n}"
+        unknown = sorted(set(entry) - CONFIG_KEYS)
+        if unknown:
+            raise UserError(f"{where}: unknown field '{unknown[0]}' (known: {', '.join(sorted(CONFIG_KEYS))})", 2)
+        if not entry.get("sites"):
+            raise UserError(f"{where}: field 'sites' is required (the sites config to crawl)", 2)
+        settings = entry.get("settings") or {}
+        if not isinstance(settings, dict):
+            raise UserError(f"{where}: field 'settings' must be a mapping NAME: VALUE", 2)
+        spec = JobSpec(
+            id=str(entry.get("id") or (DEFAULT_JOB_ID if len(entries) == 1 else f"job{n}")),
+            sites=_absolute(entry["sites"], base), db=_absolute(entry.get("db") or store.DEFAULT_DB, base),
+            out=_absolute(entry.get("out") or "zwgk-report", base),
+            day=str(entry.get("day") or DEFAULT_DAY), time=str(entry.get("time") or DEFAULT_TIME),
+            cron=entry.get("cron"), every=entry.get("every"), at=str(entry["at"]) if entry.get("at") else None,
+            timezone=str(entry.get("timezone") or DEFAULT_TIMEZONE),
+            settings={str(k): str(v) for k, v in settings.items()},
+            misfire_grace_hours=entry.get("misfire_grace_hours"),
+        )
+        if spec.id in ids:
+            raise UserError(f"{where}: id '{spec.id}' is used twice", 2)
+        ids.add(spec.id)
+        try:
+            spec.trigger()
+        except UserError as exc:
+            raise UserError(f"{where}: {exc.message}", 2) from None
+        specs.append(spec)
+    dbs = {s.db for s in specs}
+    if len(dbs) > 1:
+        raise UserError(f"{path}: all jobs of one schedule file must use the same db (one scheduler per store)", 2)
+    return specs
+
+
+def _check_sites(path: str) -> None:
+    try:
+        load_sites(path)
+    except ConfigError as exc:
+        raise UserError(str(exc), 2) from None
+
+
+# --- the job ------------------------------------------------------------------------------------
+
+def run_once(sites: str, db: str, out: str, *, settings: dict | None = None, as_of=None,
+             on_progress=None) -> int:
+    """Crawl, check and report under the store's run lock; returns the crawl's run id.
+
+    Raises RunLocked when another run of the store is in progress. Checks and report follow only
+    a crawl that finished: an interrupted one keeps the previous report.
+    """
+    from crawler.runner import crawl
+
+    with run_lock(db, note=f"sites {sites}"):
+        run_id, code = crawl(sites, db, settings=settings, on_progress=on_progress)
+        conn = store.connect(db)
+        try:
+            run = conn["runs"].get(run_id)
+            if run["status"] != "finished":
+                logger.warning("第 %s 次采集未完成（%s）：%s；不做检查和报告", run_id, run["status"], run["note"] or "")
+                return run_id
+            from checks.run import run_checks
+            from reports.render import render_report
+
+            findings = run_checks(conn, run_id, as_of)
+            index = render_report(conn, run_id, out)
+            logger.info("第 %s 次采集完成：%s 个请求，%s 条信息（新增 %s），%s 个问题；报告 %s",
+                        run_id, run["requests"], run["documents"], run["new_documents"], len(findings), index)
+        finally:
+            conn.conn.close()
+    return run_id
+
+
+def scheduled_run(job_id: str, sites: str, db: str, out: str, settings: dict | None = None, **_ignored) -> int | None:
+    """What the scheduler calls (by reference ``zwgk.scheduler:scheduled_run``, so it must stay importable)."""
+    logger.info("任务 %s 开始：%s -> %s", job_id, sites, db)
+    try:
+        load_sites(sites)
+    except ConfigError as exc:
+        logger.error("任务 %s 未运行：站点配置有误：%s", job_id, exc)
+        return None
+    try:
+        return run_once(sites, db, out, settings=settings)
+    except RunLocked as exc:
+        logger.warning("任务 %s 跳过：%s", job_id, exc)
+        return None
+    except Exception:
+        logger.exception("任务 %s 失败", job_id)
+        return None
+
+
+# --- the scheduler ------------------------------------------------------------------------------
+
+def make_scheduler(db_path: str | os.PathLike, *, background: bool = True):
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.jobstores.memory import MemoryJobStore
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    path = jobstore_path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{path.resolve()}"), "memory": MemoryJobStore()},
+        # One job at a time: two jobs of one store due together run one after the other.
+        executors={"default": ThreadPoolExecutor(1)},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        timezone=ZoneInfo(DEFAULT_TIMEZONE),
+    )
+
+
+def _open_jobstore(db_path):
+    scheduler = make_scheduler(db_path)
+    try:
+        scheduler.start(paused=True)
+    except Exception as exc:  # an unreadable job store
+        raise UserError(f"{jobstore_path(db_path)}: cannot open the schedule: {exc}", 1) from None
+    return scheduler
+
+
+def add_jobs(specs: list[JobSpec], *, keep_unchanged: bool = False, scheduler=None) -> list[str]:
+    """Store the jobs (replacing those with the same id); returns what was done, one line per job.
+
+    ``keep_unchanged``: a job already stored with the same trigger and arguments is left as it is, so
+    its pending (possibly missed) run time survives a restart of ``zwgk schedule start --config``.
+    """
+    own = scheduler is None
+    scheduler = scheduler or _open_jobstore(specs[0].db)
+    done = []
+    try:
+        for spec in specs:
+            trigger = spec.trigger()
+            grace = None if spec.misfire_grace_hours is None else int(float(spec.misfire_grace_hours) * 3600)
+            existing = scheduler.get_job(spec.id, jobstore="default")
+            if (keep_unchanged and existing is not None and repr(existing.trigger) == repr(trigger)
+                    and existing.kwargs == spec.kwargs() and existing.misfire_grace_time == grace):
+                done.append(f"{spec.id}：未变，保留（下次运行 {_when(existing)}）")
+                continue
+            job = scheduler.add_job(
+                "zwgk.scheduler:scheduled_run", trigger=trigger, id=spec.id, name=spec.id, kwargs=spec.kwargs(),
+                jobstore="default", replace_existing=True, coalesce=True, max_instances=1,
+                misfire_grace_time=grace,
+            )
+            job = scheduler.get_job(job.id, jobstore="default")
+            done.append(f"{spec.id}：{spec.describe()}，下次运行 {_when(job)}")
+    finally:
+        if own:
+            scheduler.shutdown(wait=False)
+    return done
+
+
+def _when(job) -> str:
+    moment = getattr(job, "next_run_time", None)
+    return moment.strftime("%Y-%m-%d %H:%M:%S %Z") if moment else "无（已结束）"
+
+
+def list_jobs(db_path) -> list[dict]:
+    if not jobstore_path(db_path).exists():
+        return []
+    scheduler = _open_jobstore(db_path)
+    try:
+        return [{"id": j.id, "next_run": _when(j), "trigger": j.kwargs.get("describe") or str(j.trigger),
+                 "sites": j.kwargs.get("sites"), "db": j.kwargs.get("db"), "out": j.kwargs.get("out")}
+                for j in scheduler.get_jobs(jobstore="default")]
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def remove_job(db_path, job_id: str) -> None:
+    from apscheduler.jobstores.base import JobLookupError
+
+    if not jobstore_path(db_path).exists():
+        raise UserError(f"no schedule beside {db_path} (nothing was added with --db {db_path})", 1)
+    scheduler = _open_jobstore(db_path)
+    try:
+        scheduler.remove_job(job_id, jobstore="default")
+    except JobLookupError:
+        raise UserError(f"no scheduled job '{job_id}' (see: zwgk schedule list --db {db_path})", 1) from None
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def _setup_logging(db_path) -> Path:
+    log_path = scheduler_log_path(db_path)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    root = logging.getLogger()
+    for handler in (logging.FileHandler(log_path, encoding="utf-8"), logging.StreamHandler(sys.stderr)):
+        handler.setFormatter(fmt)
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
+    return log_path
+
+
+def _heartbeat():
+    """Wakes the scheduler up regularly, so jobs added by another process are seen."""
+
+
+def serve(db_path, *, specs: list[JobSpec] | None = None, lifetime: float | None = None) -> None:
+    """Run the scheduler in the foreground until SIGINT/SIGTERM (or ``lifetime`` seconds).
+
+    A running job is let finish on shutdown: its crawl is asked to stop (SIGINT: Scrapy closes the
+    run as 'interrupted') and the scheduler waits for it.
+    """
+    from crawler import runner
+
+    lock_file = Path(f"{jobstore_path(db_path)}.lock")
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    lock_fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(lock_fd, 200, 0).decode("utf-8", "replace").strip()
+        os.close(lock_fd)
+        raise UserError(f"another scheduler already runs the schedule of {db_path} ({holder}); not starting", 75) from None
+    os.ftruncate(lock_fd, 0)
+    os.pwrite(lock_fd, f"pid {os.getpid()} since {store.now()}\n".encode(), 0)
+    os.set_inheritable(lock_fd, False)
+
+    log_path = _setup_logging(db_path)
+    scheduler = make_scheduler(db_path)
+    stop = threading.Event()
+
+    def on_signal(signum, frame):
+        logger.info("收到信号 %s，调度器停止（正在进行的采集将被中断并记为已中断）", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        scheduler.start(paused=True)
+        if specs:
+            for line in add_jobs(specs, keep_unchanged=True, scheduler=scheduler):
+                logger.info("计划 %s", line)
+        scheduler.add_job(_heartbeat, "interval", seconds=HEARTBEAT_SECONDS, id="heartbeat", jobstore="memory",
+                          replace_existing=True, misfire_grace_time=None)
+        scheduler.resume()
+        jobs = scheduler.get_jobs(jobstore="default")
+        logger.info("调度器已启动（进程 %s，计划库 %s，日志 %s）：%s", os.getpid(), jobstore_path(db_path), log_path,
+                    "；".join(f"{j.id} 下次 {_when(j)}" for j in jobs) or "尚无计划任务")
+        deadline = time.monotonic() + lifetime if lifetime else None
+        while not stop.is_set():
+            if deadline and time.monotonic() >= deadline:
+                logger.info("已到 --lifetime %s 秒，调度器停止", lifetime)
+                break
+            stop.wait(0.5)
+    finally:
+        if stop.is_set():
+            runner.interrupt_crawls()
+        scheduler.shutdown(wait=True)
+        os.close(lock_fd)
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+def _print_jobs(db_path) -> None:
+    jobs = list_jobs(db_path)
+    if not jobs:
+        click.echo(f"没有计划任务（计划库 {jobstore_path(db_path)}）。添加：zwgk schedule add --sites sites.yaml --db {db_path}")
+        return
+    for job in jobs:
+        click.echo(f"{job['id']}\t{job['trigger']}\t下次运行 {job['next_run']}\t站点 {job['sites']}\t"
+                   f"数据库 {job['db']}\t报告 {job['out']}")
+    if Path(db_path).exists():
+        conn = store.connect(db_path)
+        row = conn.execute("select id, status, started_at, requests, documents, log_path from runs "
+                           "where kind = 'crawl' order by id desc limit 1").fetchone()
+        conn.conn.close()
+        if row:
+            click.echo(f"最近一次采集：第 {row[0]} 次，{row[1]}，开始于 {row[2]}，{row[3] or 0} 个请求，"
+                       f"{row[4] or 0} 条信息，日志 {row[5]}")
+
+
+db_option = click.option("--db", "db_path", default=store.DEFAULT_DB, show_default=True,
+                         type=click.Path(dir_okay=False), help="SQLite store; the schedule is kept beside it.")
+
+
+@click.group("schedule", invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--list", "list_", is_flag=True, help="List the scheduled jobs and exit.")
+@db_option
+@click.pass_context
+def schedule_command(ctx, list_, db_path):
+    """Unattended weekly runs: crawl, check and report on a schedule (default Monday 02:00 Asia/Shanghai).
+
+    Jobs are stored beside the database, so they survive restarts; a run missed while the scheduler
+    was down happens once when it is back. `zwgk schedule start` runs the scheduler in the foreground
+    (for systemd or docker); cron or systemd-timer users call `zwgk run` instead.
+    """
+    if list_:
+        _print_jobs(db_path)
+        ctx.exit(0)
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+@schedule_command.command("add")
+@click.option("--config", "config", type=click.Path(dir_okay=False), help="A schedule.yaml (instead of the flags below).")
+@click.option("--sites", "sites_file", type=click.Path(dir_okay=False), help="Sites config (YAML).")
+@db_option
+@click.option("--out", "out_dir", default="zwgk-report", show_default=True, type=click.Path(file_okay=False),
+              help="Where each run writes its report.")
+@click.option("--id", "job_id", default=DEFAULT_JOB_ID, show_default=True, help="Job name (re-adding it replaces it).")
+@click.option("--day", default=DEFAULT_DAY, show_default=True, type=click.Choice(DAYS), help="Weekday of the weekly run.")
+@click.option("--time", "at_time", default=DEFAULT_TIME, show_default=True, help="HH:MM of the weekly run.")
+@click.option("--cron", help='A crontab line instead of --day/--time, e.g. "0 2 * * mon".')
+@click.option("--every", type=float, help="Run every N seconds instead (for tests and trials).")
+@click.option("--at", "at", help="Run once at this ISO time instead (for tests and trials).")
+@click.option("--timezone", default=DEFAULT_TIMEZONE, show_default=True)
+@click.option("--misfire-grace-hours", type=float,
+              help="Skip a run missed by more than this (default: a missed run always happens once).")
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting for the crawls.")
+def add_command(config, sites_file, db_path, out_dir, job_id, day, at_time, cron, every, at, timezone,
+                misfire_grace_hours, settings):
+    """Add (or replace) a scheduled job."""
+    if config:
+        specs = load_schedule(config)
+    else:
+        if not sites_file:
+            raise UserError("give --sites FILE (or --config schedule.yaml)", 2)
+        specs = [JobSpec(job_id, _absolute(sites_file), _absolute(db_path), _absolute(out_dir), day=day,
+                         time=at_time, cron=cron, every=every, at=at, timezone=timezone,
+                         settings=parse_settings(settings), misfire_grace_hours=misfire_grace_hours)]
+    for spec in specs:
+        _check_sites(spec.sites)
+    for line in add_jobs(specs):
+        click.echo(f"已添加计划任务 {line}（计划库 {jobstore_path(specs[0].db)}）")
+
+
+@schedule_command.command("list")
+@db_option
+def list_command(db_path):
+    """List the scheduled jobs of a store."""
+    _print_jobs(db_path)
+
+
+@schedule_command.command("remove")
+@click.argument("job_id")
+@db_option
+def remove_command(job_id, db_path):
+    """Remove a scheduled job."""
+    remove_job(db_path, job_id)
+    click.echo(f"已删除计划任务 {job_id}")
+
+
+@schedule_command.command("start")
+@click.option("--config", "config", type=click.Path(dir_okay=False),
+              help="Add/update the jobs of this schedule.yaml first (unchanged jobs keep their pending run).")
+@db_option
+@click.option("--lifetime", type=float, help="Stop after this many seconds (a running job is let finish).")
+def start_command(config, db_path, lifetime):
+    """Run the scheduler in the foreground until stopped (SIGTERM/Ctrl-C)."""
+    specs = None
+    if config:
+        specs = load_schedule(config)
+        for spec in specs:
+            _check_sites(spec.sites)
+        db_path = specs[0].db
+    serve(db_path, specs=specs, lifetime=lifetime)
+
+
+if __name__ == "__main__":
+    schedule_command(prog_name="zwgk schedule")
