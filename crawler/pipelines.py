@@ -52,19 +52,8 @@ UPSERT_SITE = (
     "url = excluded.url, config = excluded.config, last_run = excluded.last_run, status = excluded.status, "
     "error = excluded.error"
 )
-# What a column showed in a run; COLUMN_RUN_STATS (by site and column URL) is kept for other writers.
+# What a column showed in a run, and how it was walked.
 COLUMN_RUN_STATS = """
-insert or replace into column_runs (run_id, column_id, entries, new_entries, pages, newest_date)
-select :run, c.id,
-       (select count(*) from column_entries e where e.column_id = c.id and e.last_run = :run),
-       (select count(*) from column_entries e where e.column_id = c.id and e.first_run = :run),
-       :pages,
-       (select max(coalesce(d.published, e.list_date)) from column_entries e
-          left join documents d on d.url = e.url
-         where e.column_id = c.id and e.last_run = :run)
-from columns c where c.site_id = :site_id and c.url = :column_url
-"""
-COLUMN_RUN_WALK = """
 insert or replace into column_runs (run_id, column_id, entries, new_entries, pages, newest_date, walk, total)
 select :run, c.id,
        (select count(*) from column_entries e where e.column_id = c.id and e.last_run = :run),
@@ -288,7 +277,7 @@ class StorePipeline:
             self.conn.execute(
                 "update column_entries set last_run = ? where column_id = ? and last_run >= ? and last_run < ?",
                 [self.run_id, column_id, prev_run, self.run_id])
-        self.conn.execute(COLUMN_RUN_WALK, {"run": self.run_id, "column_id": column_id, "pages": walk.pages,
+        self.conn.execute(COLUMN_RUN_STATS, {"run": self.run_id, "column_id": column_id, "pages": walk.pages,
                                              "walk": outcome, "total": walk.total})
         if outcome in ("complete", "incremental"):
             for url, (etag, modified) in walk.validators.items():

@@ -64,9 +64,9 @@ class Portal:
         return url
 
     def finish(self, run, pages=1):
-        for row in self.db.query("select site_id, url from columns where last_run = ?", [run]):
-            self.db.conn.execute(COLUMN_RUN_STATS, {"run": run, "pages": pages, "site_id": row["site_id"],
-                                                    "column_url": row["url"]})
+        for row in self.db.query("select id from columns where last_run = ?", [run]):
+            self.db.conn.execute(COLUMN_RUN_STATS, {"run": run, "pages": pages, "column_id": row["id"],
+                                                    "walk": "complete", "total": None})
         self.db.conn.commit()
 
     def check(self, run, as_of=AS_OF, **kw):
