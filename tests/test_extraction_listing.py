@@ -114,3 +114,11 @@ def test_undated_document_list_is_kept():
     html = """<ul class="files"><li><a href="/a/t20230101_1.html">示例县2023年部门预算公开说明</a></li>
     <li><a href="/a/t20230101_2.html">示例县2023年部门决算公开说明</a></li></ul>"""
     assert [e["date"] for e in extract_entries(html, URL)] == [None, None]
+
+
+def test_list_total_reads_the_displayed_count():
+    from crawler.extraction.listing import list_total
+
+    assert list_total('{"total": 57, "articles": []}') == 57
+    assert list_total('{"data": {"totalCount": "12", "list": []}}') == 12
+    assert list_total("<html><body><ul><li>无</li></ul></body></html>") is None

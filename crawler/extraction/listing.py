@@ -337,3 +337,20 @@ def _with_overrides(root, base: str, overrides: dict, limit: date) -> list[dict]
         if title and href:
             out.append({"title": title, "url": href, "date": day})
     return out
+
+
+_TOTAL_KEYS = ("total", "totalcount", "total_count", "totalrecord", "totalrecords", "recordcount")
+
+
+def list_total(text: str) -> int | None:
+    """The number of entries a list page says its column holds (Hanweb totalrecord, JSON total), if it says."""
+    store = hanweb.find(text)
+    if store is not None and store.total is not None:
+        return store.total
+    data = jsonlist.load(text)
+    for obj in (data, *(data.values() if isinstance(data, dict) else ())):
+        if isinstance(obj, dict):
+            for key, value in obj.items():
+                if str(key).lower() in _TOTAL_KEYS and str(value).isdigit():
+                    return int(value)
+    return None

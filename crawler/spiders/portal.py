@@ -23,10 +23,9 @@ from scrapy.http import TextResponse
 
 from crawler import blocking
 from crawler.errors import classify
-from crawler.extraction import hanweb, jsonlist
 from crawler.extraction.columns import discover_columns
 from crawler.extraction.detail import extract_detail
-from crawler.extraction.listing import extract_entries
+from crawler.extraction.listing import extract_entries, list_total
 from crawler.extraction.pagination import next_pages
 from crawler.items import ColumnItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem, UnchangedItem
 from crawler.middlewares import BlockedHost
@@ -35,7 +34,6 @@ from crawler.sites import ConfigError, Site, load_sites
 
 _INDEX_PAGE = re.compile(r"/(?:index|default)\.s?html?(?=$|\?)", re.I)
 LIST_PRIORITY = 10  # list pages first: an incremental walk waits for each page before the next
-_TOTAL_KEYS = ("total", "totalcount", "total_count", "totalrecord", "totalrecords", "recordcount")
 
 
 def _iso(value) -> str | None:
@@ -52,20 +50,6 @@ def _text(response) -> str | None:
 def _header(response, name: str) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
-
-
-def list_total(text: str) -> int | None:
-    """The number of entries a list page says its column holds (Hanweb totalrecord, JSON total), if it says."""
-    store = hanweb.find(text)
-    if store is not None and store.total is not None:
-        return store.total
-    data = jsonlist.load(text)
-    for obj in (data, *(data.values() if isinstance(data, dict) else ())):
-        if isinstance(obj, dict):
-            for key, value in obj.items():
-                if str(key).lower() in _TOTAL_KEYS and str(value).isdigit():
-                    return int(value)
-    return None
 
 
 def _blocked(response) -> str | None:
