@@ -62,7 +62,7 @@ def build(path: Path, n_docs: int, n_sites: int, seed: int = 1) -> dict:
     with conn:
         conn.execute("insert into runs (id, kind, status, started_at) values (1, 'crawl', 'finished', '2026-05-30')")
         conn.execute("insert into runs (id, kind, status, started_at) values (2, 'crawl', 'finished', '2026-06-30')")
-        columns, docs, entries, col_runs = [], [], [], []
+        columns, docs, entries = [], [], []
         col_id = 0
         for s in range(n_sites):
             site = f"site-{s:03d}"
