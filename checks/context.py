@@ -21,7 +21,7 @@ with top as (
     select e.column_id, e.url, e.title, e.list_date,
            row_number() over (partition by e.column_id order by e.list_date desc, e.url) as rn
     from column_entries e
-    where e.last_run = :run and e.list_date <= :as_of
+    where :run between e.first_run and e.last_run and e.list_date <= :as_of
   ) where rn <= :n
 )
 select t.column_id, t.url, coalesce(d.title, t.title) as title, t.list_date as day
@@ -125,7 +125,7 @@ class CheckContext:
         lo, hi = self.db.execute(
             "select min(min(coalesce(written, published)), min(coalesce(published, written))), "
             "max(max(coalesce(written, published)), max(coalesce(published, written))) "
-            "from documents where last_run = ?", [self.run_id]).fetchone()
+            "from documents where ? between first_run and last_run", [self.run_id]).fetchone()
         first = _clamp(lo, date(1990, 1, 1), self.as_of)
         last = _clamp(hi, date(1990, 1, 1), self.as_of)
         first, last = min(first, last), max(first, last)
@@ -182,7 +182,7 @@ def load_context(db, run_id: int, as_of: date, catalog=None, overlays=None, cale
     catalog = default_catalog() if catalog is None else catalog
     overlays = default_overlays() if overlays is None else overlays
     ctx = CheckContext(db, run_id, as_of, catalog, [], calendar or default_calendar())
-    site_rows = list(db.query("select * from sites where last_run = ? order by id", [run_id]))
+    site_rows = list(db.query("select * from sites where ? between first_run and last_run order by id", [run_id]))
     catalogs = {}
     for row in site_rows:
         config = json.loads(row["config"] or "{}")
@@ -205,7 +205,7 @@ def load_context(db, run_id: int, as_of: date, catalog=None, overlays=None, cale
         for col in db.query(
             "select c.*, r.entries, r.pages, r.newest_date from columns c "
             "left join column_runs r on r.column_id = c.id and r.run_id = ? "
-            "where c.site_id = ? and c.last_run = ? order by c.id",
+            "where c.site_id = ? and ? between c.first_run and c.last_run order by c.id",
             [run_id, site.id, run_id],
         ):
             col_recent = sorted(recent.get(col["id"], []), key=lambda e: (e["day"] or "", e["url"]), reverse=True)

@@ -18,7 +18,7 @@ select d.site_id, count(*) as documents,
        sum(case when x.limit_n is not null and d.written is not null and d.published is not null
                      and d.published >= d.written and d.published <= :as_of then 1 else 0 end) as timed
 from documents d left join temp.ck_columns x on x.column_id = d.column_id
-where d.last_run = :run and coalesce(d.http_status, 200) < 400
+where :run between d.first_run and d.last_run and coalesce(d.http_status, 200) < 400
 group by d.site_id
 """
 

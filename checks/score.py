@@ -58,7 +58,7 @@ def site_scores(db, run_id: int) -> list[dict]:
     checks = {r["site_id"]: r for r in db.query("select * from site_checks where run_id = ?", [run_id])}
     out = []
     # A run checked earlier keeps its site_checks rows, so its scores stay readable after later crawls.
-    for site in db.query("select * from sites where last_run = :run or id in "
+    for site in db.query("select * from sites where :run between first_run and last_run or id in "
                          "(select site_id from site_checks where run_id = :run) order by id", {"run": run_id}):
         check = checks.get(site["id"])
         stats = json.loads(check["stats"]) if check and check["stats"] else {}

@@ -147,7 +147,7 @@ def stored_mappings(db, run_id: int) -> dict[int, tuple[str | None, str | None]]
 
 def _site_ids_in_run(db, run_id: int) -> set[str]:
     rows = db.execute(
-        "select id from sites where last_run = :r "
+        "select id from sites where :r between first_run and last_run "
         "union select c.site_id from column_runs cr join columns c on c.id = cr.column_id where cr.run_id = :r "
         "union select distinct site_id from findings where run_id = :r "
         "union select distinct site_id from fetch_errors where run_id = :r",
@@ -259,7 +259,7 @@ def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs:
     for row in db.query(
         "select c.id, c.site_id, c.name, c.url, c.path, c.catalog, r.entries, r.new_entries, r.pages, r.newest_date "
         "from columns c left join column_runs r on r.column_id = c.id and r.run_id = :r "
-        "where r.run_id is not null or c.last_run = :r order by c.site_id, c.id", {"r": run_id}
+        "where r.run_id is not null or :r between c.first_run and c.last_run order by c.site_id, c.id", {"r": run_id}
     ):
         site = sites.get(row["site_id"])
         if site is None:

@@ -18,7 +18,7 @@ DIGITS = "〇一二三四五六七八九"
 SQL = """
 select d.site_id, d.url, d.title, coalesce(d.published, d.list_date) as day, d.column_id
 from documents d
-where d.last_run = :run and coalesce(d.http_status, 200) < 400
+where :run between d.first_run and d.last_run and coalesce(d.http_status, 200) < 400
   and (d.title like '%年度报告%' or d.title like '%年报%')
 order by d.site_id, d.url
 """

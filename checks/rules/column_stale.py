@@ -22,13 +22,13 @@ select column_id, max(newest) as newest, sum(future) as future from (
   select e.column_id,
          max(case when e.list_date <= :as_of then e.list_date end) as newest,
          sum(e.list_date > :as_of) as future
-  from column_entries e where e.last_run = :run and e.list_date is not null group by e.column_id
+  from column_entries e where :run between e.first_run and e.last_run and e.list_date is not null group by e.column_id
   union all
   select e.column_id,
          max(case when d.published <= :as_of then d.published end),
          sum(d.published > :as_of)
   from column_entries e left join documents d on d.url = e.url
-  where e.last_run = :run and e.list_date is null group by e.column_id
+  where :run between e.first_run and e.last_run and e.list_date is null group by e.column_id
 ) group by column_id
 """
 

@@ -12,8 +12,8 @@ SQL = """
 select d.url, d.site_id, d.column_id, coalesce(d.title, d.list_title) as title, 'detail' as target,
        d.http_status as status, null as kind, null as message, null as parent
 from documents d
-where d.last_run = :run and d.http_status >= 400
-  and exists (select 1 from column_entries e where e.url = d.url and e.last_run = :run)
+where :run between d.first_run and d.last_run and d.http_status >= 400
+  and exists (select 1 from column_entries e where e.url = d.url and :run between e.first_run and e.last_run)
 union all
 select f.url, f.site_id, f.column_id, null, f.target, f.status, f.kind, f.message, null
 from fetch_errors f

@@ -25,7 +25,7 @@ from documents d
 join temp.ck_columns x on x.column_id = d.column_id
 join temp.ck_calendar cw on cw.d = d.written
 join temp.ck_calendar cp on cp.d = d.published
-where d.last_run = :run and coalesce(d.http_status, 200) < 400
+where :run between d.first_run and d.last_run and coalesce(d.http_status, 200) < 400
   and d.published > d.written and d.published <= :as_of
   and x.limit_n is not null
   and ((x.limit_unit = 'workdays' and (cp.n - cw.n) + (1 - cp.wd) > x.limit_n)

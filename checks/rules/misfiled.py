@@ -18,7 +18,7 @@ select d.column_id, x.site_id, d.url, d.title, coalesce(d.published, d.list_date
        ck_other_area(x.site_id, d.title, x.area) as other
 from documents d
 join temp.ck_columns x on x.column_id = d.column_id and x.section = '基层政务公开标准目录'
-where d.last_run = :run and coalesce(d.http_status, 200) < 400 and other is not null
+where :run between d.first_run and d.last_run and coalesce(d.http_status, 200) < 400 and other is not null
 order by d.column_id, d.url
 """
 

@@ -10,7 +10,7 @@ BASIS = f"{INDICATORS}：未注明信息发布时间的视为不更新；{LAW}�
 SQL = """
 select d.url, d.site_id, d.column_id, coalesce(d.title, d.list_title) as title
 from documents d
-where d.last_run = :run and coalesce(d.http_status, 200) < 400
+where :run between d.first_run and d.last_run and coalesce(d.http_status, 200) < 400
   and d.published is null and d.list_date is null
   and not exists (select 1 from column_entries e where e.url = d.url and e.list_date is not null)
 order by d.site_id, d.url

@@ -1,0 +1,35 @@
+"""A spot check re-run later gives the same findings, even after later crawls changed the store."""
+from dataclasses import asdict
+
+from checks.run import run_checks
+from crawler import store
+from crawler.runner import crawl
+from zwgk.cli import DEMO_SETTINGS
+from zwgk.demoportal import DEMO_AS_OF, DemoPortal, serve
+
+
+def as_rows(findings):
+    return sorted((f.site_id, f.rule, f.column_url or "", f.catalog_area or "", f.url or "", f.message,
+                   repr(sorted(f.evidence.items()))) for f in findings)
+
+
+def test_rechecking_an_earlier_run_after_a_later_crawl(tmp_path):
+    portal = DemoPortal()
+    with serve(portal) as base_url:
+        sites = tmp_path / "sites.yaml"
+        sites.write_text(portal.sites_yaml(base_url), encoding="utf-8")
+        db_path = tmp_path / "z.db"
+        first, _ = crawl(sites, db_path, settings=DEMO_SETTINGS)
+        db = store.connect(db_path)
+        before = as_rows(run_checks(db, first, DEMO_AS_OF))
+
+        portal.add_documents(30)
+        edited = next(d for d in portal.documents() if d.site_id == "demo-hanweb" and d.status == 200)
+        portal.edit_document(edited.url_path)
+        second, _ = crawl(sites, db_path, settings={**DEMO_SETTINGS, "ZWGK_REVISIT_DAYS": "0"})
+    assert second > first
+    assert db.execute("select count(*) from documents where first_run = ?", [second]).fetchone()[0] == 30
+    run_checks(db, second, DEMO_AS_OF)
+    assert as_rows(run_checks(db, first, DEMO_AS_OF)) == before
+    assert before  # the planted gaps
+    assert {asdict(f)["rule"] for f in run_checks(db, first, DEMO_AS_OF)} >= {"column-missing", "column-empty"}
