@@ -64,9 +64,13 @@ def test_findings_formats(demo_run):
     (("findings", "--db", "{db}", "--run", "x"), "错误：--run must be a run number or 'latest', got 'x'"),
     (("crawl", "--sites", "{tmp}/none.yaml", "--db", "{tmp}/z.db"), "错误：{tmp}/none.yaml: no such file"),
     (("crawl", "--sites", "{tmp}/none.yaml", "-s", "DOWNLOAD_DELAY"), "错误：-s expects NAME=VALUE, got 'DOWNLOAD_DELAY'"),
+    (("crawl", "--sites", "{sites}", "--db", "{tmp}/bad.db"),
+     "错误：{tmp}/bad.db: cannot open as a zwgk database: file is not a database"),
 ])
 def test_user_mistakes_are_one_line(tmp_path, demo_run, args, message):
-    fill = {"tmp": tmp_path, "db": demo_run.db_path}
+    fill = {"tmp": tmp_path, "db": demo_run.db_path, "sites": demo_run.sites_file}
+    (tmp_path / "bad.db").write_bytes(b"not a database" * 100)
     result = invoke(*[a.format(**fill) for a in args])
     assert result.exit_code in (1, 2)
     assert result.output.strip() == message.format(**fill)
+    assert (tmp_path / "bad.db").read_bytes() == b"not a database" * 100  # nothing overwritten

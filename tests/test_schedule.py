@@ -144,6 +144,7 @@ def test_schedule_config_file_and_user_mistakes(work):
     assert datetime.strptime(next_run[:10], "%Y-%m-%d").weekday() == 0
 
     (work / "bad.yaml").write_text("sites: sites.yaml\nday: someday\n", encoding="utf-8")
+    (work / "broken.db").write_bytes(b"not a database" * 100)
     for args, message in [
         (("add", "--config", "bad.yaml"), "day must be one of"),
         (("add", "--config", "missing.yaml"), "missing.yaml: no such file"),
@@ -151,7 +152,9 @@ def test_schedule_config_file_and_user_mistakes(work):
         (("add", "--sites", "sites.yaml", "--timezone", "Mars/Olympus"), "unknown time zone"),
         (("add", "--sites", "nope.yaml"), "nope.yaml"),
         (("remove", "nojob", "--db", "zwgk.db"), "no scheduled job 'nojob'"),
+        (("add", "--sites", "sites.yaml", "--db", "broken.db"), "broken.db: cannot open as a zwgk database"),
     ]:
         result = schedule(*args, cwd=work, check=False)
         assert result.returncode != 0 and result.stderr.startswith("错误：") and message in result.stderr, result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+    assert (work / "broken.db").read_bytes() == b"not a database" * 100

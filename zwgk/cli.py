@@ -79,6 +79,8 @@ def do_crawl(sites_file, db_path, settings, only=None) -> int:
         raise UserError("已中断：本次采集已保存到中断时为止的数据，状态记为“已中断”", 130) from None
     except RunLocked as exc:
         raise UserError(str(exc), 75) from None
+    except store.StoreError as exc:
+        raise UserError(str(exc)) from None
     progress.done()
     db = open_db(db_path)
     run = db["runs"].get(run_id)

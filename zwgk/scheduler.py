@@ -198,11 +198,16 @@ def load_schedule(path: str | os.PathLike) -> list[JobSpec]:
     return specs
 
 
-def _check_sites(path: str) -> None:
+def _check_job(spec: "JobSpec") -> None:
+    """A job is refused now, not at 02:00 on Monday, when its sites config or its store is unusable."""
     try:
-        load_sites(path)
+        load_sites(spec.sites)
+        if Path(spec.db).exists():
+            store.connect(spec.db).conn.close()
     except ConfigError as exc:
         raise UserError(str(exc), 2) from None
+    except store.StoreError as exc:
+        raise UserError(str(exc), 1) from None
 
 
 # --- the job ------------------------------------------------------------------------------------
@@ -427,7 +432,10 @@ def _print_jobs(db_path) -> None:
         click.echo(f"{job['id']}\t{job['trigger']}\t下次运行 {job['next_run']}\t站点 {job['sites']}\t"
                    f"数据库 {job['db']}\t报告 {job['out']}")
     if Path(db_path).exists():
-        conn = store.connect(db_path)
+        try:
+            conn = store.connect(db_path)
+        except store.StoreError as exc:
+            raise UserError(str(exc), 1) from None
         row = conn.execute("select id, status, started_at, requests, documents, log_path from runs "
                            "where kind = 'crawl' order by id desc limit 1").fetchone()
         conn.conn.close()
@@ -486,7 +494,7 @@ def add_command(config, sites_file, db_path, out_dir, job_id, day, at_time, cron
                          time=at_time, cron=cron, every=every, at=at, timezone=timezone,
                          settings=parse_settings(settings), misfire_grace_hours=misfire_grace_hours)]
     for spec in specs:
-        _check_sites(spec.sites)
+        _check_job(spec)
     for line in add_jobs(specs):
         click.echo(f"已添加计划任务 {line}（计划库 {jobstore_path(specs[0].db)}）")
 
@@ -518,7 +526,7 @@ def start_command(config, db_path, lifetime):
     if config:
         specs = load_schedule(config)
         for spec in specs:
-            _check_sites(spec.sites)
+            _check_job(spec)
         db_path = specs[0].db
     serve(db_path, specs=specs, lifetime=lifetime)
 
