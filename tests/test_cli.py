@@ -74,3 +74,12 @@ def test_user_mistakes_are_one_line(tmp_path, demo_run, args, message):
     assert result.exit_code in (1, 2)
     assert result.output.strip() == message.format(**fill)
     assert (tmp_path / "bad.db").read_bytes() == b"not a database" * 100  # nothing overwritten
+
+
+def test_an_output_path_that_cannot_be_written(demo_run, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    result = invoke("report", "--db", demo_run.db_path, "--out", blocker / "report")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [f"错误：{blocker / 'report'}: Not a directory"]
+    assert "Traceback" not in result.output

@@ -139,7 +139,18 @@ settings_option = click.option("-s", "--set", "settings", multiple=True, metavar
                                help="Scrapy setting override, e.g. -s DOWNLOAD_DELAY=2 (repeatable).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Main(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            # A path the user gave cannot be read or written (--out on a read-only disk, a directory …).
+            if exc.filename is None:
+                raise
+            raise UserError(f"{exc.filename}: {exc.strerror}") from None
+
+
+@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="zwgk")
 def main():
     """zwgk: crawl the 政府信息公开 columns of government portals and check them against the
