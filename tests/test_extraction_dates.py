@@ -86,3 +86,17 @@ def test_regex_path_is_fast():
     for _ in range(2000):
         parse_date("发布时间：2023年5月16日 10:30", not_after=LIMIT)
     assert (time.process_time() - start) / 2000 < 0.001
+
+
+def test_url_dates_and_month_day_dates():
+    from crawler.extraction.dates import parse_month_day, url_date
+
+    assert url_date("http://x.gov.cn/xxgk/202305/t20230516_123.html") == date(2023, 5, 16)
+    assert url_date("http://x.gov.cn/art/2023/5/6/art_1_2.html") == date(2023, 5, 6)
+    assert url_date("http://x.gov.cn/xxgk/202305/abc.html") == date(2023, 5, 1)
+    assert url_date("http://x.gov.cn/content.jsp?id=20230516") is None
+    assert parse_month_day("[12-30]", near=date(2024, 1, 3), not_after=date(2026, 1, 1)) == date(2023, 12, 30)
+    assert parse_month_day("5月16日", near=date(2023, 5, 10), not_after=date(2026, 1, 1)) == date(2023, 5, 16)
+    assert parse_month_day("10:30", near=date(2023, 5, 10), not_after=date(2026, 1, 1)) is None
+    assert parse_month_day("(05-16)", near=None) is None
+    assert parse_month_day("(05-16)", near=date(2026, 5, 20), not_after=date(2026, 5, 1)) == date(2025, 5, 16)

@@ -122,3 +122,17 @@ def test_list_total_reads_the_displayed_count():
     assert list_total('{"total": 57, "articles": []}') == 57
     assert list_total('{"data": {"totalCount": "12", "list": []}}') == 12
     assert list_total("<html><body><ul><li>无</li></ul></body></html>") is None
+
+
+def test_a_date_printed_without_its_year_takes_the_year_of_its_url():
+    html = """<html><body><div class="list"><ul>
+      <li><a href="./202305/t20230516_101.html" title="关于2023年财政预算执行情况的报告">关于2023年财政预算执行情况的报告</a><span>(05-16)</span></li>
+      <li><a href="./202212/t20221230_102.html" title="关于做好元旦春节期间安全生产工作的通知">关于做好元旦春节期间安全生产工作的通知</a><span>(01-02)</span></li>
+      <li><a href="./detail.jsp?id=103" title="关于公布最低生活保障标准的通知">关于公布最低生活保障标准的通知</a><span>(03-08)</span></li>
+    </ul></div></body></html>"""
+    entries = extract_entries(html, "http://www.example.gov.cn/xxgk/tzgg/index.html")
+    assert [(e["url"].rsplit("/", 1)[1], e["date"]) for e in entries] == [
+        ("t20230516_101.html", date(2023, 5, 16)),
+        ("t20221230_102.html", date(2023, 1, 2)),   # listed two days after the URL's date, in the new year
+        ("detail.jsp?id=103", None),                # no year anywhere: unknown, not guessed
+    ]

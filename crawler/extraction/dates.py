@@ -134,3 +134,43 @@ def _dateparser_fallback(text: str, limit: date) -> date | None:
         return None
     day = value.date()
     return day if EARLIEST <= day <= limit else None
+
+
+# -- lists that print only month and day -------------------------------------------------------
+
+_MONTH_DAY = re.compile(
+    r"(?<![\d\-/.:])(0?[1-9]|1[0-2])\s*(?:[-/.]|月)\s*(0?[1-9]|[12]\d|3[01])(?:\s*日)?(?![\d\-/.:])")
+_URL_DATES = (
+    re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?=_)"),                 # TRS t20230516_123.html
+    re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),                       # Hanweb /art/2023/5/16/
+    re.compile(r"/((?:19|20)\d{2})-(\d{2})/(\d{2})/"),                          # /2023-05/16/
+    re.compile(r"/((?:19|20)\d{2})(\d{2})/"),                                    # /202305/ (day unknown)
+)
+
+
+def url_date(url: str | None) -> date | None:
+    """The date a detail URL encodes (``t20230516_``, ``/2023/5/16/``, ``/202305/``); a hint, not a fact:
+    portals list a date of their own that may differ by days."""
+    for pattern in _URL_DATES:
+        m = pattern.search(url or "")
+        if m:
+            parts = [int(g) for g in m.groups()] + [1]
+            try:
+                return date(parts[0], parts[1], parts[2])
+            except ValueError:
+                continue
+    return None
+
+
+def parse_month_day(text: str | None, *, near: date | None, not_after: date | None = None) -> date | None:
+    """A list date printed without its year (``(05-16)``, ``5月16日``), placed in the year that puts it
+    closest to ``near`` (the date the entry's URL encodes). Without ``near`` the year is unknown: None."""
+    if not text or near is None:
+        return None
+    m = _MONTH_DAY.search(unicodedata.normalize("NFKC", text))
+    if not m:
+        return None
+    limit = not_after or china_today()
+    month, day = int(m.group(1)), int(m.group(2))
+    options = [d for d in (_valid(y, month, day, limit) for y in (near.year - 1, near.year, near.year + 1)) if d]
+    return min(options, key=lambda d: abs((d - near).days)) if options else None

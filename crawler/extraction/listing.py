@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from . import dom, hanweb, jsonlist
-from .dates import china_today, parse_date
+from .dates import china_today, parse_date, parse_month_day, url_date
 from .selectors import select, select_relative
 
 PAGER_TEXT = re.compile(
@@ -153,6 +153,8 @@ def _entry(item, base: str, limit: date, date_cell=None) -> _Entry | None:
         if day is None:
             edge = _EDGE_DATE.search(link_text)
             day = parse_date(edge.group(0), not_after=limit) if edge else None
+        if day is None:
+            day = parse_month_day(rest, near=url_date(href), not_after=limit)
     return _Entry(title, href, day, bool(_DOC_URL.search(href)), bool(_DIR_URL.search(href)), multi, item)
 
 
