@@ -6,7 +6,7 @@ import re
 from urllib.parse import quote
 
 from . import texts
-from .common import SERVER_ERROR_HTML, Response, asset, attachment_bytes, esc, not_found_html, truncate
+from .common import Response, asset, esc, not_found_html, truncate
 from .model import COPYRIGHT_YEARS, SITE_UPDATED, ColumnSpec, Doc, LEGAL_PARENT, SiteBase
 
 WEBID = 3421
@@ -65,16 +65,9 @@ class HanwebSite(SiteBase):
                 return Response(200, self.list_page(col).encode())
             return self.not_found()
         if ART_RE.match(path):
-            doc = self.docs.get(path)
-            if doc is None or doc.served == 404:
-                return self.not_found()
-            if doc.served >= 500:
-                return Response(doc.served, SERVER_ERROR_HTML.encode())
-            return Response(200, self.detail(doc).encode())
+            return self.document_response(path)
         if path in self.attachments:
-            doc, label = self.attachments[path]
-            body, ctype = attachment_bytes(path, label)
-            return Response(200, body, ctype)
+            return self.attachment_response(path)
         if path == "/hanweb/jrobot/search.do":
             return Response(200, self.simple("站内搜索", "没有找到相关信息。").encode())
         static = asset(path)

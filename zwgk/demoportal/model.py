@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import texts
-from .common import Response
+from .common import SERVER_ERROR_HTML, Response, attachment_bytes
 
 DEMO_AS_OF: date = date(2026, 6, 30)
 """All content dates are on or before this day; checks over the demo run "as of" it."""
@@ -184,6 +184,30 @@ class SiteBase:
 
     def route(self, method: str, path: str, query: dict[str, str], form: dict[str, str]) -> Response | None:
         raise NotImplementedError
+
+    def not_found(self) -> Response:
+        raise NotImplementedError
+
+    # -- shared responses -------------------------------------------------------------------------
+    def document_response(self, key: str) -> Response:
+        """A detail page as the portal answers it: 404 once removed, its planted status while failing."""
+        doc = self.docs.get(key)
+        if doc is None or doc.served == 404:
+            return self.not_found()
+        if doc.served >= 500:
+            return Response(doc.served, SERVER_ERROR_HTML.encode())
+        return self.detail_response(doc)
+
+    def detail_response(self, doc: Doc) -> Response:
+        return Response(200, self.detail(doc).encode())
+
+    def attachment_response(self, path: str) -> Response:
+        doc, label = self.attachments[path]
+        body, ctype = attachment_bytes(path, label)
+        return Response(200, body, ctype, self.attachment_headers(path))
+
+    def attachment_headers(self, path: str) -> list[tuple[str, str]]:
+        return []
 
     # -- shared helpers ---------------------------------------------------------------------------
     def column_by_key(self, key: str) -> Column | None:

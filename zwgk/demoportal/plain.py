@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from .common import SERVER_ERROR_HTML, Response, asset, attachment_bytes, esc, truncate
+from .common import Response, asset, esc, truncate
 from .model import COPYRIGHT_YEARS, PAGE_GENERATED, SITE_UPDATED, ColumnSpec, Doc, LEGAL_PARENT, SiteBase
 
 CT_GBK = "text/html;charset=GBK"
@@ -66,21 +66,20 @@ class PlainSite(SiteBase):
                 page = 1
             return Response(200, gbk(self.list_page(col, page)), CT_BARE)
         if path == "/plain/zwgk/content.jsp":
-            doc = self.docs.get(f"{path}?id={query.get('id', '')}")
-            if doc is None or doc.served == 404:
-                return self.not_found()
-            if doc.served >= 500:
-                return Response(doc.served, SERVER_ERROR_HTML.encode())
-            ctype = CT_GB2312 if doc.art_id % 2 else CT_BARE
-            return Response(200, gbk(self.detail(doc)), ctype)
+            return self.document_response(f"{path}?id={query.get('id', '')}")
         if path in self.attachments:
-            doc, label = self.attachments[path]
-            body, ctype = attachment_bytes(path, label)
-            return Response(200, body, ctype, [("Content-Disposition", f'attachment; filename="{path.rsplit("/", 1)[-1]}"')])
+            return self.attachment_response(path)
         static = asset(path)
         if static and path.startswith(("/plain/css/", "/plain/images/", "/plain/js/")):
             return static
         return self.not_found()
+
+    def detail_response(self, doc) -> Response:
+        # Odd ids declare gb2312 in the header, even ids send no charset at all.
+        return Response(200, gbk(self.detail(doc)), CT_GB2312 if doc.art_id % 2 else CT_BARE)
+
+    def attachment_headers(self, path: str) -> list[tuple[str, str]]:
+        return [("Content-Disposition", f'attachment; filename="{path.rsplit("/", 1)[-1]}"')]
 
     def not_found(self) -> Response:
         page = self.head("页面不存在") + """

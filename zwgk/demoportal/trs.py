@@ -6,7 +6,7 @@ import random
 import re
 
 from . import texts
-from .common import SERVER_ERROR_HTML, Response, asset, attachment_bytes, esc, not_found_html, truncate
+from .common import Response, asset, esc, not_found_html, truncate
 from .model import COPYRIGHT_YEARS, SITE_UPDATED, ColumnSpec, Doc, LEGAL_PARENT, SiteBase
 
 # The pager function as TRS templates inline it: 首页/上一页/下一页/尾页 exist only inside this script.
@@ -97,16 +97,9 @@ class TrsSite(SiteBase):
             return Response(200, self.simple(path, *STATIC_PAGES[path]).encode())
         m = DETAIL_RE.match(path)
         if m:
-            doc = self.docs.get(path)
-            if doc is None or doc.served == 404:
-                return self.not_found()
-            if doc.served >= 500:
-                return Response(doc.served, SERVER_ERROR_HTML.encode())
-            return Response(200, self.detail(doc).encode())
+            return self.document_response(path)
         if path in self.attachments:
-            doc, label = self.attachments[path]
-            body, ctype = attachment_bytes(path, label)
-            return Response(200, body, ctype)
+            return self.attachment_response(path)
         m = LIST_RE.match(path)
         if m:
             col = self.column_by_key(m.group(1))
