@@ -29,6 +29,39 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
+# Characters a spreadsheet reads as the start of a formula (OWASP "CSV injection"), including the
+# full-width forms that CJK spreadsheet software converts on input.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Explicit bidirectional controls (embeddings, overrides, isolates, marks): stored text taken from a
+# portal may carry them, and U+202E shows the rest of a line reversed.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def spreadsheet_cell(value):
+    """A stored value as a CSV cell: text a spreadsheet would run as a formula gets a leading ``'``.
+    Every CSV writer (exports, ``zwgk findings``/``zwgk catalog --format csv``) goes through this."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def spreadsheet_row(row):
+    """``spreadsheet_cell`` over a dict (for csv.DictWriter) or a sequence (for csv.writer)."""
+    if isinstance(row, dict):
+        return {key: spreadsheet_cell(value) for key, value in row.items()}
+    return [spreadsheet_cell(value) for value in row]
+
+
+def xlsx_text(value):
+    """A stored value as XLSX cell text: without the control characters XML cannot hold and without
+    bidi controls (a cell has no way to isolate them, so they are dropped)."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return BIDI_CONTROLS.sub("", ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
+
+
 class ReportError(ValueError):
     """A request the report layer cannot serve; the message is one line for the user."""
 

@@ -1,8 +1,9 @@
 """Findings as the tables inspectors paste into notices (通报): XLSX (a summary sheet and one sheet per
 site) or CSV (one table, UTF-8 with BOM so Excel opens it as Chinese).
 
-Stored text is written as text: a message that starts with ``=`` stays a string in XLSX, and CSV
-cells that a spreadsheet would run as a formula are prefixed with ``'``.
+Stored text is written as text: a message that starts with ``=`` stays a string in XLSX, CSV cells
+that a spreadsheet would run as a formula are prefixed with ``'`` (``reports.common.spreadsheet_cell``)
+and bidi controls are dropped from XLSX text (``reports.common.xlsx_text``).
 """
 from __future__ import annotations
 
@@ -13,10 +14,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from reports.common import LEVEL_NAMES, RULE_NAMES, ReportError, evidence_urls
+from reports.common import LEVEL_NAMES, RULE_NAMES, ReportError, evidence_urls, spreadsheet_row, xlsx_text
 from reports.model import load_report
 
 # The columns of a notice's findings table, in order.
@@ -24,7 +24,6 @@ FINDING_COLUMNS = ("序号", "站点", "栏目", "标准目录事项", "问题�
 WIDTHS = {"序号": 6, "站点": 22, "栏目": 18, "标准目录事项": 18, "问题类型": 14, "问题": 48, "证据链接": 48,
           "日期": 12, "依据": 48}
 FORMATS = ("xlsx", "csv")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -37,12 +36,6 @@ def finding_row(number: int, site_name: str, f: dict) -> dict:
         "问题类型": RULE_NAMES.get(f["rule"], f["rule"]), "问题": f.get("message") or "",
         "证据链接": "\n".join(evidence_urls(f)), "日期": f.get("date") or "", "依据": f.get("basis") or "",
     }
-
-
-def _clean(value):
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
 
 
 def _sheet_title(name: str, taken: set) -> str:
@@ -74,11 +67,6 @@ def export_findings(db, run_id: int, fmt: str, out_path) -> Path:
 
 
 def _write_csv(report, out_path: Path) -> None:
-    def safe(value):
-        if isinstance(value, str) and value.startswith(FORMULA_START):
-            return "'" + value
-        return value
-
     with open(out_path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.DictWriter(fh, FINDING_COLUMNS)
         writer.writeheader()
@@ -86,7 +74,7 @@ def _write_csv(report, out_path: Path) -> None:
         for site in report.sites:
             for f in site.findings:
                 number += 1
-                writer.writerow({k: safe(v) for k, v in finding_row(number, site.name, f).items()})
+                writer.writerow(spreadsheet_row(finding_row(number, site.name, f)))
 
 
 def _write_xlsx(report, out_path: Path) -> None:
@@ -96,7 +84,7 @@ def _write_xlsx(report, out_path: Path) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
 
     def cell(ws, value, *, style=None, link=None, header=False, wrapped=False):
-        value = _clean(value)
+        value = xlsx_text(value)
         if not (style or link or header or wrapped) and not (isinstance(value, str) and value.startswith("=")):
             return value  # a plain value: no cell object, no style to register (fast for big runs)
         c = WriteOnlyCell(ws, value=value)

@@ -18,8 +18,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from reports import i18n
-from reports.common import (LEVEL_NAMES, RULE_NAMES, SEVERITY_NAMES, STATUS_NAMES, is_http_url, rule_order,
-                            slug)
+from reports.common import (BIDI_CONTROLS, LEVEL_NAMES, RULE_NAMES, SEVERITY_NAMES, STATUS_NAMES, is_http_url,
+                            rule_order, slug)
 from reports.model import AREA_STATUSES, load_report
 from reports.svg import sparkline, trend_chart
 
@@ -43,8 +43,23 @@ def list_page(site_id: str, kind: str, number: int) -> str:
     return f"site-{slug(site_id)}_{slug(kind)}_{number}.html"
 
 
+def _text_html(value) -> str:
+    """Escaped text; text carrying bidi controls (U+202E ...) is isolated in ``<bdi>`` so that it cannot
+    reverse or reorder what the page prints around it."""
+    text = html.escape(str(value))
+    return f"<bdi>{text}</bdi>" if BIDI_CONTROLS.search(text) else text
+
+
+def _isolate_bidi(value):
+    """jinja2 ``finalize``: every ``{{ value }}`` that prints stored text with bidi controls goes in
+    ``<bdi>``; markup built by the report's own helpers (links, evidence) isolates its text itself."""
+    if isinstance(value, str) and not isinstance(value, Markup) and BIDI_CONTROLS.search(value):
+        return Markup(_text_html(value))
+    return value
+
+
 def _link_html(url, text=None, cls=None) -> str:
-    label = html.escape(str(url if text is None else text))
+    label = _text_html(url if text is None else text)
     if not is_http_url(url):
         return label
     attr = f' class="{html.escape(cls)}"' if cls else ""
@@ -90,10 +105,10 @@ def _evidence_html(finding: dict, labels: dict) -> Markup:
         elif kind == "urls":
             shown = "、".join(_link_html(u) for u in value[:5]) + (f" …（{len(value)}）" if len(value) > 5 else "")
         elif kind == "json":
-            shown = html.escape(_plain(value))
+            shown = _text_html(_plain(value))
         else:
-            shown = html.escape(str(value))
-        parts.append(f'<div class="sub">{html.escape(str(label))}：{shown}</div>')
+            shown = _text_html(value)
+        parts.append(f'<div class="sub">{_text_html(label)}：{shown}</div>')
     return Markup("\n".join(parts))
 
 
@@ -105,7 +120,7 @@ def environment(lang: str = "zh") -> Environment:
     levels = LEVEL_NAMES if lang == "zh" else {**LEVEL_NAMES, **i18n.LEVEL_NAMES_EN}
     statuses = STATUS_NAMES if lang == "zh" else {**STATUS_NAMES, **i18n.STATUS_NAMES_EN}
     env = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, finalize=_isolate_bidi)
 
     def pct(value, digits=0):
         return "—" if value is None else f"{value:.{digits}f}%"
@@ -124,7 +139,8 @@ def environment(lang: str = "zh") -> Environment:
         has_score=lambda pts: any(p[2] is not None for p in pts),
         preview_rows=PREVIEW_ROWS, page_rows=PAGE_ROWS,
     )
-    env.filters.update(pct=pct, num=_num, plain=_plain)
+    # <title> holds text only, no <bdi>: bidi controls are dropped there.
+    env.filters.update(pct=pct, num=_num, plain=_plain, title_text=lambda v: BIDI_CONTROLS.sub("", str(v)))
     return env
 
 

@@ -13,14 +13,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 import json
 
 from checks.catalog import default_catalog
-from reports.common import ReportError, is_http_url
+from reports.common import ReportError, is_http_url, xlsx_text
 from reports.model import map_one, site_areas, stored_mappings
 
 CHECK_COLUMNS = ("内容与栏目相符", "日期正确", "附件可打开")
@@ -147,7 +146,7 @@ def write_sample_xlsx(rows: list[dict], out_path, *, info: dict | None = None) -
     for number, row in enumerate(rows, start=1):
         values = [number, row["url"], row.get("title", ""), row.get("column", ""), row.get("catalog_area", ""),
                   row.get("published", ""), row.get("written", ""), None, None, None, None]
-        ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
+        ws.append([xlsx_text(v) for v in values])
         r = ws.max_row
         for c in ws[r]:
             if isinstance(c.value, str):
@@ -184,7 +183,7 @@ def write_sample_xlsx(rows: list[dict], out_path, *, info: dict | None = None) -
                        "候选按 URL 排序后用给定种子随机抽取，同一数据库、站点、样本量、种子和截止日期得到相同样本。"),
               ("填写说明", "在“内容与栏目相符”“日期正确”“附件可打开”三列填写“是”或“否”，问题写在“备注”。")]
     for key, value in lines:
-        about.append([key, ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value])
+        about.append([key, xlsx_text(value)])
         about.cell(row=about.max_row, column=1).font = bold
         about.cell(row=about.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
     about.column_dimensions["A"].width, about.column_dimensions["B"].width = 12, 90

@@ -298,10 +298,12 @@ def findings(db_path, run, fmt):
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
+        from reports.common import spreadsheet_row
+
         writer = csv.DictWriter(sys.stdout, FINDING_FIELDS)
         writer.writeheader()
         for row in rows:
-            writer.writerow({**row, "evidence": json.dumps(row["evidence"], ensure_ascii=False)})
+            writer.writerow(spreadsheet_row({**row, "evidence": json.dumps(row["evidence"], ensure_ascii=False)}))
     else:
         from tabulate import tabulate
 
@@ -337,9 +339,11 @@ def catalog(sites_file, site_id, level, region, fmt):
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
+        from reports.common import spreadsheet_row
+
         writer = csv.writer(sys.stdout)
         writer.writerow([header for _, header in CATALOG_COLUMNS])
-        writer.writerows([row.get(key, "") for key, _ in CATALOG_COLUMNS] for row in rows)
+        writer.writerows(spreadsheet_row([row.get(key, "") for key, _ in CATALOG_COLUMNS]) for row in rows)
     else:
         from tabulate import tabulate
 
