@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from . import dom
+from . import dom, gkmlpt
 from .dates import parse_date
 
 _UTILITY = re.compile(
@@ -42,6 +42,9 @@ MAX_LABELS = 3
 
 def discover_columns(html, url: str) -> list[dict]:
     """``[{"name", "url", "path"}]`` of the 信息公开目录 tree, in page order, one per URL."""
+    shell = gkmlpt.find(html, url) if isinstance(html, str) else None
+    if shell is not None and (found := gkmlpt.columns(shell)):
+        return found  # the tree is in the shell's script, each column at its JSON API
     root = dom.parse(html)
     base = dom.base_url(root, url)
     site = dom.site_of(url)

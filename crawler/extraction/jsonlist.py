@@ -15,11 +15,14 @@ from .dates import CHINA, EARLIEST, parse_date
 _TITLE_KEYS = ("title", "doctitle", "doc_title", "name", "articletitle", "subject", "filename", "wjmc", "bt",
                "zcmc", "title_name", "titlename", "maintitle")
 _URL_KEYS = ("url", "post_url", "link", "href", "docurl", "docpuburl", "linkurl", "art_url", "detailurl",
-             "pageurl", "puburl", "weburl", "infourl", "contenturl", "htmlurl", "fileurl")
+             "pageurl", "puburl", "weburl", "infourl", "contenturl", "htmlurl", "fileurl", "chnldocurl")
 # Publication first; creation/update times only when nothing better exists.
 _DATE_KEYS = ("display_publish_time", "publish_time", "publishtime", "publish_date", "publishdate", "pubdate",
               "pub_date", "docreltime", "docpubtime", "fbrq", "fbsj", "first_publish_time", "releasetime",
               "release_date", "date", "time", "created_at", "create_time", "createtime", "crtime")
+# A gkmlpt article (it names its ``classify_main``) says 成文日期 in ``date``; its 发布日期 is
+# ``first_publish_time``/``create_time``.
+_GKMLPT_DATE_KEYS = ("first_publish_time", "create_time")
 _TOTAL_KEYS = ("total", "totalcount", "total_count", "totalrecord", "totalrecords", "recordcount", "count")
 _PAGES_KEYS = ("page_count", "pagecount", "totalpage", "total_page", "totalpages", "pages", "pagetotal")
 _SIZE_KEYS = ("per_page", "perpage", "pagesize", "page_size", "limit", "rows_per_page", "size")
@@ -103,7 +106,7 @@ def entries(data, limit: date) -> list[tuple[str, str, date | None]]:
         if not isinstance(title, str) or not isinstance(url, str) or not url.strip():
             continue
         day = None
-        for name in _DATE_KEYS:
+        for name in (_GKMLPT_DATE_KEYS if "classify_main" in item else _DATE_KEYS):
             key = _key(item, (name,))
             if key is not None:
                 day = to_date(item[key], limit)

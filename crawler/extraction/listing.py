@@ -4,7 +4,8 @@ The main list is found, not configured: every repeated structure holding links (
 ``table > tr``, ``div > div``, ``dl > dd`` …) is scored by how many of its items look like entries —
 one main link with a real title, ideally a date, a document-like URL — and the best one wins.
 Navigation, breadcrumbs, footers, hot-news/related boxes and pagers lose on those grounds or are
-excluded outright. Hanweb ``<datastore>`` records and JSON list answers are read directly.
+excluded outright. Hanweb ``<datastore>`` records, JSON list answers and the hidden static groups
+of TRS 动静结合 pages (``trs``) are read directly.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from . import dom, hanweb, jsonlist
+from . import dom, hanweb, jsonlist, trs
 from .dates import china_today, parse_date, parse_month_day, url_date
 from .selectors import select, select_relative
 
@@ -85,7 +86,19 @@ def extract_entries(html, url: str, *, overrides: dict | None = None) -> list[di
     if _has_override(overrides):
         return _dedupe(_with_overrides(root, base, overrides, limit))
     own = url.split("#", 1)[0]
+    groups = trs.static_groups(root)
+    if groups:
+        # TRS 动静结合: the first pages of the list, each a hidden group; all of them, in record order.
+        return _dedupe([_as_dict(e) for g in groups for e in _group_entries(g, base, limit) if e.url != own])
     return _dedupe([_as_dict(e) for e in _main_list(root, base, limit) if e.url != own])
+
+
+def _group_entries(group, base: str, limit: date) -> list[_Entry]:
+    """The entries of one static group: its innermost rows (``li``, ``tr``, ``dd``) holding a link."""
+    rows = [el for el in group.iter("li", "tr", "dd")
+            if next(el.iter("a"), None) is not None and not any(c is not el for c in el.iter("li", "tr", "dd"))]
+    entries = [_entry(row, base, limit) for row in rows]
+    return [e for e in entries if e is not None and not e.multi]
 
 
 def _has_override(overrides: dict) -> bool:
@@ -349,6 +362,9 @@ def list_total(text: str) -> int | None:
     store = hanweb.find(text)
     if store is not None and store.total is not None:
         return store.total
+    info = trs.page_info(text)
+    if info is not None:
+        return info.records
     data = jsonlist.load(text)
     for obj in (data, *(data.values() if isinstance(data, dict) else ())):
         if isinstance(obj, dict):

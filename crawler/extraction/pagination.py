@@ -1,8 +1,12 @@
 """A list page -> the other list pages of the same column it lets us see.
 
 Schemes, from the CMSs on portals:
-- TRS static pages: ``createPageHTML(count, current, "index", "html")`` (or ``var countPage = N``)
+- TRS static pages: ``createPageHTML(count, current, "index", "html")``
   -> index.html, index_1.html … index_{count-1}.html;
+- pagers that exist only in a script (jQuery pager plugins, ``var countPage = N`` with a URL
+  template) -> ``scriptpager``;
+- TRS 集约化 "动静结合" pages -> POSTs to the platform's search service for the records past the
+  static pages (``trs``); its JSON answers lead nowhere themselves;
 - links in a pager: 下一页/下页/后页/尾页/>, page numbers, whose URL is this page's URL with another
   page number (``index_N.html``, ``list_N.html``, ``?page=N``, ``pageIndex=N`` …); the gap between
   the numbers seen is filled, so 尾页 -> index_40.html yields every page;
@@ -17,13 +21,12 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from . import dom, hanweb, jsonlist
+from . import dom, hanweb, jsonlist, scriptpager, trs
 from .selectors import select
 
 MAX_PAGES = 2000
 NEXT_TEXT = re.compile(r"^(?:下一页|下页|后页|后一页|下一頁|next|>|›|»|>>|尾页|末页|最后一页|last)\s*[>»›]*$", re.I)
 _CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)", re.I)
-_COUNT_VARS = re.compile(r"\b(?:countPage|pageCount|totalPage|page_count|totalPages)\s*=\s*['\"]?(\d+)", re.I)
 _PAGE_PARAMS = ("page", "pageno", "pagenum", "pageindex", "page_no", "curpage", "currentpage", "cpage",
                 "pagenumber", "p", "pn", "pageidx", "nowpage", "page_index")
 _STATIC = re.compile(r"^(?P<stem>.*?)(?:[_-](?P<n>\d{1,4}))?\.(?P<ext>s?html?|jsp|aspx?|php)$", re.I)
@@ -48,6 +51,8 @@ def next_pages(html, url: str, *, overrides: dict | None = None) -> list[PageReq
 
     data = jsonlist.load(html)
     if data is not None:
+        if trs.is_search_answer(url):
+            return []  # the column page asked for every page of the search service already
         return _finish([PageRequest(u) for u in jsonlist.page_urls(data, url)], url)
 
     store = hanweb.find(html)
@@ -66,7 +71,12 @@ def next_pages(html, url: str, *, overrides: dict | None = None) -> list[PageReq
                 out.append(PageRequest(target))
         return _finish(out, url)
 
+    info = trs.page_info(html)
+    if info is not None:
+        out += [PageRequest(u, "POST", form) for u, form in trs.search_requests(info, url)]
     out += _trs_script(html, url)
+    if not out and (pager := scriptpager.find(html)) is not None:
+        out += [PageRequest(u) for u in scriptpager.page_urls(pager, url)]
     out += _pager_links(root, base, url)
     out += _postbacks(root, base, url)
     return _finish(out, url)
@@ -112,10 +122,6 @@ def _trs_script(html: str, url: str) -> list[PageRequest]:
             name = words[0]
         if len(words) > 1:
             ext = words[1]
-    else:
-        m = _COUNT_VARS.search(html)
-        if m and re.search(r"index[\"'\s+]*_", html):
-            count = int(m.group(1))
     if not count or count < 2:
         return []
     path = urlsplit(url).path
