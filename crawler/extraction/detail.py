@@ -215,6 +215,7 @@ def _title_element(root, head_title: str, site: str, guess: str, other_parts: se
     best, best_text, best_score = None, "", 0
     fallback, fallback_text = None, ""
     stem = guess.rstrip(".…") if len(guess) >= 8 else ""
+    flat_guess = _flat(guess)
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -229,6 +230,11 @@ def _title_element(root, head_title: str, site: str, guess: str, other_parts: se
         score = 0
         if guess and text == guess:
             score = 2000
+        elif flat_guess and _flat(text) == flat_guess:
+            # The same title laid out differently: a heading broken by <br>, a <title> with a stray
+            # full-width space ("2007　年末"). Chinese takes no spaces between characters.
+            score = 1500
+            text = _close_title(text)
         elif guess and text in guess:
             score = 1000 + len(text)
         elif stem and text.startswith(stem) and len(text) <= len(stem) * 3:
@@ -236,8 +242,8 @@ def _title_element(root, head_title: str, site: str, guess: str, other_parts: se
         elif head_title and text in head_title:
             score = 200 + len(text)
         if score:
-            if dom.in_noise(el):
-                continue
+            if dom.in_noise(el) or _hidden(el):
+                continue  # a share widget's display:none copy of the title is not the heading
             score += 5 if is_heading else 0
             if score > best_score:
                 best, best_text, best_score = el, text, score
@@ -246,6 +252,30 @@ def _title_element(root, head_title: str, site: str, guess: str, other_parts: se
     if best is not None:
         return best, best_text
     return fallback, fallback_text
+
+
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
+
+
+def _hidden(el) -> bool:
+    while el is not None and isinstance(el.tag, str):
+        if _DISPLAY_NONE.search(el.get("style") or ""):
+            return True
+        el = el.getparent()
+    return False
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+_CJK = "\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"
+_GAP_BY_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+
+
+def _close_title(text: str) -> str:
+    """Layout whitespace next to a Chinese character dropped; spaces between Latin words kept."""
+    return _GAP_BY_CJK.sub("", text)
 
 
 def _find_text(root, text: str):

@@ -56,7 +56,30 @@ def parse(html) -> etree._Element:
         root = None
     if root is None:
         return lxml_html.document_fromstring("<html><body></body></html>")
+    _merge_stray_documents(root)
     return root
+
+
+def _merge_stray_documents(root) -> None:
+    """Content after a stray ``</html>`` (a server-side include that brings a whole document of its
+    own, as on www.gov.cn's 公报 pages) becomes a second top-level tree in lxml; browsers render it
+    in the one body, so it is moved there — otherwise every walk from the root misses it."""
+    strays = [el for el in root.itersiblings() if isinstance(el.tag, str)]
+    if not strays:
+        return
+    head = root.find("head")
+    body = root.find("body")
+    if body is None:
+        body = etree.SubElement(root, "body")
+    for stray in strays:
+        parts = list(stray) if stray.tag == "html" else [stray]
+        for part in parts:
+            if part.tag == "head" and head is not None:
+                head.extend(list(part))
+            elif part.tag == "body":
+                body.extend(list(part))
+            else:
+                body.append(part)  # an emptied stray <html> stays behind, childless
 
 
 _PARSER = lxml_html.HTMLParser(recover=True, remove_comments=True, remove_pis=True, huge_tree=True)

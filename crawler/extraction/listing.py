@@ -24,9 +24,13 @@ PAGER_TEXT = re.compile(
     re.I,
 )
 _BULLET = re.compile(r"^[·•●◆◇■□▪▶►>»\-\s\u3000]+")
-_EDGE_DATE = re.compile(
-    r"[\[(（【]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[\])）】]?"
-)
+_DATE_TEXT = (r"[\[(（【]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+              r"\s*[\])）】]?")
+_EDGE_DATE = re.compile(_DATE_TEXT)
+# A date printed before or after a link's title ("2024-03-01 关于…", "关于… [2024-03-01]") is the
+# listing date; one inside it ("上海2022年4月24日，新增…") is part of the title.
+_LEADING_DATE = re.compile(r"^\s*" + _DATE_TEXT)
+_TRAILING_DATE = re.compile(_DATE_TEXT + r"\s*$")
 _DOC_URL = re.compile(r"(?:/t\d{8}_\d+|/art/\d{4}/|/content/(?:post|mpost)_\d+|/\d{6}/[0-9a-f]{16,}|"
                       r"/\d{4}-?\d{2}/\d{2}/|content_\d+|/\d{6,}\.s?html?$|[?&](?:id|docid|articleid|infoid)=)",
                       re.I)
@@ -123,7 +127,7 @@ def _dedupe(entries: list[dict]) -> list[dict]:
 
 def link_title(a) -> str:
     """Title of a list link: its ``title`` attribute when the text is a truncation of it."""
-    text = _BULLET.sub("", _EDGE_DATE.sub(" ", dom.inline_text(a))).strip()
+    text = _BULLET.sub("", _strip_edge_dates(dom.inline_text(a))).strip()
     attr = dom.squash(a.get("title"))
     if attr and not PAGER_TEXT.match(attr):
         stem = re.sub(r"(?:\.{2,}|…+|\.\.\.)$", "", text).strip()
@@ -131,6 +135,10 @@ def link_title(a) -> str:
                 or (len(attr) > len(text) and text in attr):
             return attr
     return dom.squash(text)
+
+
+def _strip_edge_dates(text: str) -> str:
+    return _TRAILING_DATE.sub(" ", _LEADING_DATE.sub(" ", text))
 
 
 def _entry(item, base: str, limit: date, date_cell=None) -> _Entry | None:
@@ -164,7 +172,7 @@ def _entry(item, base: str, limit: date, date_cell=None) -> _Entry | None:
             rest = rest.replace(link_text, " ", 1)
         day = parse_date(rest, not_after=limit)
         if day is None:
-            edge = _EDGE_DATE.search(link_text)
+            edge = _LEADING_DATE.search(link_text) or _TRAILING_DATE.search(link_text)
             day = parse_date(edge.group(0), not_after=limit) if edge else None
         if day is None:
             day = parse_month_day(rest, near=url_date(href), not_after=limit)
