@@ -36,7 +36,7 @@ LEVEL_WORDS = {
     "区级": "county", "乡级": "township", "乡镇级": "township", "镇级": "township", "乡": "township",
     "乡镇": "township", "街道": "township", "部门": "department",
 }
-LEVEL_NAMES = {"province": "省级", "municipal": "市级", "county": "县级", "township": "乡级", "department": "部门"}
+LEVEL_NAMES = {"province": "省级", "municipal": "市级", "county": "县级", "township": "乡镇", "department": "部门"}
 DURATION = re.compile(r"^\s*(\d+)\s*([a-z]+?)s?\s*$")
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 

@@ -34,6 +34,28 @@ class Mapping:
                 "matched": self.matched}
 
 
+# Why a column stands for an area, as the report and a notice say it (``{matched}`` is Mapping.matched).
+REASONS = {
+    "config": "站点配置指定对应“{area}”",
+    "name": "栏目名称与目录事项“{area}”一致",
+    "alias": "栏目名称“{matched}”为目录事项“{area}”的常用名称",
+    "item-alias": "栏目名称“{matched}”为目录事项“{area}”的子项名称",
+    "name-contains": "栏目名称含“{matched}”，对应目录事项“{area}”",
+    "path": "上级栏目“{matched}”对应目录事项“{area}”",
+    "slug": "栏目地址含“{matched}”，对应目录事项“{area}”",
+    "content": "栏目最新信息标题多属“{area}”（{matched}）",
+}
+
+
+def explain(mapping) -> str:
+    """Why a column stands for its area, in Chinese, from a ``Mapping`` or its stored dict."""
+    data = mapping.as_dict() if isinstance(mapping, Mapping) else dict(mapping or {})
+    reason = data.get("reason") or ""
+    matched = str(data.get("matched") or "").replace(" titles", "条标题")
+    text = REASONS.get(reason, "对应目录事项“{area}”")
+    return text.format(area=data.get("area") or "", matched=matched)
+
+
 def _exact(norm: str, areas) -> Mapping | None:
     for area in areas:
         if norm == normalize(area.name):

@@ -11,14 +11,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from checks.rules import RULE_NAMES
 from checks.thresholds import default_thresholds
 
-RULE_NAMES = {
-    "column-missing": "栏目缺失", "column-empty": "空白栏目", "column-stale": "栏目长期未更新",
-    "content-mismatch": "栏目内容与目录不符", "misfiled": "信息发布错栏", "late-publication": "发布超期",
-    "missing-date": "缺少发布日期", "dead-link": "链接不可用", "annual-report-missing": "年度报告未按时公开",
-    "item-removed": "信息被撤下", "interpretation-missing": "政策解读缺失",
-}
 VETO_BASIS = "《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）单项否决指标"
 
 

@@ -6,22 +6,10 @@ import json
 import re
 from datetime import date
 
-RULE_NAMES = {
-    "column-missing": "栏目缺失",
-    "column-empty": "空白栏目",
-    "column-stale": "栏目长期未更新",
-    "content-mismatch": "栏目内容与目录不符",
-    "misfiled": "信息发布错栏",
-    "late-publication": "发布超期",
-    "missing-date": "缺少发布日期",
-    "dead-link": "链接不可用",
-    "annual-report-missing": "年度报告未按时公开",
-    "item-removed": "信息被撤下",
-    "interpretation-missing": "政策解读缺失",
-}
-LEVEL_NAMES = {"province": "省级", "municipal": "市级", "county": "县级", "township": "乡镇", "department": "部门"}
+from checks.catalog import LEVEL_NAMES
+from checks.wording import RULE_NAMES, SEVERITY_NAMES
+
 STATUS_NAMES = {"running": "进行中", "finished": "已完成", "interrupted": "已中断", "failed": "失败"}
-SEVERITY_NAMES = {"high": "高", "medium": "中", "low": "低"}
 
 # Evidence keys that hold the date an inspector quotes for a finding, most telling first.
 DATE_KEYS = ("published", "list_date", "newest_date", "written", "date", "due", "deadline", "last_seen", "fetched_at")

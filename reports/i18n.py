@@ -121,19 +121,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-EVIDENCE_LABELS = {
-    "zh": {
-        "column_url": "栏目地址", "entry_page": "入口页", "pages_read": "已读列表页", "entries": "信息条数",
-        "mapping": "对应方式", "columns_found": "发现栏目数", "names_tried": "匹配名称", "newest_date": "最新信息日期",
-        "published": "发布日期", "written": "成文日期", "list_date": "列表日期", "days": "天数", "deadline": "期限",
-        "due": "应公开日期", "status": "HTTP 状态", "http_status": "HTTP 状态", "examples": "示例",
-        "urls": "链接", "title": "标题", "threshold_days": "阈值（天）", "days_since": "距今天数",
-        "keywords": "关键词", "matched": "匹配", "year": "年度", "last_seen_run": "最后出现的采集",
-    },
-    "en": {},
-}
-
-
 def messages(lang: str) -> dict[str, str]:
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")

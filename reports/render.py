@@ -17,6 +17,9 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from checks import wording
+from checks.zh import beijing_time, zh_date
+from crawler.errors import KIND_NAMES, TARGET_NAMES
 from reports import i18n
 from reports.common import (BIDI_CONTROLS, LEVEL_NAMES, RULE_NAMES, SEVERITY_NAMES, STATUS_NAMES, is_http_url,
                             rule_order, slug)
@@ -71,51 +74,25 @@ def link(url, text=None, cls=None) -> Markup:
     return Markup(_link_html(url, text, cls))
 
 
-def _evidence_items(finding: dict, labels: dict) -> list[tuple[str, str, object]]:
-    """(label, kind, value) for each evidence entry not already shown as the finding's link."""
-    shown = {finding.get("url"), finding.get("column_url")}
-    items = []
-    for key, value in (finding.get("evidence") or {}).items():
-        label = labels.get(key, key)
-        if isinstance(value, str):
-            if is_http_url(value):
-                if value not in shown:
-                    items.append((label, "url", value))
-            else:
-                items.append((label, "text", value))
-        elif isinstance(value, list) and value and all(is_http_url(v) for v in value):
-            items.append((label, "urls", value))
-        elif isinstance(value, (list, dict)):
-            items.append((label, "json", value))
-        elif value is not None:
-            items.append((label, "text", str(value)))
-    return items
-
-
-def _evidence_html(finding: dict, labels: dict) -> Markup:
-    """The evidence cell of a finding: its page, then each evidence entry. Built here with
-    ``html.escape`` rather than in a macro: it is one cell of every row of every findings table."""
+def evidence_html(finding: dict) -> Markup:
+    """The evidence cell of a finding: its page, then its rule's wording (``checks.wording``) with each
+    URL it names linked. Built with ``html.escape`` rather than in a macro: it is one cell of every row
+    of every findings table."""
     parts = []
     main = finding.get("url") or finding.get("column_url")
     if main:
-        parts.append(_link_html(main))
-    for label, kind, value in _evidence_items(finding, labels):
-        if kind == "url":
-            shown = _link_html(value)
-        elif kind == "urls":
-            shown = "、".join(_link_html(u) for u in value[:5]) + (f" …（{len(value)}）" if len(value) > 5 else "")
-        elif kind == "json":
-            shown = _text_html(_plain(value))
-        else:
-            shown = _text_html(value)
-        parts.append(f'<div class="sub">{_text_html(label)}：{shown}</div>')
+        parts.append(f'<div class="page">{_link_html(main)}</div>')
+    for line in wording.evidence_lines(finding):
+        if len(line) == 2 and line[1][1] == main and line[1][0] == main:
+            continue  # "页面：<the finding's page>" is the link above
+        parts.append('<div class="sub">' + "".join(_link_html(url, text) if url else _text_html(text)
+                                                   for text, url in line) + "</div>")
     return Markup("\n".join(parts))
 
 
 @lru_cache(maxsize=None)
 def environment(lang: str = "zh") -> Environment:
     t = i18n.translator(lang)
-    labels = {**i18n.EVIDENCE_LABELS["zh"], **i18n.EVIDENCE_LABELS.get(lang, {})} if lang == "zh" else i18n.EVIDENCE_LABELS.get(lang, {})
     rules = RULE_NAMES if lang == "zh" else {**RULE_NAMES, **i18n.RULE_NAMES_EN}
     levels = LEVEL_NAMES if lang == "zh" else {**LEVEL_NAMES, **i18n.LEVEL_NAMES_EN}
     statuses = STATUS_NAMES if lang == "zh" else {**STATUS_NAMES, **i18n.STATUS_NAMES_EN}
@@ -132,7 +109,7 @@ def environment(lang: str = "zh") -> Environment:
     env.globals.update(
         t=t, lang=lang, rule_names=rules, level_names=levels, status_names=statuses, severity_names=SEVERITY_NAMES,
         rule_name=lambda r: rules.get(r, r), link=link, site_page=site_page, list_page=list_page,
-        evidence_items=lambda f: _evidence_items(f, labels), evidence_html=lambda f: _evidence_html(f, labels),
+        evidence_html=evidence_html, basis=wording.basis, kind_names=KIND_NAMES if lang == "zh" else {}, target_names=TARGET_NAMES if lang == "zh" else {},
         statuses=AREA_STATUSES, status_marks=STATUS_MARKS,
         spark=lambda pts: sparkline(pts, label=trend_label),
         chart=lambda pts: trend_chart(pts, label=trend_label),
@@ -140,17 +117,18 @@ def environment(lang: str = "zh") -> Environment:
         preview_rows=PREVIEW_ROWS, page_rows=PAGE_ROWS,
     )
     # <title> holds text only, no <bdi>: bidi controls are dropped there.
-    env.filters.update(pct=pct, num=_num, plain=_plain, title_text=lambda v: BIDI_CONTROLS.sub("", str(v)))
+    def day(value):
+        if not value:
+            return "—"
+        return zh_date(value) if lang == "zh" else str(value)[:10]
+
+    def when(value):
+        if not value:
+            return "—"
+        return beijing_time(value) if lang == "zh" else str(value)[:19].replace("T", " ")
+
+    env.filters.update(pct=pct, num=_num, day=day, when=when, title_text=lambda v: BIDI_CONTROLS.sub("", str(v)))
     return env
-
-
-def _plain(value) -> str:
-    """Evidence lists and mappings as readable text (tojson would escape every Chinese character)."""
-    if isinstance(value, dict):
-        return "；".join(f"{k}: {_plain(v)}" for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return "、".join(_plain(v) for v in value)
-    return "" if value is None else str(value)
 
 
 def _num(value):

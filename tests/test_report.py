@@ -8,6 +8,7 @@ import types
 
 import pytest
 
+from checks.wording import RULE_NAMES
 from crawler import store
 from reports import render
 from reports.model import load_report, previous_runs
@@ -51,7 +52,7 @@ def test_site_page_shows_coverage_findings_by_rule_freshness_and_changes(synthet
     counts = dict(db.execute("select rule, count(*) from findings where run_id = ? and site_id = 'site-001' "
                              "group by rule", [run_id]).fetchall())
     for rule, n in counts.items():
-        assert f'<h3 id="rule-{rule}">' in page and f"<code>{rule}</code>（{n}）" in page
+        assert f'<h3 id="rule-{rule}">{RULE_NAMES[rule]}（{n}）</h3>' in page and f"<code>{rule}</code>" not in page
     # Every matrix mark links to the column on the portal.
     column_urls = {r[0] for r in db.execute("select url from columns where site_id = 'site-001'")}
     marks = re.findall(r'<a href="([^"]+)" rel="noreferrer noopener" class="mark">', page)

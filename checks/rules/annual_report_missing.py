@@ -8,8 +8,10 @@ from datetime import date
 
 from checks.findings import Finding
 from checks.rules._common import LAW
+from checks.zh import page, titled, zh_date
 
 RULE = "annual-report-missing"
+NAME = "年度报告未按时公开"  # the rule as a notice names it
 SEVERITY = "high"
 BASIS = f"{LAW}第四十九条、第五十条"
 AREA = "政府信息公开年报"
@@ -62,8 +64,8 @@ def check(ctx):
             continue
         col = site.column_for(AREA)
         late = min(reports, key=lambda r: r["day"]) if reports else None
-        message = (f"{year}年度政府信息公开工作年度报告于{late['day'][:10]}才公开，晚于法定期限{deadline.isoformat()}"
-                   if late else f"截至{ctx.as_of.isoformat()}未找到{year}年度政府信息公开工作年度报告（法定期限{deadline.isoformat()}）")
+        message = (f"{year}年度政府信息公开工作年度报告于{zh_date(late['day'])}才公开，晚于法定期限{zh_date(deadline)}"
+                   if late else f"截至{zh_date(ctx.as_of)}未找到{year}年度政府信息公开工作年度报告（法定期限{zh_date(deadline)}）")
         yield Finding(
             site.id, RULE, SEVERITY, message,
             f"{BASIS}（{item.time_limit}）" if item.time_limit else BASIS,
@@ -74,3 +76,15 @@ def check(ctx):
                       "found": [{"url": r["url"], "title": r["title"], "date": r["day"]} for r in reports],
                       "searched": "titles of every column of the run", "column_url": col.url if col else None},
         )
+
+
+def describe(ev: dict, finding: dict) -> list:
+    year, found = ev.get("year"), ev.get("found") or []
+    lines = [[(f"应公开：{year}年度政府信息公开工作年度报告；法定期限：{zh_date(ev.get('deadline'))}前", None)]]
+    for r in found:
+        lines.append([("已找到：", None)] + titled(r.get("title"), r.get("url"), r.get("date")))
+    if not found:
+        lines.append([(f"检索范围：截至{zh_date(ev.get('as_of'))}本站各栏目全部信息标题，未找到", None)])
+    if ev.get("column_url"):
+        lines.append(page("年报栏目", ev["column_url"]))
+    return lines

@@ -1,8 +1,11 @@
 """column-empty: a column mapped to a catalog area lists no entries (空白栏目)."""
 from checks.findings import Finding
 from checks.rules._common import INDICATORS, area_basis, column_fields
+from checks.mapping import explain
+from checks.zh import page
 
 RULE = "column-empty"
+NAME = "空白栏目"  # the rule as a notice names it
 SEVERITY = "high"
 BASIS = f"{INDICATORS}：空白栏目；《中华人民共和国政府信息公开条例》第二十六条"
 
@@ -23,3 +26,11 @@ def check(ctx):
                 evidence={"column_url": col.url, "pages_read": col.pages, "entries": 0,
                           "mapping": col.mapping.as_dict()},
             )
+
+
+def describe(ev: dict, finding: dict) -> list:
+    lines = [page("栏目地址", ev.get("column_url")),
+             [(f"已读取该栏目列表页{ev.get('pages_read') or 0}页，未列出任何信息", None)]]
+    if ev.get("mapping"):
+        lines.append([(explain(ev["mapping"]), None)])
+    return [line for line in lines if line]

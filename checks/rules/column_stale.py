@@ -9,8 +9,10 @@ from datetime import date
 from checks.findings import Finding
 from checks.rules._common import INDICATORS, area_basis, column_fields
 from checks.thresholds import parse_span, span_before
+from checks.zh import page, zh_date, zh_duration
 
 RULE = "column-stale"
+NAME = "栏目长期未更新"  # the rule as a notice names it
 SEVERITY = "medium"
 BASIS = f"{INDICATORS}：栏目不更新；《中华人民共和国政府信息公开条例》第二十六条"
 UNIT_ZH = {"days": "天", "weeks": "周", "months": "个月", "years": "年"}
@@ -54,8 +56,8 @@ def check(ctx):
             if last is None and row and row["future"]:
                 continue  # everything it lists is dated after the check date: nothing to judge yet
             text = f"{span[0]}{UNIT_ZH[span[1]]}"
-            message = (f"栏目“{col.name}”（对应标准目录“{col.mapping.area}”）最近一次更新为{last[:10]}，"
-                       f"截至{ctx.as_of.isoformat()}已超过{text}未更新") if last else \
+            message = (f"栏目“{col.name}”（对应标准目录“{col.mapping.area}”）最近一次更新为{zh_date(last)}，"
+                       f"截至{zh_date(ctx.as_of)}已超过{zh_duration(last, ctx.as_of)}未更新（更新要求：每{text}）") if last else \
                       (f"栏目“{col.name}”（对应标准目录“{col.mapping.area}”）的信息均未注明发布日期，视为未更新")
             yield Finding(
                 site.id, RULE, SEVERITY, message, area_basis(site, col.mapping.area, BASIS),
@@ -65,3 +67,19 @@ def check(ctx):
                           "entries": col.entries,
                           "newest_entry": col.recent[0]["url"] if col.recent else None},
             )
+
+
+def describe(ev: dict, finding: dict) -> list:
+    newest, as_of = ev.get("newest_date"), ev.get("as_of")
+    lines = [page("栏目地址", ev.get("column_url"))]
+    if newest:
+        line = [("最近一次更新：", None), (zh_date(newest), ev.get("newest_entry"))]
+        if as_of:
+            line.append((f"；截至{zh_date(as_of)}已超过{zh_duration(newest, as_of)}未更新", None))
+        lines.append(line)
+    else:
+        lines.append([(f"栏目所列{ev.get('entries') or ''}条信息均未注明发布日期，视为未更新", None)])
+    if ev.get("update_rule"):
+        lines.append([(f"更新要求：至少每{ev['update_rule']}更新一次"
+                       + (f"（应有{zh_date(ev['cutoff'])}以后的信息）" if ev.get("cutoff") else ""), None)])
+    return [line for line in lines if line]

@@ -4,8 +4,10 @@ column's area ("两张皮": the column exists in name only)."""
 from checks.context import is_area_column
 from checks.findings import Finding
 from checks.rules._common import area_basis, column_fields
+from checks.zh import page, titled
 
 RULE = "content-mismatch"
+NAME = "栏目内容与目录不符"  # the rule as a notice names it
 SEVERITY = "medium"
 BASIS = ("《国务院办公厅关于全面推进基层政务公开标准化规范化工作的指导意见》（国办发〔2019〕54号）：杜绝事项目录与公开内容"
          "“两张皮”；《中华人民共和国政府信息公开条例》第二十条")
@@ -42,3 +44,13 @@ def check(ctx):
                 evidence={"column_url": col.url, "recent": [
                     {"url": r["url"], "title": r["title"], "date": r["day"], "areas": r["areas"]} for r in rows]},
             )
+
+
+def describe(ev: dict, finding: dict) -> list:
+    recent = ev.get("recent") or []
+    lines = [page("栏目地址", ev.get("column_url")), [(f"最新{len(recent)}条信息：", None)]]
+    for r in recent:
+        areas = r.get("areas") or []
+        lines.append(titled(r.get("title"), r.get("url"), r.get("date"))
+                     + [("：属于" + "、".join(f"“{a}”" for a in areas) if areas else "：不属于任何目录事项", None)])
+    return [line for line in lines if line]

@@ -3,8 +3,11 @@
 finding per URL. A document no longer listed anywhere is item-removed's, not a dead link."""
 from checks.findings import Finding
 from checks.rules._common import INDICATORS
+from checks.zh import page
+from crawler.errors import TARGET_NAMES
 
 RULE = "dead-link"
+NAME = "链接不可用"  # the rule as a notice names it
 SEVERITY = "medium"
 BASIS = f"{INDICATORS}：链接不可用（错链、死链）；《政府网站发展指引》（国办发〔2017〕47号）"
 
@@ -51,3 +54,15 @@ def check(ctx):
                       "target": row["target"], "seen_in": sorted(set(row["sources"])),
                       "column_url": col.url if col else None},
         )
+
+
+def describe(ev: dict, finding: dict) -> list:
+    what = TARGET_NAMES.get(ev.get("target"), "链接")
+    if ev.get("status"):
+        answer = f"返回HTTP {ev['status']}"
+    else:
+        answer = ev.get("message") or "无法访问"
+    lines = [page(what, finding.get("url")), [(f"本次采集访问该{what}：{answer}", None)]]
+    if ev.get("column_url"):
+        lines.append(page("所在栏目", ev["column_url"]))
+    return [line for line in lines if line]

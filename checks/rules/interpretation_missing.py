@@ -11,8 +11,10 @@ import json
 import re
 
 from checks.findings import Finding
+from checks.zh import titled
 
 RULE = "interpretation-missing"
+NAME = "政策解读缺失"  # the rule as a notice names it
 SEVERITY = "medium"
 BASIS = ("《国务院办公厅关于印发〈关于全面推进政务公开工作的意见〉实施细则的通知》（国办发〔2016〕80号）：政策解读与政策文件"
          "同步组织、同步审签、同步部署；《政府网站发展指引》（国办发〔2017〕47号）：发布重要政策文件时同步发布解读材料")
@@ -74,3 +76,14 @@ def check(ctx):
                       "without_interpretation": [{"url": p["url"], "title": p["title"], "doc_number": p["doc_number"]}
                                                  for p in missing[:50]]},
         )
+
+
+def describe(ev: dict, finding: dict) -> list:
+    lines = [[(f"带文号的政策文件{ev.get('policies')}件，有解读{ev.get('interpreted')}件，"
+               f"解读比例{(ev.get('ratio') or 0):.0%}，要求不低于{(ev.get('required') or 0):.0%}", None)]]
+    missing = ev.get("without_interpretation") or []
+    if missing:
+        lines.append([(f"未见解读的文件（{len(missing)}件）：", None)])
+    for p in missing[:20]:
+        lines.append(titled(p.get("title"), p.get("url")) + ([(f"（{p['doc_number']}）", None)] if p.get("doc_number") else []))
+    return lines

@@ -6,8 +6,10 @@ than anything the column lists now are not reported (they may only have dropped 
 read)."""
 from checks.findings import Finding
 from checks.rules._common import LAW
+from checks.zh import page, zh_date
 
 RULE = "item-removed"
+NAME = "信息被撤下"  # the rule as a notice names it
 SEVERITY = "medium"
 BASIS = f"{LAW}第二十六条、第二十条；《政府网站发展指引》（国办发〔2017〕47号）：信息修改、废止、失效应予公开并在原文标注"
 
@@ -51,3 +53,16 @@ def check(ctx):
             evidence={"last_listed_run": row["last_run"], "run": ctx.run_id, "list_date": row["list_date"],
                       "published": row["published"], "http_status_now": status, "column_url": col.url},
         )
+
+
+def describe(ev: dict, finding: dict) -> list:
+    line = f"第{ev.get('last_listed_run')}次采集时仍在栏目中列出"
+    if ev.get("list_date"):
+        line += f"（列表日期{zh_date(ev['list_date'])}）"
+    line += f"，第{ev.get('run')}次采集时各栏目均未再列出"
+    lines = [page("原链接", finding.get("url")), [(line, None)]]
+    if ev.get("http_status_now"):
+        lines.append([(f"原链接现返回HTTP {ev['http_status_now']}", None)])
+    if ev.get("column_url"):
+        lines.append(page("原栏目", ev["column_url"]))
+    return [line for line in lines if line]

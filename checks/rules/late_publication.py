@@ -11,8 +11,10 @@ from datetime import date
 
 from checks.findings import Finding
 from checks.rules._common import LAW
+from checks.zh import zh_date
 
 RULE = "late-publication"
+NAME = "发布超期"  # the rule as a notice names it
 SEVERITY = "medium"
 BASIS = f"{LAW}第二十六条：属于主动公开范围的政府信息，应当自该政府信息形成或者变更之日起20个工作日内及时公开"
 UNIT_ZH = {"workdays": "个工作日", "days": "日"}
@@ -60,8 +62,8 @@ def check(ctx):
         sources = ctx.calendar_sources(*years)
         yield Finding(
             site.id, RULE, SEVERITY,
-            f"“{row['title'] or row['url']}”成文于{written.isoformat()}，{published.isoformat()}才发布，"
-            f"超过{n}{UNIT_ZH[unit]}的公开时限（应于{deadline.isoformat()}前公开）",
+            f"“{row['title'] or row['url']}”成文于{zh_date(written)}，{zh_date(published)}才发布，"
+            f"超过{n}{UNIT_ZH[unit]}的公开时限（应于{zh_date(deadline)}前公开）",
             basis, column_id=col.id, column_name=col.name, column_url=col.url,
             catalog_area=row["area"], catalog_item=row["item"], url=row["url"],
             evidence={"written": written.isoformat(), "published": published.isoformat(),
@@ -69,3 +71,17 @@ def check(ctx):
                       "workdays_elapsed": row["workdays"], "calendar": sorted(set(sources.values())),
                       "column_url": col.url},
         )
+
+
+def describe(ev: dict, finding: dict) -> list:
+    n, _, unit = str(ev.get("limit") or "").partition(" ")
+    limit = f"{n}{UNIT_ZH.get(unit, unit)}"
+    used = ev.get("workdays_elapsed")
+    calendar = [c for c in ev.get("calendar") or [] if c]
+    line = [f"成文日期：{zh_date(ev.get('written'))}", f"发布日期：{zh_date(ev.get('published'))}", f"期限：{limit}"]
+    if used is not None and unit == "workdays":
+        line.append(f"已用{used}个工作日" + ("（含调休）" if "chinesecalendar" in calendar or "override" in calendar
+                                          else "（仅扣除周末）" if calendar else ""))
+    if ev.get("deadline"):
+        line.append(f"应于{zh_date(ev['deadline'])}前公开")
+    return [[("；".join(line), None)]]

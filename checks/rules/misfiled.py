@@ -5,8 +5,10 @@ deterministic function, so only candidate rows reach Python."""
 from checks.findings import Finding
 from checks.rules import content_mismatch
 from checks.rules._common import area_basis
+from checks.zh import titled
 
 RULE = "misfiled"
+NAME = "信息发布错栏"  # the rule as a notice names it
 SEVERITY = "low"
 BASIS = ("《中华人民共和国政府信息公开条例》第二十条、第二十六条；《国务院办公厅关于全面推进基层政务公开标准化规范化工作的"
          "指导意见》（国办发〔2019〕54号）：按标准目录分类公开")
@@ -49,3 +51,10 @@ def check(ctx):
             evidence={"title": row["title"], "date": row["day"], "belongs_to": row["other"],
                       "belongs_to_column": target.url, "column_url": col.url},
         )
+
+
+def describe(ev: dict, finding: dict) -> list:
+    lines = [titled(ev.get("title"), finding.get("url"), ev.get("date")) + [("发布在本栏目", None)],
+             [(f"应属“{ev.get('belongs_to')}”，本站该事项栏目：", None),
+              (ev.get("belongs_to_column") or "", ev.get("belongs_to_column"))]]
+    return lines

@@ -2,8 +2,10 @@
 list that links it (未注明信息发布时间的视为不更新, 2015 普查; 条例第十二条: 目录 carries 生成日期)."""
 from checks.findings import Finding
 from checks.rules._common import INDICATORS, LAW
+from checks.zh import page
 
 RULE = "missing-date"
+NAME = "缺少发布日期"  # the rule as a notice names it
 SEVERITY = "low"
 BASIS = f"{INDICATORS}：未注明信息发布时间的视为不更新；{LAW}第十二条"
 
@@ -33,3 +35,8 @@ def check(ctx):
             catalog_item=col.mapping.item if col and col.mapping else None, url=row["url"],
             evidence={"document_url": row["url"], "column_url": col.url if col else None},
         )
+
+
+def describe(ev: dict, finding: dict) -> list:
+    return [line for line in (page("信息页面", ev.get("document_url") or finding.get("url")),
+                              [("页面正文及信息公开栏、所在列表均未注明发布日期", None)]) if line]
