@@ -146,3 +146,40 @@ def test_logo_h1_is_not_the_title():
     <div class="logo"><h1><a href="/"><img src="logo.png">某某县人民政府</a></h1></div>
     <div class="con-title">关于某项工作的通知</div><p>x</p></body></html>"""
     assert extract_detail(html, "http://x.gov.cn/a.html")["fields"]["title"] == "关于某项工作的通知"
+
+
+# Issue 9: a 文号 printed only in the body under the title, split over several <span>s.
+BODY_DOC_NUMBER_PAGE = """<html><head><title>关于某某同志职务任免的通知_人事信息_平潭综合实验区党工委管委会</title></head><body>
+<div class="article_title">关于某某同志职务任免的通知</div>
+<div class="article_extend"><span class="article_time">时间：2024-05-06 10:00</span></div>
+<div class="TRS_Editor">
+<p style="text-align:center"><span style="font-family:仿宋_GB2312">岚综委干</span><span>〔</span><span style="font-family:宋体">2024</span><span>〕</span><span style="font-family:宋体">46</span><span>号</span></p>
+<p>各部门：</p>
+<p>根据《关于进一步加强干部管理的通知》（闽委〔2023〕12号）精神，经研究决定：任命某某同志为某局副局长。</p>
+<p style="text-align:right">2024年5月6日</p>
+</div></body></html>"""
+
+
+def test_doc_number_on_its_own_line_under_the_title_split_over_spans():
+    fields = extract_detail(BODY_DOC_NUMBER_PAGE, "https://www.pingtan.gov.cn/zwgk/rsxx/202405/t20240506_1.htm",
+                            fetched_at=FETCHED)["fields"]
+    assert fields["doc_number"] == "岚综委干〔2024〕46号"
+    assert fields["published"] == date(2024, 5, 6)
+
+
+def test_a_doc_number_cited_in_a_sentence_is_not_the_page_s_own():
+    page = BODY_DOC_NUMBER_PAGE.replace(
+        '<p style="text-align:center"><span style="font-family:仿宋_GB2312">岚综委干</span><span>〔</span>'
+        '<span style="font-family:宋体">2024</span><span>〕</span><span style="font-family:宋体">46</span><span>号</span></p>', "")
+    fields = extract_detail(page, "https://www.pingtan.gov.cn/zwgk/rsxx/202405/t20240506_1.htm", fetched_at=FETCHED)["fields"]
+    assert fields["doc_number"] is None
+
+
+def test_title_heading_broken_by_br_and_hidden_share_copy():
+    page = """<html><head><title>全国人民代表大会常务委员会关于批准某某的决议__2007年第23号国务院公报_中国政府网</title></head><body>
+    <div class="pages_content"><p align="center"><font><strong>全国人民代表大会常务委员会<br>
+    关于批准某某的决议</strong></font><br>（2007年6月29日通过）</p><p>正文内容若干。</p></div>
+    <div class="share-title" style="display:none">全国人民代表大会常务委员会关于批准某某的决议__2007年第23号国务院公报_中国政府网</div>
+    </body></html>"""
+    assert extract_detail(page, "https://www.gov.cn/gongbao/content/2007/content_1.htm",
+                          fetched_at=FETCHED)["fields"]["title"] == "全国人民代表大会常务委员会关于批准某某的决议"

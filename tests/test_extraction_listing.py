@@ -136,3 +136,43 @@ def test_a_date_printed_without_its_year_takes_the_year_of_its_url():
         ("t20221230_102.html", date(2023, 1, 2)),   # listed two days after the URL's date, in the new year
         ("detail.jsp?id=103", None),                # no year anywhere: unknown, not guessed
     ]
+
+
+# Issue 9: an xxgk list whose rows are sibling cells of one <dl> (no row element) under a
+# <dt>标题</dt><dt>发布日期</dt> header, beside the hidden avalon template of the script-built list.
+DL_PAIRS_PAGE = """<html><body>
+<div class="nav"><a href="/">首页</a><a href="/zwgk/">政务公开</a></div>
+<div class="xxgk_list">
+  <dl>
+    <dt>标题</dt><dt>发布日期</dt>
+    <dd><a href="./202503/t20250310_101.htm" title="平潭综合实验区关于开展春季森林防火检查的通知">平潭综合实验区关于开展春季森林防火检查的通知</a></dd><dd>2025-03-10</dd>
+    <dd><a href="./202502/t20250226_99.htm" title="关于公布2025年度行政执法主体名单的公告">关于公布2025年度行政执法主体名单的公告</a></dd><dd>2025-02-26</dd>
+    <dd><a href="./202501/t20250115_97.htm" title="平潭综合实验区2024年政府信息公开工作年度报告">平潭综合实验区2024年政府信息公开工作年度报告</a></dd><dd>2025-01-15</dd>
+  </dl>
+  <dl ms-repeat="list"><dd><a ms-attr-href="el.url" ms-text="el.title" target="_blank"></a></dd><dd ms-text="el.docreltime"></dd></dl>
+</div>
+<div class="hot"><ul><li><a href="/zwgk/yw/202503/t20250301_5.htm">热点：某某会议召开的一则很长的新闻标题</a><span>2025-03-01</span></li></ul></div>
+</body></html>"""
+
+
+def test_dl_rows_of_sibling_cells_take_the_date_cell_beside_the_link():
+    got = simple(extract_entries(DL_PAIRS_PAGE, URL))
+    assert got == [
+        ("平潭综合实验区关于开展春季森林防火检查的通知", "http://www.example.gov.cn/xxgk/tzgg/202503/t20250310_101.htm", date(2025, 3, 10)),
+        ("关于公布2025年度行政执法主体名单的公告", "http://www.example.gov.cn/xxgk/tzgg/202502/t20250226_99.htm", date(2025, 2, 26)),
+        ("平潭综合实验区2024年政府信息公开工作年度报告", "http://www.example.gov.cn/xxgk/tzgg/202501/t20250115_97.htm", date(2025, 1, 15)),
+    ]
+
+
+def test_a_date_inside_a_link_title_stays_in_the_title():
+    page = """<html><body><ul class="list">
+    <li><a href="/xwfb/20220426/d4.html" title="上海2022年4月25日，新增本土确诊病例1661例">上海2022年4月25日，新增本土确诊病例1661例</a><span class="time">2022-04-26</span></li>
+    <li><a href="/xwfb/20220425/e1.html">上海2022年4月24日，新增本土确诊病例2472例</a><span class="time">2022-04-25</span></li>
+    <li><a href="/xwfb/20220424/a7.html">2022-04-24 本市疫情防控工作新闻发布会</a></li>
+    </ul></body></html>"""
+    got = simple(extract_entries(page, "https://wsjkw.sh.gov.cn/yqtb/index.html"))
+    assert got == [
+        ("上海2022年4月25日，新增本土确诊病例1661例", "https://wsjkw.sh.gov.cn/xwfb/20220426/d4.html", date(2022, 4, 26)),
+        ("上海2022年4月24日，新增本土确诊病例2472例", "https://wsjkw.sh.gov.cn/xwfb/20220425/e1.html", date(2022, 4, 25)),
+        ("本市疫情防控工作新闻发布会", "https://wsjkw.sh.gov.cn/xwfb/20220424/a7.html", date(2022, 4, 24)),
+    ]

@@ -77,7 +77,7 @@ def extract_detail(html, url: str, *, fetched_at: date | None = None, overrides:
             "title": title,
             "published": published,
             "written": written,
-            "doc_number": md.get("doc_number"),
+            "doc_number": md.get("doc_number") or _doc_number_under_title(page_lines, title_el, body_el),
             "index_number": md.get("index_number"),
             "publisher": publisher,
             "category": md.get("category"),
@@ -87,6 +87,33 @@ def extract_detail(html, url: str, *, fetched_at: date | None = None, overrides:
         "attachments": article.attachments(area, base),
         "date_source": source,
     }
+
+
+# -- 文号 printed without a label -------------------------------------------------------------
+
+# A whole line that is only a document number: issuer abbreviation, bracketed year, serial + 号
+# (岚综委干〔2024〕46号, 国发〔2023〕5号, 闽政办〔2022〕第3号).
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,16}[〔\[［【(（](?:19|20)\d{2}[〕\]］】)）]第?\d{1,5}号$")
+_UNDER_TITLE = 6
+
+
+def _doc_number_under_title(page_lines, title_el, body_el) -> str | None:
+    """An official document prints its 文号 on a line of its own right under its title, often in
+    the body and split over several <span>s; a 文号 cited inside a sentence is not it."""
+    candidates = []
+    if title_el is not None:
+        start = next((i for i, line in enumerate(page_lines)
+                      if line.el is not None and (line.el is title_el or title_el in line.el.iterancestors()
+                                                  or line.el in title_el.iterancestors())), None)
+        if start is not None:
+            candidates = [l for l in page_lines[start + 1:] if not l.noise][:_UNDER_TITLE]
+    if not candidates and body_el is not None:
+        candidates = dom.lines(body_el)[:_UNDER_TITLE]
+    for line in candidates:
+        text = re.sub(r"\s+", "", line.text.replace(dom.SOFT, ""))
+        if _DOC_NUMBER.match(text):
+            return text
+    return None
 
 
 # -- dates -------------------------------------------------------------------------------------

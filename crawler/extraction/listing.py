@@ -255,8 +255,24 @@ def _score_entries(container, items: dict, base: str, limit: date) -> list[_Entr
                 cell = cells[header_index]
         entry = _entry(item, base, limit, cell)
         if entry is not None:
+            if entry.date is None:
+                entry.date = _date_beside(item, items, limit)
             out.append(entry)
     return out
+
+
+def _date_beside(item, items: dict, limit: date) -> date | None:
+    """The date of a row laid out as sibling cells without a row element — ``<dl><dd><a …></dd>
+    <dd>2025-03-10</dd>…`` — sits in the link-less sibling right after the item."""
+    sibling = item.getnext()
+    while sibling is not None and not isinstance(sibling.tag, str):
+        sibling = sibling.getnext()
+    if sibling is None or sibling in items:
+        return None
+    text = dom.inline_text(sibling)
+    if len(text) > 30:
+        return None
+    return parse_date(text, not_after=limit)
 
 
 def _score(container, entries: list[_Entry]) -> float:
