@@ -615,6 +615,32 @@ def site_catalog(site_config: dict, level: str, catalog=None, overlays=None) -> 
                        overlay.source if overlay else None)
 
 
+def check_sites(sites, source: str) -> None:
+    """Refuse, before anything is fetched, a sites config whose ``province:`` names no overlay or whose
+    ``catalog_areas:`` names an area the catalog (with the site's overlay) does not know: one
+    CatalogError line naming the file, the site and the field. ``sites``: ``crawler.sites.Site``s.
+
+    The crawler never reads the catalog (it sits below checks/), so this runs where the command line
+    loads the config, and checking a run later can no longer fail on a name after a whole crawl."""
+    overlays = default_overlays()
+    catalogs: dict[str | None, tuple[Area, ...]] = {}
+    for site in sites:
+        config = site.as_config()
+        where = f"{source}: site '{site.id}'"
+        key = province_key(config, overlays)
+        if site.province and key is None:
+            known = "、".join(f"{k}（{o.province}）" for k, o in sorted(overlays.items())) or "无"
+            raise CatalogError(f"{where}: field 'province': unknown province '{site.province}' (known overlays: {known})")
+        if not site.catalog_areas:
+            continue
+        if key not in catalogs:
+            catalogs[key] = apply_overlay(default_catalog(), overlays[key]) if key else default_catalog()
+        for name in site.catalog_areas:
+            if find_area(catalogs[key], name) is None:
+                raise CatalogError(f"{where}: field 'catalog_areas': unknown area '{name}' "
+                                   f"(see: zwgk catalog --level {site.level})")
+
+
 CATALOG_COLUMNS = (
     ("section", "栏目"), ("area", "领域"), ("item", "事项编号"), ("l1", "一级事项"), ("l2", "二级事项"),
     ("content", "公开内容（要素）"), ("basis", "公开依据"), ("time_limit", "公开时限"), ("time_rule", "机器时限"),

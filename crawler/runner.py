@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from crawler import store
+from crawler.sites import dump_sites
 
 
 class RunLocked(RuntimeError):
@@ -108,17 +109,20 @@ def crawl(
     kind: str = "crawl",
     on_progress=None,
     poll_seconds: float = 1.0,
+    sites: list | None = None,
 ) -> tuple[int, int]:
     """Crawl the sites of ``sites_file`` into ``db_path``; returns (run id, exit code of the crawl).
 
+    ``sites``: the file's sites as the caller already loaded and validated them; the crawl process
+    then gets them as JSON instead of parsing the YAML a second time (a big sites file takes long).
     Raises RunLocked when another crawl of the same store is running.
     """
     with run_lock(db_path) as lock_fd:
         return _crawl(sites_file, db_path, lock_fd, settings=settings, only=only, kind=kind,
-                      on_progress=on_progress, poll_seconds=poll_seconds)
+                      on_progress=on_progress, poll_seconds=poll_seconds, sites=sites)
 
 
-def _crawl(sites_file, db_path, lock_fd, *, settings, only, kind, on_progress, poll_seconds):
+def _crawl(sites_file, db_path, lock_fd, *, settings, only, kind, on_progress, poll_seconds, sites):
     db = store.connect(db_path)
     run_id = store.start_run(db, kind, sites_file=str(sites_file))
     log_path = log_path_for(db_path, run_id)
@@ -131,6 +135,11 @@ def _crawl(sites_file, db_path, lock_fd, *, settings, only, kind, on_progress, p
            "-s", f"ZWGK_DB={db_path}", "-s", f"LOG_FILE={log_path}"]
     if only:
         cmd += ["-a", f"only={only}"]
+    sites_json = None
+    if sites is not None:
+        sites_json = log_path.with_suffix(".sites.json")
+        sites_json.write_text(dump_sites(sites), encoding="utf-8")
+        cmd += ["-a", f"sites_json={sites_json}"]
     for name, value in (settings or {}).items():
         cmd += ["-s", f"{name}={value}"]
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
@@ -153,6 +162,8 @@ def _crawl(sites_file, db_path, lock_fd, *, settings, only, kind, on_progress, p
             child.kill()
             child.wait()
         _children.discard(child)
+        if sites_json is not None:
+            sites_json.unlink(missing_ok=True)
     row = db["runs"].get(run_id)
     if row["status"] == "running":
         # The child died before it could close its run: killed (kill -9, OOM killer) or crashed.

@@ -43,7 +43,7 @@ ZWGK_LOG_REQUESTS = False             # write run-N.requests.tsv beside the log 
 # a province's pages do not all come due in the same week); every column is read to its last page on
 # the same period, which is what finds entries removed from deep pages. False reads everything.
 ZWGK_INCREMENTAL = True
-ZWGK_REVISIT_DAYS = 28                # 0: revisit every known page and read every column completely
+ZWGK_REVISIT_DAYS = 28.0              # days (fractions allowed); 0: revisit every known page and read every column completely
 ZWGK_BLOCKED_MAX_PER_HOST = 10        # after this many block pages, stop asking that host in this run (0: never)
 
 LOG_LEVEL = "INFO"

@@ -5,12 +5,18 @@ command line can print it and exit 2 before anything is crawled.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 import yaml
+
+from crawler.extraction.selectors import selector_problem
+
+# libyaml's parser when PyYAML was built with it: several times faster on a big sites file.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 LEVELS = ("province", "municipal", "county", "township", "department")
 SITE_ID = re.compile(r"^[a-z0-9-]+$")
@@ -116,6 +122,9 @@ def parse_site(entry, where: str) -> Site:
             raise ConfigError(f"{where}: field 'extract.{key}' is not one of {', '.join(OVERRIDE_KEYS)}")
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"{where}: field 'extract.{key}' must be a CSS or XPath selector")
+        problem = selector_problem(value)
+        if problem:
+            raise ConfigError(f"{where}: field 'extract.{key}': not a valid CSS or XPath selector {value!r}: {problem}")
     extra_domains = entry.get("allowed_domains") or []
     if not isinstance(extra_domains, list) or not all(isinstance(d, str) for d in extra_domains):
         raise ConfigError(f"{where}: field 'allowed_domains' must be a list of host names")
@@ -143,11 +152,16 @@ def parse_site(entry, where: str) -> Site:
 
 def parse_sites(text: str, source: str = "<sites>") -> list[Site]:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""
         raise ConfigError(f"{source}:{line} not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    return sites_from_data(data, source)
+
+
+def sites_from_data(data, source: str = "<sites>") -> list[Site]:
+    """Validate an already parsed sites config (``{"sites": [...]}``, as YAML or JSON gives it)."""
     if not isinstance(data, dict) or not isinstance(data.get("sites"), list) or not data["sites"]:
         raise ConfigError(f"{source}: expected a top-level 'sites:' list with at least one site")
     sites, seen = [], set()
@@ -171,3 +185,17 @@ def load_sites(path: str | Path) -> list[Site]:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     return parse_sites(text, str(path))
+
+
+def dump_sites(sites: list[Site]) -> str:
+    """Validated sites as JSON, for handing them to the crawl process without parsing the YAML again."""
+    return json.dumps({"sites": [s.as_config() for s in sites]}, ensure_ascii=False)
+
+
+def load_sites_json(path: str | Path, source: str) -> list[Site]:
+    """Sites written by ``dump_sites`` (``source``: the YAML file they came from, for messages)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path}: cannot read the validated sites: {exc}") from None
+    return sites_from_data(data, source)

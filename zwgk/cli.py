@@ -12,8 +12,8 @@ import click
 
 from checks.catalog import CatalogError
 from crawler import store
-from crawler.sites import LEVELS, ConfigError, load_sites
-from zwgk.common import UserError, parse_settings
+from crawler.sites import LEVELS
+from zwgk.common import UserError, load_config, parse_settings
 from zwgk.scheduler import schedule_command
 
 # The demo portal is on loopback: no need to be polite to ourselves.
@@ -34,11 +34,15 @@ def parse_as_of(value: str | None) -> date | None:
         raise UserError(f"--as-of expects a date YYYY-MM-DD, got {value!r}", 2) from None
 
 
-def check_sites_file(path) -> list:
-    try:
-        return load_sites(path)
-    except ConfigError as exc:
-        raise UserError(str(exc), 2) from None
+def check_sites_file(path, only: str | None = None) -> list:
+    """The sites config checked whole (fields, selectors, catalog names) and ``--only`` ids known."""
+    sites = load_config(path)
+    if only:
+        wanted = {s.strip() for s in only.split(",") if s.strip()}
+        unknown = wanted - {s.id for s in sites}
+        if unknown:
+            raise UserError(f"{path}: no site with id '{sorted(unknown)[0]}' (--only)", 2)
+    return sites
 
 
 def open_db(path, create=False):
@@ -70,10 +74,10 @@ def progress_printer(total_sites: int):
 def do_crawl(sites_file, db_path, settings, only=None) -> int:
     from crawler.runner import RunLocked, crawl
 
-    sites = check_sites_file(sites_file)
+    sites = check_sites_file(sites_file, only)
     progress = progress_printer(len(sites) if not only else len(only.split(",")))
     try:
-        run_id, code = crawl(sites_file, db_path, settings=settings, only=only, on_progress=progress)
+        run_id, code = crawl(sites_file, db_path, settings=settings, only=only, on_progress=progress, sites=sites)
     except KeyboardInterrupt:
         progress.done()
         raise UserError("已中断：本次采集已保存到中断时为止的数据，状态记为“已中断”", 130) from None

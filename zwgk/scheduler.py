@@ -34,8 +34,7 @@ import yaml
 
 from crawler import store
 from crawler.runner import RunLocked, log_path_for, run_lock
-from crawler.sites import ConfigError, load_sites
-from zwgk.common import UserError, parse_settings
+from zwgk.common import UserError, check_settings, load_config, parse_settings
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_DAY = "mon"
@@ -174,6 +173,10 @@ def load_schedule(path: str | os.PathLike) -> list[JobSpec]:
         settings = entry.get("settings") or {}
         if not isinstance(settings, dict):
             raise UserError(f"{where}: field 'settings' must be a mapping NAME: VALUE", 2)
+        try:
+            check_settings({str(k): str(v) for k, v in settings.items()})
+        except UserError as exc:
+            raise UserError(f"{where}: field 'settings': {exc.message}", 2) from None
         spec = JobSpec(
             id=str(entry.get("id") or (DEFAULT_JOB_ID if len(entries) == 1 else f"job{n}")),
             sites=_absolute(entry["sites"], base), db=_absolute(entry.get("db") or store.DEFAULT_DB, base),
@@ -200,12 +203,10 @@ def load_schedule(path: str | os.PathLike) -> list[JobSpec]:
 
 def _check_job(spec: "JobSpec") -> None:
     """A job is refused now, not at 02:00 on Monday, when its sites config or its store is unusable."""
+    load_config(spec.sites)
     try:
-        load_sites(spec.sites)
         if Path(spec.db).exists():
             store.connect(spec.db).conn.close()
-    except ConfigError as exc:
-        raise UserError(str(exc), 2) from None
     except store.StoreError as exc:
         raise UserError(str(exc), 1) from None
 
@@ -213,7 +214,7 @@ def _check_job(spec: "JobSpec") -> None:
 # --- the job ------------------------------------------------------------------------------------
 
 def run_once(sites: str, db: str, out: str, *, settings: dict | None = None, as_of=None,
-             on_progress=None) -> int:
+             on_progress=None, sites_loaded: list | None = None) -> int:
     """Crawl, check and report under the store's run lock; returns the crawl's run id.
 
     Raises RunLocked when another run of the store is in progress. Checks and report follow only
@@ -222,7 +223,7 @@ def run_once(sites: str, db: str, out: str, *, settings: dict | None = None, as_
     from crawler.runner import crawl
 
     with run_lock(db, note=f"sites {sites}"):
-        run_id, code = crawl(sites, db, settings=settings, on_progress=on_progress)
+        run_id, code = crawl(sites, db, settings=settings, on_progress=on_progress, sites=sites_loaded)
         conn = store.connect(db)
         try:
             run = conn["runs"].get(run_id)
@@ -245,12 +246,13 @@ def scheduled_run(job_id: str, sites: str, db: str, out: str, settings: dict | N
     """What the scheduler calls (by reference ``zwgk.scheduler:scheduled_run``, so it must stay importable)."""
     logger.info("任务 %s 开始：%s -> %s", job_id, sites, db)
     try:
-        load_sites(sites)
-    except ConfigError as exc:
-        logger.error("任务 %s 未运行：站点配置有误：%s", job_id, exc)
+        loaded = load_config(sites)
+        check_settings(settings or {})
+    except UserError as exc:
+        logger.error("任务 %s 未运行：配置有误：%s", job_id, exc.message)
         return None
     try:
-        return run_once(sites, db, out, settings=settings)
+        return run_once(sites, db, out, settings=settings, sites_loaded=loaded)
     except RunLocked as exc:
         logger.warning("任务 %s 跳过：%s", job_id, exc)
         return None

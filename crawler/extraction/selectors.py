@@ -12,6 +12,18 @@ def is_xpath(expr: str) -> bool:
     return expr.lstrip().startswith(("/", "("))
 
 
+def selector_problem(expr: str) -> str | None:
+    """Why ``expr`` is not a selector ``select`` can use (None: it is one), found by running it the
+    way ``select`` does on an empty page, so that the sites config is refused before any fetch
+    instead of the selector silently matching nothing on every page."""
+    try:
+        sel = Selector(text="<html><body></body></html>", type="html")
+        sel.xpath(expr) if is_xpath(expr) else sel.css(expr)
+    except Exception as exc:  # cssselect/lxml raise several unrelated types for bad expressions
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return None
+
+
 def select(root, expr: str | None, *, within=None, xpath: bool | None = None) -> list:
     """Matches of ``expr`` under ``within`` (default the whole page): lxml elements or strings
     (for ``::text``, ``::attr()`` and XPath text/attribute results). A broken selector matches

@@ -30,7 +30,7 @@ from crawler.extraction.pagination import next_pages
 from crawler.items import ColumnItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem, UnchangedItem
 from crawler.middlewares import BlockedHost
 from crawler.recrawl import ColumnPrior, Known, PriorState, due, page_order
-from crawler.sites import ConfigError, Site, load_sites
+from crawler.sites import ConfigError, Site, load_sites, load_sites_json
 
 _INDEX_PAGE = re.compile(r"/(?:index|default)\.s?html?(?=$|\?)", re.I)
 LIST_PRIORITY = 10  # list pages first: an incremental walk waits for each page before the next
@@ -101,7 +101,8 @@ class ColumnWalk:
 class PortalSpider(scrapy.Spider):
     name = "portal"
 
-    def __init__(self, sites: str | None = None, run_id: str | None = None, only: str | None = None, *args, **kwargs):
+    def __init__(self, sites: str | None = None, run_id: str | None = None, only: str | None = None,
+                 sites_json: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.sites_file = sites
         self.run_id = int(run_id) if run_id else None
@@ -109,7 +110,8 @@ class PortalSpider(scrapy.Spider):
         try:
             if not sites:
                 raise ConfigError("no sites config given (scrapy crawl portal -a sites=FILE)")
-            self.sites = load_sites(sites)
+            # sites_json: the config as crawler.runner's parent already parsed and validated it.
+            self.sites = load_sites_json(sites_json, sites) if sites_json else load_sites(sites)
             if only:
                 wanted = {s.strip() for s in only.split(",") if s.strip()}
                 unknown = wanted - {s.id for s in self.sites}

@@ -467,12 +467,24 @@ GENERIC = [
 
 
 def cn_number(n: int) -> str:
-    """1..99 in Chinese numerals: 二, 十一, 二十三."""
+    """A count in Chinese numerals: 二, 十一, 二十三, 一百零五, 一千零一十, 二万零三百."""
     digits = "〇一二三四五六七八九"
     if n < 10:
         return digits[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else digits[tens]) + "十" + ("" if ones == 0 else digits[ones])
+    if n < 20:
+        return "十" + ("" if n == 10 else digits[n - 10])
+    if n >= 10_000:
+        high, low = divmod(n, 10_000)
+        return cn_number(high) + "万" + ("" if not low else ("零" if low < 1000 else "") + cn_number(low))
+    parts, gap = [], False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, value)
+        if digit:
+            parts.append(("零" if gap else "") + digits[digit] + unit)
+            gap = False
+        elif parts:
+            gap = True
+    return "".join(parts)
 
 
 def cn_date(d: date) -> str:
