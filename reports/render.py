@@ -64,7 +64,8 @@ def _isolate_bidi(value):
 def _link_html(url, text=None, cls=None) -> str:
     label = _text_html(url if text is None else text)
     if not is_http_url(url):
-        return label
+        # Not a web address (javascript:, data:, a relative path): shown as text beside its label.
+        return label if not url or text is None or str(url) == str(text) else f'{label} <code>{_text_html(url)}</code>'
     attr = f' class="{html.escape(cls)}"' if cls else ""
     return f'<a href="{html.escape(url.strip())}" rel="noreferrer noopener"{attr}>{label}</a>'
 

@@ -32,6 +32,8 @@ def expected_rows(db, run_id):
     for f in db.query("select * from findings where run_id = ?", [run_id]):
         f["evidence"] = load_evidence(f["evidence"])
         area = f["catalog_area"] or ""
+        if f["catalog_item"]:
+            area = f"{area} / {f['catalog_item']}" if area else f["catalog_item"]
         rows.setdefault(f["site_id"], []).append((order.index(f["rule"]), f["id"], (
             names[f["site_id"]], f["column_name"] or "", area, RULE_NAMES[f["rule"]], f["message"],
             "\n".join(evidence_urls(f)), finding_date(f) or "", f["basis"])))

@@ -104,7 +104,7 @@ def test_stored_markup_is_escaped_and_javascript_urls_are_not_links(synthetic, t
     site = (tmp_path / "r" / "site-site-000.html").read_text(encoding="utf-8")
     assert escaped in site
     assert "javascript:window.__zwgk_pwned=2" in site  # shown as text
-    assert str(link("javascript:alert(1)", "x")) == "x"
+    assert str(link("javascript:alert(1)", "x")) == "x <code>javascript:alert(1)</code>"  # text, not a link
     assert str(link("http://a.b/?q=<x>", '"t\'')) == '<a href="http://a.b/?q=&lt;x&gt;" rel="noreferrer noopener">&quot;t&#x27;</a>'
     assert HOSTILE not in site
 
