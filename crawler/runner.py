@@ -5,22 +5,30 @@ many crawls: each crawl is therefore ``python -m scrapy crawl portal`` in a chil
 child writes its counters to its row in ``runs``; the parent polls that row for progress.
 
 Never two crawls of one store at once: ``run_lock(db)`` takes ``fcntl.flock`` on ``<db>.lock``
-beside the database. The kernel releases it when the process holding it dies, however it dies, so
-a crashed run never leaves a stale lock. The crawl child inherits the locked descriptor: the lock
-is held while either process lives (a child orphaned by kill -9 of its parent still holds it).
+beside the database file as resolved (a symlink to the same store is the same lock). The kernel
+releases it when the process holding it dies, however it dies, so a crashed run never leaves a
+stale lock. ``file_lock`` is the one flock helper (the scheduler's own lock uses it too).
+
+The crawl child inherits the locked descriptor and dies with its parent: it runs ``crawler.child``,
+which asks the kernel for SIGTERM when the parent dies (``PR_SET_PDEATHSIG``) and, where that is not
+available, watches the parent's pid. SIGTERM makes Scrapy close the run as 'interrupted'. So
+``timeout``, ``kill`` or the OOM killer on ``zwgk run`` leaves no crawl running on, orphaned; and a
+busy lock is reported with the live processes that hold it, found in /proc.
 """
 from __future__ import annotations
 
 import fcntl
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from crawler import child as child_module
 from crawler import store
 from crawler.sites import dump_sites
 
@@ -44,7 +52,85 @@ def interrupt_crawls() -> None:
 
 
 def lock_path_for(db_path: str | os.PathLike) -> Path:
-    return Path(f"{os.fspath(db_path)}.lock")
+    """``<db>.lock`` beside the file the path resolves to: every path to one store, one lock."""
+    return Path(f"{os.path.realpath(os.fspath(db_path))}.lock")
+
+
+def lock_holders(lock_path: Path) -> list[int]:
+    """Live processes (other than this one) with ``lock_path`` open: who holds it, including a crawl
+    child that inherited it. Empty where /proc cannot tell (other systems, other users' processes)."""
+    try:
+        target = os.stat(lock_path)
+    except OSError:
+        return []
+    holders = []
+    for entry in os.scandir("/proc") if os.path.isdir("/proc") else ():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            for fd in os.scandir(f"/proc/{entry.name}/fd"):
+                st = os.stat(fd.path)
+                if (st.st_dev, st.st_ino) == (target.st_dev, target.st_ino):
+                    holders.append(int(entry.name))
+                    break
+        except OSError:
+            continue
+    return [pid for pid in holders if store._alive(pid)]
+
+
+def _command_line(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return " ".join(a.decode("utf-8", "replace") for a in f.read().split(b"\0") if a)[:120]
+    except OSError:
+        return ""
+
+
+@contextmanager
+def file_lock(path: str | os.PathLike, *, wait: float = 0, note: str = ""):
+    """Hold ``fcntl.flock`` on ``path``; raise RunLocked (its message: who holds it) when another has it.
+
+    ``wait``: seconds to keep trying (0: fail at once). Writes who holds it into the file (pid, start,
+    ``note``). Yields the locked descriptor, which is not inherited unless passed on explicitly."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                written = os.pread(fd, 300, 0).decode("utf-8", "replace").strip()
+                os.close(fd)
+                raise RunLocked(_holder(path, written)) from None
+            time.sleep(0.5)
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"进程 {os.getpid()}，{store.now()} 开始{('，' + note) if note else ''}\n".encode(), 0)
+    try:
+        yield fd
+    finally:
+        try:
+            os.ftruncate(fd, 0)
+        except OSError:
+            pass
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _holder(path: Path, written: str) -> str:
+    """Who holds a busy lock, naming a live process: what the holder wrote when that process still
+    lives, else the live processes that have the file open (a crawl child that inherited it)."""
+    named = [int(n) for n in re.findall(r"进程 (\d+)", written)]
+    if any(store._alive(pid) for pid in named):
+        return written
+    live = lock_holders(path)
+    if not live:
+        return written or f"锁文件 {path}"
+    who = "、".join(f"进程 {pid}" + (f"（{cmd}）" if (cmd := _command_line(pid)) else "") for pid in live)
+    gone = f"；锁文件所记的进程 {'、'.join(map(str, named))} 已退出" if named else ""
+    return f"{who} 持有{gone}"
 
 
 @contextmanager
@@ -54,8 +140,7 @@ def run_lock(db_path: str | os.PathLike, *, wait: float = 0, note: str = ""):
     ``wait``: seconds to keep trying before giving up (0: fail at once). Yields the locked descriptor.
     """
     path = lock_path_for(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = (str(path.resolve()), threading.get_ident())
+    key = (str(path), threading.get_ident())
     with _held_guard:
         held = _held.get(key)
         if held:
@@ -66,33 +151,18 @@ def run_lock(db_path: str | os.PathLike, *, wait: float = 0, note: str = ""):
         finally:
             held[1] -= 1
         return
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    deadline = time.monotonic() + wait
-    while True:
+    with ExitStack() as stack:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                holder = os.pread(fd, 300, 0).decode("utf-8", "replace").strip()
-                os.close(fd)
-                raise RunLocked(f"{Path(db_path)} 正在被另一个采集任务使用（{holder or '锁文件 ' + str(path)}），本次未运行") from None
-            time.sleep(0.5)
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, f"进程 {os.getpid()}，{store.now()} 开始{('，' + note) if note else ''}\n".encode(), 0)
-    with _held_guard:
-        _held[key] = [fd, 1]
-    try:
-        yield fd
-    finally:
+            fd = stack.enter_context(file_lock(path, wait=wait, note=note))
+        except RunLocked as exc:
+            raise RunLocked(f"{Path(db_path)} 正在被另一个采集任务使用（{exc}），本次未运行") from None
         with _held_guard:
-            del _held[key]
+            _held[key] = [fd, 1]
         try:
-            os.ftruncate(fd, 0)
-        except OSError:
-            pass
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
+            yield fd
+        finally:
+            with _held_guard:
+                del _held[key]
 
 
 def log_path_for(db_path: str | os.PathLike, run_id: int) -> Path:
@@ -110,27 +180,43 @@ def crawl(
     on_progress=None,
     poll_seconds: float = 1.0,
     sites: list | None = None,
+    init: bool = False,
 ) -> tuple[int, int]:
     """Crawl the sites of ``sites_file`` into ``db_path``; returns (run id, exit code of the crawl).
 
     ``sites``: the file's sites as the caller already loaded and validated them; the crawl process
     then gets them as JSON instead of parsing the YAML a second time (a big sites file takes long).
-    Raises RunLocked when another crawl of the same store is running.
+    ``init``: the store may be a SQLite file holding other applications' tables (see store.connect).
+    Raises RunLocked when another crawl of the same store is running, StoreError when the store is
+    read-only, damaged or someone else's (nothing is written then).
     """
     with run_lock(db_path) as lock_fd:
         return _crawl(sites_file, db_path, lock_fd, settings=settings, only=only, kind=kind,
-                      on_progress=on_progress, poll_seconds=poll_seconds, sites=sites)
+                      on_progress=on_progress, poll_seconds=poll_seconds, sites=sites, init=init)
 
 
-def _crawl(sites_file, db_path, lock_fd, *, settings, only, kind, on_progress, poll_seconds, sites):
-    db = store.connect(db_path)
+def _forward_sigterm():
+    """In the main thread: SIGTERM to this process (``timeout``, ``kill``, systemd) is handled like
+    Ctrl-C, so the crawl child is asked to stop and waited for. Returns what restores the handler."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None   # the scheduler handles SIGTERM itself (interrupt_crawls)
+
+    def on_sigterm(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    return lambda: signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+def _crawl(sites_file, db_path, lock_fd, *, settings, only, kind, on_progress, poll_seconds, sites, init):
+    db = store.connect(db_path, init=init, verify=True)
     run_id = store.start_run(db, kind, sites_file=str(sites_file))
     log_path = log_path_for(db_path, run_id)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with db.conn:
         db["runs"].update(run_id, {"log_path": str(log_path)})
 
-    cmd = [sys.executable, "-m", "scrapy", "crawl", "portal",
+    cmd = [sys.executable, "-m", "crawler.child", "crawl", "portal",
            "-a", f"sites={sites_file}", "-a", f"run_id={run_id}",
            "-s", f"ZWGK_DB={db_path}", "-s", f"LOG_FILE={log_path}"]
     if only:
@@ -142,11 +228,12 @@ def _crawl(sites_file, db_path, lock_fd, *, settings, only, kind, on_progress, p
         cmd += ["-a", f"sites_json={sites_json}"]
     for name, value in (settings or {}).items():
         cmd += ["-s", f"{name}={value}"]
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings", child_module.PARENT_ENV: str(os.getpid())}
     # Only the log file gets Scrapy's output; a traceback in the child stays in the log.
     with open(log_path, "ab") as log:
         child = subprocess.Popen(cmd, env=env, stdout=log, stderr=log, start_new_session=True, pass_fds=(lock_fd,))
     _children.add(child)
+    restore_sigterm = _forward_sigterm()
     try:
         while child.poll() is None:
             time.sleep(poll_seconds)
@@ -158,6 +245,7 @@ def _crawl(sites_file, db_path, lock_fd, *, settings, only, kind, on_progress, p
         child.wait()
         raise
     finally:
+        restore_sigterm()
         if child.poll() is None:
             child.kill()
             child.wait()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -175,15 +176,24 @@ def now() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
-def connect(path: str | os.PathLike = DEFAULT_DB, *, create: bool = True) -> sqlite_utils.Database:
-    """Open (and if needed create and migrate) the store at ``path``."""
+def connect(path: str | os.PathLike = DEFAULT_DB, *, create: bool = True, init: bool = False,
+            verify: bool = False) -> sqlite_utils.Database:
+    """Open (and if needed create and migrate) the store at ``path``.
+
+    ``init``: a SQLite file holding other applications' tables may get zwgk's tables too (without
+    it such a file is refused: zwgk does not silently add 39 tables to someone else's database).
+    ``verify``: the caller is about to write (a crawl, a check): the file must be writable and pass
+    ``PRAGMA quick_check`` first, so nothing is ever written into a corrupt file."""
     path = Path(path)
     if not create and not path.exists():
         raise StoreError(f"{path}: no such database (run 'zwgk crawl' first, or pass --db)")
     try:
         if path.parent and not path.parent.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
+        if verify and path.exists():
+            _verify(path)
         db = sqlite_utils.Database(path)
+        _refuse_foreign(db, path, init)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA busy_timeout=30000")
         db.execute("PRAGMA synchronous=NORMAL")
@@ -191,8 +201,40 @@ def connect(path: str | os.PathLike = DEFAULT_DB, *, create: bool = True) -> sql
     except Exception as exc:  # sqlite3.DatabaseError and OSError both mean: not usable
         if isinstance(exc, StoreError):
             raise
+        if "readonly" in str(exc) or "read-only" in str(exc):
+            raise StoreError(f"{path}: read-only, zwgk cannot write to it ({exc})") from None
         raise StoreError(f"{path}: cannot open as a zwgk database: {exc}") from None
     return db
+
+
+def _verify(path: Path) -> None:
+    """Before any write: writable, and intact (``PRAGMA quick_check``, read-only connection)."""
+    for needed in (path, path.parent):
+        if not os.access(needed, os.W_OK):
+            raise StoreError(f"{needed}: read-only, zwgk cannot write the store there (check its permissions)")
+    try:
+        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=30)
+        try:
+            problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        problems = [str(exc)]
+    if problems != ["ok"]:
+        raise StoreError(f"{path}: the database is damaged (PRAGMA quick_check: {problems[0]}); nothing was written. "
+                         f"Restore a backup or start a new store with --db")
+
+
+def _refuse_foreign(db: sqlite_utils.Database, path: Path, init: bool) -> None:
+    """A file with tables but no zwgk schema belongs to another application: refuse it unless ``init``."""
+    if init:
+        return
+    tables = [t for t in db.table_names() if not t.startswith("sqlite_")]
+    ours = "runs" in tables and db.execute("PRAGMA user_version").fetchone()[0] > 0
+    if tables and not ours:
+        shown = "、".join(tables[:5]) + (f" 等 {len(tables)} 个表" if len(tables) > 5 else "")
+        raise StoreError(f"{path}: not a zwgk store: it holds another application's tables ({shown}); "
+                         f"pass --init to add zwgk's tables to it anyway, or choose another --db")
 
 
 def migrate(db: sqlite_utils.Database) -> None:

@@ -45,9 +45,9 @@ def check_sites_file(path, only: str | None = None) -> list:
     return sites
 
 
-def open_db(path, create=False):
+def open_db(path, create=False, verify=False):
     try:
-        return store.connect(path, create=create)
+        return store.connect(path, create=create, verify=verify)
     except store.StoreError as exc:
         raise UserError(str(exc)) from None
 
@@ -71,13 +71,14 @@ def progress_printer(total_sites: int):
     return show
 
 
-def do_crawl(sites_file, db_path, settings, only=None) -> int:
+def do_crawl(sites_file, db_path, settings, only=None, init=False) -> int:
     from crawler.runner import RunLocked, crawl
 
     sites = check_sites_file(sites_file, only)
     progress = progress_printer(len(sites) if not only else len(only.split(",")))
     try:
-        run_id, code = crawl(sites_file, db_path, settings=settings, only=only, on_progress=progress, sites=sites)
+        run_id, code = crawl(sites_file, db_path, settings=settings, only=only, on_progress=progress, sites=sites,
+                             init=init)
     except KeyboardInterrupt:
         progress.done()
         raise UserError("已中断：本次采集已保存到中断时为止的数据，状态记为“已中断”", 130) from None
@@ -103,7 +104,7 @@ def do_crawl(sites_file, db_path, settings, only=None) -> int:
 def do_check(db_path, run, as_of):
     from checks.run import run_checks
 
-    db = open_db(db_path)
+    db = open_db(db_path, verify=True)   # findings are written: never into a damaged file
     run_id = resolve(db, run)
     try:
         findings = run_checks(db, run_id, as_of)
@@ -139,6 +140,8 @@ run_option = click.option("--run", default="latest", show_default=True, help="Ru
 as_of_option = click.option("--as-of", help="Check as of this date (YYYY-MM-DD); default today. A re-run gives the same findings.")
 lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                            help="Language of the report.")
+init_option = click.option("--init", is_flag=True,
+                           help="Allow --db to be an existing SQLite file of another application (zwgk adds its tables).")
 settings_option = click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
                                help="Scrapy setting override, e.g. -s DOWNLOAD_DELAY=2 (repeatable).")
 
@@ -195,9 +198,10 @@ def demo(out_dir, scale):
 @db_option
 @click.option("--only", help="Crawl only these site ids (comma-separated).")
 @settings_option
-def crawl(sites_file, db_path, only, settings):
+@init_option
+def crawl(sites_file, db_path, only, settings, init):
     """Crawl the disclosure columns of the configured sites into the store."""
-    do_crawl(sites_file, db_path, parse_settings(settings), only)
+    do_crawl(sites_file, db_path, parse_settings(settings), only, init=init)
 
 
 @main.command()
@@ -269,7 +273,8 @@ def sample(db_path, site_id, n, seed, as_of, out_path):
 @as_of_option
 @lang_option
 @settings_option
-def run(sites_file, db_path, out_dir, as_of, lang, settings):
+@init_option
+def run(sites_file, db_path, out_dir, as_of, lang, settings, init):
     """Crawl, check and report in one go (for cron or systemd; exit code 75 when another run holds the store)."""
     from crawler.runner import RunLocked, run_lock
 
@@ -277,7 +282,7 @@ def run(sites_file, db_path, out_dir, as_of, lang, settings):
     overrides = parse_settings(settings)
     try:
         with run_lock(db_path, note="zwgk run"):
-            run_id = do_crawl(sites_file, db_path, overrides)
+            run_id = do_crawl(sites_file, db_path, overrides, init=init)
             do_check(db_path, run_id, as_of_date)
             do_report(db_path, run_id, out_dir, lang)
     except RunLocked as exc:

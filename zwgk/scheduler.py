@@ -17,7 +17,6 @@ process, each run's status, counts and log path in the ``runs`` table.
 """
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import signal
@@ -33,7 +32,7 @@ import click
 import yaml
 
 from crawler import store
-from crawler.runner import RunLocked, log_path_for, run_lock
+from crawler.runner import RunLocked, lock_path_for, log_path_for, run_lock
 from zwgk.common import UserError, check_settings, load_config, parse_settings
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -52,7 +51,8 @@ logger = logging.getLogger("zwgk.scheduler")
 # --- where things live ------------------------------------------------------------------------
 
 def jobstore_path(db_path: str | os.PathLike) -> Path:
-    db_path = Path(db_path)
+    """Beside the store's file as resolved: every path (symlink) to one store, one schedule and one lock."""
+    db_path = Path(os.path.realpath(db_path))
     return db_path.with_name(f"{db_path.stem}-schedule.db")
 
 
@@ -256,6 +256,9 @@ def scheduled_run(job_id: str, sites: str, db: str, out: str, settings: dict | N
     except RunLocked as exc:
         logger.warning("任务 %s 跳过：%s", job_id, exc)
         return None
+    except store.StoreError as exc:
+        logger.error("任务 %s 未运行：%s", job_id, exc)
+        return None
     except Exception:
         logger.exception("任务 %s 失败", job_id)
         return None
@@ -376,18 +379,11 @@ def serve(db_path, *, specs: list[JobSpec] | None = None, lifetime: float | None
     """
     from crawler import runner
 
-    lock_file = Path(f"{jobstore_path(db_path)}.lock")
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
-    lock_fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+    lock = runner.file_lock(lock_path_for(jobstore_path(db_path)), note="zwgk schedule start")
     try:
-        fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = os.pread(lock_fd, 200, 0).decode("utf-8", "replace").strip()
-        os.close(lock_fd)
-        raise UserError(f"another scheduler already runs the schedule of {db_path} ({holder}); not starting", 75) from None
-    os.ftruncate(lock_fd, 0)
-    os.pwrite(lock_fd, f"pid {os.getpid()} since {store.now()}\n".encode(), 0)
-    os.set_inheritable(lock_fd, False)
+        lock.__enter__()
+    except RunLocked as exc:
+        raise UserError(f"another scheduler already runs the schedule of {db_path} ({exc}); not starting", 75) from None
 
     log_path = _setup_logging(db_path)
     scheduler = make_scheduler(db_path)
@@ -420,7 +416,7 @@ def serve(db_path, *, specs: list[JobSpec] | None = None, lifetime: float | None
         if stop.is_set():
             runner.interrupt_crawls()
         scheduler.shutdown(wait=True)
-        os.close(lock_fd)
+        lock.__exit__(None, None, None)
 
 
 # --- the command line ---------------------------------------------------------------------------

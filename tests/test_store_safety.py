@@ -1,0 +1,246 @@
+"""The store under a weekly unattended run: one lock per file however it is reached, no crawl left
+running when its parent dies, a busy lock naming a live holder, and a read-only, damaged or foreign
+database refused in one line with nothing written into it."""
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from crawler import store
+from crawler.runner import RunLocked, lock_path_for, run_lock
+from zwgk.cli import DEMO_SETTINGS, main
+from zwgk.demoportal import DemoPortal, serve
+from zwgk.scheduler import jobstore_path
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+SLOW = {**DEMO_SETTINGS, "CONCURRENT_REQUESTS": "2", "CONCURRENT_REQUESTS_PER_DOMAIN": "2", "DOWNLOAD_DELAY": "0.05"}
+UNREACHABLE = """
+sites:
+  - id: demo-county
+    name: 示例县人民政府
+    level: county
+    region: 黑龙江省/示例市/示例县
+    url: http://127.0.0.1:9/xxgk/
+"""
+
+
+def run_cli(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def read(db_path, sql, params=()):
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- one lock per file ------------------------------------------------------------------------------
+
+def test_a_symlink_to_the_store_takes_the_same_lock(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "other").mkdir()
+    real = tmp_path / "real" / "zwgk.db"
+    store.connect(real).conn.close()
+    link = tmp_path / "other" / "link.db"
+    link.symlink_to(real)
+    assert lock_path_for(link) == lock_path_for(real) == Path(f"{real.resolve()}.lock")
+    assert jobstore_path(link) == jobstore_path(real)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import time; from crawler.runner import run_lock\n"
+                               f"with run_lock({str(real)!r}, note='zwgk run'):\n    print('held', flush=True); time.sleep(60)"],
+        cwd=ROOT, env=ENV, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(RunLocked, match=f"进程 {holder.pid}"):
+            with run_lock(link):
+                pass
+        sites = tmp_path / "sites.yaml"
+        sites.write_text(UNREACHABLE, encoding="utf-8")
+        result = run_cli("crawl", "--sites", sites, "--db", link)
+        assert result.exit_code == 75, result.output
+        assert f"进程 {holder.pid}" in result.output
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_busy_lock_names_the_live_holder_when_the_one_that_took_it_is_gone(tmp_path):
+    """The process that took the lock was killed; a child that inherited the descriptor holds it."""
+    db_path = tmp_path / "zwgk.db"
+    code = (f"import os, subprocess, sys; from crawler.runner import run_lock\n"
+            f"with run_lock({str(db_path)!r}, note='zwgk run') as fd:\n"
+            f"    child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'], pass_fds=(fd,))\n"
+            f"    print(child.pid, flush=True)\n"
+            f"    os._exit(0)\n")   # dies like kill -9: no unlock
+    taker = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=ENV, stdout=subprocess.PIPE, text=True)
+    orphan = int(taker.stdout.readline())
+    taker.wait()
+    try:
+        with pytest.raises(RunLocked) as err:
+            with run_lock(db_path):
+                pass
+        message = str(err.value)
+        assert f"进程 {orphan}" in message and f"进程 {taker.pid} 已退出" in message, message
+    finally:
+        os.kill(orphan, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while store._alive(orphan) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    with run_lock(db_path):
+        pass
+
+
+# --- the crawl child dies with its parent -------------------------------------------------------------
+
+def _start(args, db_path, cwd) -> tuple[subprocess.Popen, int, int]:
+    """`zwgk crawl` in its own process; returns it, the run id and the Scrapy child's pid once running."""
+    parent = subprocess.Popen([sys.executable, "-m", "zwgk.cli", *map(str, args)], cwd=cwd, env=ENV,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        assert parent.poll() is None, "the crawl ended before the test could stop it"
+        try:
+            rows = read(db_path, "select id, pid, pages from runs where status = 'running'")
+        except sqlite3.Error:
+            rows = []
+        if rows and rows[0][1] != parent.pid and rows[0][2] > 20:
+            return parent, rows[0][0], rows[0][1]
+        time.sleep(0.1)
+    parent.kill()
+    raise AssertionError("the crawl never got going")
+
+
+def _gone_within(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not store._alive(pid):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM"])
+def test_the_crawl_child_does_not_outlive_zwgk(tmp_path, how):
+    """kill -9 / the OOM killer (SIGKILL) or `timeout` (SIGTERM) on the zwgk process only: the crawl
+    child stops too, closes its run as interrupted and frees the store for the next run."""
+    portal = DemoPortal()
+    with serve(portal) as base:
+        sites = tmp_path / "sites.yaml"
+        sites.write_text(portal.sites_yaml(base), encoding="utf-8")
+        db_path = tmp_path / "zwgk.db"
+        args = ["crawl", "--sites", sites, "--db", db_path] + [a for k, v in SLOW.items() for a in ("-s", f"{k}={v}")]
+        parent, run_id, child = _start(args, db_path, tmp_path)
+        os.kill(parent.pid, getattr(signal, how))
+        code = parent.wait(timeout=60)
+        assert _gone_within(child, 60), f"crawl child {child} still running after its parent got {how}"
+        if how == "SIGTERM":
+            assert code == 130
+        status = read(db_path, "select status from runs where id = ?", [run_id])[0][0]
+        assert status == "interrupted"
+        with run_lock(db_path):
+            pass
+
+
+# --- read-only, damaged and foreign databases -----------------------------------------------------------
+
+def _damaged_store(path: Path) -> None:
+    db = store.connect(path)
+    with db.conn:
+        db["documents"].insert_all({"url": f"http://x/{i}", "title": f"文件 {i}", "body": "正文" * 300}
+                                   for i in range(400))
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    with open(path, "r+b") as f:   # one page in the middle overwritten
+        f.seek(40 * 4096)
+        f.write(os.urandom(4096))
+
+
+@pytest.mark.parametrize("command", ["crawl", "check"])
+def test_a_damaged_store_is_one_line_and_nothing_is_written_into_it(tmp_path, command):
+    db_path = tmp_path / "zwgk.db"
+    _damaged_store(db_path)
+    before = digest(db_path)
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(UNREACHABLE, encoding="utf-8")
+    args = ("crawl", "--sites", sites, "--db", db_path) if command == "crawl" else ("check", "--db", db_path)
+    result = run_cli(*args)
+    assert result.exit_code == 1, result.output
+    [line] = result.output.strip().splitlines()
+    assert line.startswith(f"错误：{db_path}: the database is damaged (PRAGMA quick_check: ")
+    assert digest(db_path) == before
+
+
+def test_a_read_only_store_is_one_line(tmp_path):
+    db_path = tmp_path / "zwgk.db"
+    db = store.connect(db_path)
+    store.finish_run(db, store.start_run(db, "crawl"))
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    os.chmod(db_path, 0o444)
+    immutable = False
+    if os.geteuid() == 0:   # root writes any file whatever its mode: make it immutable instead
+        immutable = subprocess.run(["chattr", "+i", str(db_path)], capture_output=True).returncode == 0
+        if not immutable:
+            pytest.skip("running as root where chattr +i is not available: cannot make a read-only file")
+    try:
+        before = digest(db_path)
+        sites = tmp_path / "sites.yaml"
+        sites.write_text(UNREACHABLE, encoding="utf-8")
+        for args in (("crawl", "--sites", sites, "--db", db_path), ("check", "--db", db_path)):
+            result = run_cli(*args)
+            assert result.exit_code == 1, result.output
+            assert result.output.strip().splitlines() == [
+                f"错误：{db_path}: read-only, zwgk cannot write the store there (check its permissions)"]
+        assert digest(db_path) == before
+        assert read(db_path, "select count(*) from runs")[0][0] == 1
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(db_path)], check=True)
+
+
+def test_another_applications_database_is_refused_unless_init(tmp_path):
+    db_path = tmp_path / "app.db"
+    conn = sqlite3.connect(db_path)
+    conn.execute("create table users (id integer primary key, name text)")
+    conn.execute("insert into users (name) values ('张三')")
+    conn.commit()
+    conn.close()
+    before = digest(db_path)
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(UNREACHABLE, encoding="utf-8")
+    for args in (("crawl", "--sites", sites, "--db", db_path), ("report", "--db", db_path, "--out", tmp_path / "r")):
+        result = run_cli(*args)
+        assert result.exit_code == 1, result.output
+        assert result.output.strip().splitlines() == [
+            f"错误：{db_path}: not a zwgk store: it holds another application's tables (users); "
+            "pass --init to add zwgk's tables to it anyway, or choose another --db"]
+        assert digest(db_path) == before
+    result = run_cli("crawl", "--sites", sites, "--db", db_path, "--init", "-s", "RETRY_TIMES=0")
+    assert result.exit_code == 0, result.output
+    tables = {r[0] for r in read(db_path, "select name from sqlite_master where type = 'table'")}
+    assert {"users", "runs", "documents"} <= tables
+    assert read(db_path, "select name from users") == [("张三",)]
+    assert run_cli("report", "--db", db_path, "--out", tmp_path / "r").exit_code == 0   # now it is one
+
+
+def test_an_empty_sqlite_file_is_a_new_store(tmp_path):
+    db_path = tmp_path / "empty.db"
+    sqlite3.connect(db_path).close()
+    store.connect(db_path).conn.close()
+    assert "runs" in {r[0] for r in read(db_path, "select name from sqlite_master where type = 'table'")}
