@@ -29,6 +29,8 @@ DETAIL_FIELDS = ("title", "published", "written", "doc_number", "index_number", 
 PLATFORM_GAPS = {
     "pingtan/gzjzqk-index.html:pagination": ("TRS 动静结合 search API: this page names its channel as "
                                              "channelid: SiteInfo.searchId (searchId: 200210): platforms work"),
+    "pingtan/zfxxgknb-index.html:pagination": ("TRS 动静结合 search API: recordCount 20 > maxStaticIndex 1 x prepage 10, "
+                                               "list2.trsapi with no listApi url in the page: platforms work"),
 }
 
 
