@@ -37,6 +37,17 @@ LEVEL_WORDS = {
     "乡镇": "township", "街道": "township", "部门": "department",
 }
 LEVEL_NAMES = {"province": "省级", "municipal": "市级", "county": "县级", "township": "乡镇", "department": "部门"}
+# The order inspectors read the catalog in: the 政府信息公开专栏 first, then the 26 areas of the
+# 基层政务公开标准目录 in the order of the 2017 pilot plan (国办发〔2017〕42号), then anything else
+# (province overlays) by section and name.
+SECTION_ORDER = ("政府信息公开专栏", "基层政务公开标准目录")
+AREA_ORDER = (
+    "政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报",
+    "自然资源", "重大建设项目", "公共资源交易", "财政预决算", "安全生产", "税收管理", "国有土地上房屋征收与补偿",
+    "生态环境", "公共文化服务", "公共体育", "乡村振兴", "救灾", "社会救助", "养老服务", "户籍管理", "涉农补贴", "就业",
+    "社会保险", "卫生健康", "食品药品监管", "城市综合执法", "义务教育", "公共法律服务", "市政服务", "农村危房改造",
+    "保障性住房",
+)
 DURATION = re.compile(r"^\s*(\d+)\s*([a-z]+?)s?\s*$")
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -678,3 +689,15 @@ def catalog_for_site(site_config: dict, level: str | None = None) -> list[dict]:
                 "verified": "是" if (item.verified if item else area.verified) else "否（待核实）",
             })
     return rows
+
+
+def catalog_order(names, catalog=None) -> list[str]:
+    """Area names in the catalog's reading order (``AREA_ORDER``; unknown names last, by section)."""
+    sections = {a.name: a.section for a in (catalog or default_catalog())}
+
+    def key(name):
+        if name in AREA_ORDER:
+            return (0, AREA_ORDER.index(name), "", name)
+        section = sections.get(name, "")
+        return (1, SECTION_ORDER.index(section) if section in SECTION_ORDER else len(SECTION_ORDER), section, name)
+    return sorted(set(names), key=key)

@@ -15,6 +15,12 @@ from checks.rules import RULE_NAMES
 from checks.thresholds import default_thresholds
 
 VETO_BASIS = "《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）单项否决指标"
+# The single-veto indicators this tool can see, in the order a notice lists them; every site is
+# reported against each (发现/未发现). The others (安全泄密, 严重错误, 互动回应差 …) need a person.
+VETO_INDICATORS = ("站点无法访问", "栏目不更新", "栏目不更新（空白栏目）")
+# Said beside every verdict that rests on the deduction values rather than on a veto.
+ESTIMATE_NOTE = ("得分为估算：各项扣分值为本项目默认值（官方逐项扣分值未核实），扣分标准见 checks/thresholds.yaml；"
+                 "单项否决按国办秘函〔2019〕19号公布的标准判定")
 
 
 def _vetoes(site: dict, counts: Counter, settings: dict) -> list[dict]:
@@ -44,7 +50,8 @@ def site_scores(db, run_id: int) -> list[dict]:
 
     site, name, level, province, coverage (0..100 or None), timeliness (0..100 or None), counts
     (rule -> n), deductions (rule -> points), score (0..100), vetoes ([{indicator, reason, basis}]),
-    passed (bool), verdict ("合格"/"不合格"), explanation (Chinese sentence).
+    passed (bool), verdict ("合格"/"不合格"), explanation (Chinese sentence), estimated (the verdict rests
+    on the deduction values, see ESTIMATE_NOTE), veto_checks ([{indicator, found}] for VETO_INDICATORS).
     """
     counts: dict[str, Counter] = {}
     for row in db.query("select site_id, rule, count(*) as n from findings where run_id = ? group by site_id, rule",
@@ -91,5 +98,9 @@ def site_scores(db, run_id: int) -> list[dict]:
             "counts": dict(sorted(c.items())), "deductions": deductions, "score": score,
             "vetoes": vetoes, "passed": passed, "verdict": "合格" if passed else "不合格",
             "explanation": explanation,
+            # A verdict without a veto rests on the estimated deduction values (ESTIMATE_NOTE).
+            "estimated": not vetoes,
+            "veto_checks": [{"indicator": name, "found": any(v["indicator"] == name for v in vetoes)}
+                            for name in VETO_INDICATORS],
         })
     return out

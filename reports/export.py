@@ -128,7 +128,7 @@ def _write_xlsx(report, out_path: Path) -> None:
             score = site.score or {}
             passed = score.get("passed")
             row += [score.get("score"), "" if passed is None else ("合格" if passed else "不合格"),
-                    "；".join(score.get("vetoes") or []),
+                    "；".join(f"{v['indicator']}：{v['reason']}" for v in score.get("vetoes") or []),
                     round(score["coverage"], 1) if score.get("coverage") is not None else coverage,
                     round(score["timeliness"], 1) if score.get("timeliness") is not None else None]
         else:

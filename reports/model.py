@@ -10,15 +10,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from checks.catalog import areas_for_level, default_catalog
-from checks.mapping import map_column
+from checks.catalog import catalog_order, default_catalog
+from checks.mapping import explain
+from checks.score import site_scores
 from reports.common import RULE_NAMES, ReportError, days_between, finding_date, load_evidence, rule_order, run_as_of, slug
 
 TREND_RUNS = 12
-# Area statuses, in the order the coverage matrix shows them.
-AREA_STATUSES = ("has", "empty", "stale", "mismatch", "unread", "missing")
+# What one catalog area of one site shows, worst first: the rule whose finding decides it, else the
+# mapping the check stored ("has"), a column whose list was not read ("unread"), or an area the
+# site's catalog does not require and no column stands for ("na", 不适用). One status per cell.
+AREA_STATUSES = ("missing", "empty", "stale", "mismatch", "problem", "unread", "has", "na")
 STATUS_RULES = {"column-missing": "missing", "column-empty": "empty", "column-stale": "stale",
-                "content-mismatch": "mismatch", "misfiled": "mismatch"}
+                "content-mismatch": "mismatch"}
 
 
 @dataclass
@@ -43,8 +46,8 @@ class AreaRow:
     name: str
     section: str
     columns: list
-    statuses: set
-    other: int                    # findings on this area not shown as a status
+    status: str                   # one of AREA_STATUSES
+    findings: list                # the run's findings on this area
     link: str | None              # the column on the portal (or the entry page when missing)
     required: bool = True
 
@@ -73,8 +76,7 @@ class Site:
     error: str | None
     slug: str
     config: dict = field(default_factory=dict)
-    map_areas: list = field(default_factory=list)
-    required_areas: list = field(default_factory=list)
+    required_names: list = field(default_factory=list)   # the areas the check required of the site
     columns: list = field(default_factory=list)
     documents: int = 0
     new_documents: int = 0
@@ -91,6 +93,7 @@ class Site:
     resolved_findings: list = field(default_factory=list)
     new_docs: list = field(default_factory=list)
     removed_entries: list = field(default_factory=list)
+    rank: int = 0
 
     @property
     def by_rule(self) -> Counter:
@@ -111,38 +114,31 @@ class Report:
     rules_seen: list
     has_scores: bool
     totals: dict
+    regions: list = field(default_factory=list)     # one row per 市 (``regions``)
+    run_stats: list = field(default_factory=list)   # per trend run: date, findings by rule, new, fixed
 
+    @property
+    def by_rule(self) -> Counter:
+        return Counter(f["rule"] for s in self.sites for f in s.findings)
 
-def site_areas(config: dict, level: str, catalog) -> tuple[list, list]:
-    """(areas to map columns against, areas the site must have) as the checks see them: province
-    overlay and the site's own ``catalog_areas`` when ``checks.catalog.site_catalog`` is there."""
-    try:
-        from checks.catalog import site_catalog
+    @property
+    def sites_by_rule(self) -> Counter:
+        return Counter(rule for s in self.sites for rule in s.by_rule)
 
-        sc = site_catalog(config, level, catalog)
-        return list(sc.areas), list(sc.required)
-    except Exception:  # an older checks/, or a site config the catalog rejects: plain level filter
-        areas = areas_for_level(catalog, level) or list(catalog)
-        return list(catalog), areas
+    @property
+    def failing(self) -> list:
+        return [s for s in self.sites if s.score and not s.score["passed"]]
 
-
-def map_one(name, catalog_value, areas, path=None, url=None):
-    try:
-        return map_column(name, catalog_value, areas, path, url)
-    except TypeError:  # the three-argument mapper of older checks/
-        return map_column(name, catalog_value, areas)
-
-
-def _table_exists(db, name: str) -> bool:
-    return db.execute("select 1 from sqlite_master where type = 'table' and name = ?", [name]).fetchone() is not None
+    @property
+    def pass_rate(self) -> float | None:
+        scored = [s for s in self.sites if s.score]
+        return 100 * sum(1 for s in scored if s.score["passed"]) / len(scored) if scored else None
 
 
 def stored_mappings(db, run_id: int) -> dict[int, tuple[str | None, str | None]]:
-    """{column_id: (area, reason)} as the check of ``run_id`` recorded them; {} when it did not."""
-    if not _table_exists(db, "column_mappings"):
-        return {}
-    return {r[0]: (r[1], r[2]) for r in db.execute(
-        "select column_id, area, reason from column_mappings where run_id = ?", [run_id])}
+    """{column_id: (area, why in Chinese)} as the check of ``run_id`` stored them ({} for an unchecked run)."""
+    return {r["column_id"]: (r["area"], explain(r)) for r in db.query(
+        "select column_id, area, item, reason, matched from column_mappings where run_id = ?", [run_id])}
 
 
 def _site_ids_in_run(db, run_id: int) -> set[str]:
@@ -156,44 +152,12 @@ def _site_ids_in_run(db, run_id: int) -> set[str]:
 
 
 def load_scores(db, run_id: int) -> dict[str, dict] | None:
-    """``checks.score.site_scores`` as {site_id: {score, coverage, timeliness, passed, vetoes, explanation}};
-    None when that module is not there or the run was never checked (the report then shows its own
-    coverage and no score: an unchecked run has no findings to deduct, not a perfect score)."""
-    try:
-        from checks.score import site_scores
-    except ImportError:
-        return None
+    """``checks.score.site_scores`` by site id; None when the run was never checked (an unchecked run
+    has no findings to deduct, not a perfect score)."""
     run = db.execute("select checked_at from runs where id = ?", [run_id]).fetchone()
     if not run or not run[0]:
         return None
-    out = {}
-    for row in site_scores(db, run_id) or []:
-        row = dict(row)
-        site_id = row.get("site_id") or row.get("site") or row.get("id")
-        if site_id is None:
-            continue
-        passed = row.get("passed")
-        if passed is None and isinstance(row.get("verdict"), str):
-            passed = row["verdict"] in ("合格", "pass", "passed")
-        out[site_id] = {
-            "score": _number(row.get("score")), "coverage": _number(row.get("coverage")),
-            "timeliness": _number(row.get("timeliness")), "passed": passed,
-            "vetoes": [_veto_text(v) for v in row.get("vetoes") or []],
-            "explanation": row.get("explanation") or "", "deductions": row.get("deductions") or {},
-        }
-    return out
-
-
-def _veto_text(veto) -> str:
-    if isinstance(veto, dict):
-        head, reason = veto.get("indicator") or "", veto.get("reason") or ""
-        return f"{head}：{reason}" if head and reason else head or reason or str(veto)
-    return str(veto)
-
-
-def _number(value):
-    """Scores and percentages (0..100) as the scorer gives them; anything else is no value."""
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    return {row["site"]: row for row in site_scores(db, run_id)}
 
 
 def previous_runs(db, run_id: int, site_ids) -> dict[str, int]:
@@ -251,9 +215,8 @@ def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs:
                         row.get("region") or config.get("region") or "", row["url"] or "",
                         row["status"] or "", row["error"], slug(row["id"]))
             site.config = config
-            site.map_areas, site.required_areas = site_areas(config, site.level, catalog)
             sites[row["id"]] = site
-    # How the check mapped each column (when the run was checked by a checks/ that records it).
+    # How the check mapped each column; an unchecked run has no mappings (and no findings).
     mappings = stored_mappings(db, run_id)
     # Columns as shown in this run, with what their list pages held.
     for row in db.query(
@@ -264,11 +227,7 @@ def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs:
         site = sites.get(row["site_id"])
         if site is None:
             continue
-        if mappings:
-            area, reason = mappings.get(row["id"], (None, None))
-        else:
-            mapping = map_one(row["name"], row["catalog"], site.map_areas, row["path"], row["url"])
-            area, reason = (mapping.area, mapping.reason) if mapping else (None, None)
+        area, reason = mappings.get(row["id"], (None, None))
         read = bool(row["pages"])
         site.columns.append(Column(
             row["id"], row["site_id"], row["name"] or "", row["url"] or "", row["path"], area, reason,
@@ -298,15 +257,15 @@ def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs:
             sites[row["site_id"]].errors.append(row)
 
     scores = load_scores(db, run_id)
+    for site_id, required, covered, stats in db.execute(
+            "select site_id, required_areas, covered_areas, stats from site_checks where run_id = ?", [run_id]):
+        if site_id in sites:
+            site = sites[site_id]
+            site.required, site.covered = required or 0, covered or 0
+            site.required_names = (json.loads(stats or "{}") or {}).get("required") or []
     for site in sites.values():
-        if scores and site.id in scores:
-            site.score = scores[site.id]
-        _coverage(site)
-    if _table_exists(db, "site_checks"):
-        for site_id, required, covered in db.execute(
-                "select site_id, required_areas, covered_areas from site_checks where run_id = ?", [run_id]):
-            if site_id in sites and required is not None and covered is not None:
-                sites[site_id].required, sites[site_id].covered = required, covered
+        site.score = (scores or {}).get(site.id)
+        _areas(site, catalog)
 
     trend = _trend(db, run_id, list(sites), trend_runs, scores)
     for site in sites.values():
@@ -314,7 +273,7 @@ def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs:
     if diff:
         _diff(db, run_id, sites, prev, new_docs)
 
-    ordered = list(sites.values())
+    ordered = rank(list(sites.values()))
     overall = []
     for i, r in enumerate(trend["runs"]):
         points = [s.trend[i] for s in ordered if s.trend and s.trend[i][1] is not None]
@@ -333,16 +292,78 @@ def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs:
         "removed_entries": sum(len(s.removed_entries) for s in ordered),
         "compared": sum(1 for s in ordered if s.prev_run),
     }
-    return Report(run, as_of, ordered, trend["runs"], overall, rules_seen, scores is not None, totals)
+    return Report(run, as_of, ordered, trend["runs"], overall, rules_seen, scores is not None, totals,
+                  regions(ordered), _run_stats(db, trend["runs"]))
 
 
-def _coverage(site: Site) -> None:
-    """Catalog areas x status for one site, from its columns and the findings of the run: the areas
-    it must have, then any other area one of its columns stands for."""
-    required = list(site.required_areas)
-    names = {a.name for a in required}
-    mapped = {c.area for c in site.columns if c.area}
-    shown = required + [a for a in site.map_areas if a.name in mapped and a.name not in names]
+def rank(sites: list) -> list:
+    """Worst first: failed before passed, then by score (lowest first), then by findings (most first);
+    without scores (an unchecked run) by findings. Each site gets its 1-based ``rank``."""
+    def key(s):
+        score = s.score["score"] if s.score else None
+        passed = s.score["passed"] if s.score else True
+        return (passed, score if score is not None else 101, -len(s.findings), s.id)
+    ordered = sorted(sites, key=key)
+    for n, site in enumerate(ordered, start=1):
+        site.rank = n
+    return ordered
+
+
+def region_of(site) -> str:
+    """The 市 a site belongs to: the first two parts of its region path (省/市), or the region itself."""
+    parts = [p for p in (site.region or "").split("/") if p]
+    return "/".join(parts[:2]) if len(parts) > 1 else (parts[0] if parts else "")
+
+
+def regions(sites: list) -> list[dict]:
+    """One row per 市: sites, passed, failed, pass rate, findings (by severity), in rank order of rate."""
+    rows: dict[str, dict] = {}
+    for site in sites:
+        row = rows.setdefault(region_of(site), {"name": region_of(site), "sites": 0, "passed": 0, "failed": 0,
+                                                "findings": 0, "high": 0, "medium": 0, "low": 0, "scored": 0})
+        row["sites"] += 1
+        row["findings"] += len(site.findings)
+        for f in site.findings:
+            if f.get("severity") in ("high", "medium", "low"):
+                row[f["severity"]] += 1
+        if site.score:
+            row["scored"] += 1
+            row["passed" if site.score["passed"] else "failed"] += 1
+    for row in rows.values():
+        row["rate"] = 100 * row["passed"] / row["scored"] if row["scored"] else None
+    return sorted(rows.values(), key=lambda r: (r["rate"] if r["rate"] is not None else 101, -r["findings"], r["name"]))
+
+
+def _run_stats(db, runs: list) -> list[dict]:
+    """Per run of the trend: its date, findings by rule, findings new and fixed against the run before."""
+    if not runs:
+        return []
+    marks = ",".join("?" * len(runs))
+    dates = {r: (a or (s or "")[:10]) for r, a, s in db.execute(
+        f"select id, as_of, started_at from runs where id in ({marks})", runs)}
+    by_rule = defaultdict(Counter)
+    for r, rule, n in db.execute(f"select run_id, rule, count(*) from findings where run_id in ({marks}) "
+                                 "group by run_id, rule", runs):
+        by_rule[r][rule] = n
+    key = "site_id || char(31) || rule || char(31) || coalesce(column_url, catalog_area, '') || char(31) || coalesce(url, '')"
+    out = []
+    for i, r in enumerate(runs):
+        new = fixed = None
+        if i:
+            prev = runs[i - 1]
+            new = db.execute(f"select count(*) from (select {key} from findings where run_id = ? "
+                             f"except select {key} from findings where run_id = ?)", [r, prev]).fetchone()[0]
+            fixed = db.execute(f"select count(*) from (select {key} from findings where run_id = ? "
+                               f"except select {key} from findings where run_id = ?)", [prev, r]).fetchone()[0]
+        out.append({"run": r, "date": dates.get(r) or "", "by_rule": by_rule[r], "total": sum(by_rule[r].values()),
+                    "new": new, "fixed": fixed})
+    return out
+
+
+def _areas(site: Site, catalog) -> None:
+    """One row per catalog area the check required of the site, or that one of its columns stands for
+    (as the check mapped it), in catalog order. Each area has one status, decided by the run's
+    findings on it (the worst), else by the stored mapping: nothing here re-judges a column."""
     by_area_cols = defaultdict(list)
     for col in site.columns:
         if col.area:
@@ -356,32 +377,23 @@ def _coverage(site: Site) -> None:
             area_findings[f["catalog_area"]].append(f)
     for col in site.columns:
         col.rules = sorted(by_col_rules.get(col.id, ()), key=rule_order)
+    required = set(site.required_names)
+    names = catalog_order(required | set(by_area_cols) | set(area_findings), catalog)
+    sections = {a.name: a.section for a in catalog}
     site.areas = []
-    for area in shown:
-        cols = by_area_cols.get(area.name, [])
-        statuses, other = set(), 0
-        if cols:
-            statuses.add("has")
-            if all(c.entries is None for c in cols):
-                statuses.add("unread")
-            elif all((c.entries or 0) == 0 for c in cols if c.entries is not None):
-                statuses.add("empty")
-        elif site.status in ("ok", ""):
-            statuses.add("missing")
-        for f in area_findings.get(area.name, []):
-            status = STATUS_RULES.get(f["rule"])
-            if status:
-                statuses.add(status)
-            else:
-                other += 1
-        if "missing" in statuses:
-            statuses.discard("has")
+    for name in names:
+        cols, found = by_area_cols.get(name, []), area_findings.get(name, [])
+        ruled = [STATUS_RULES.get(f["rule"], "problem") for f in found]
+        if ruled:
+            status = min(ruled, key=AREA_STATUSES.index)
+        elif cols and all(c.entries is None for c in cols):
+            status = "unread"
+        elif cols:
+            status = "has"
+        else:
+            status = "na"
         link = cols[0].url if cols else (site.url or None)
-        if area.name not in names:
-            statuses.discard("missing")
-        site.areas.append(AreaRow(area.name, area.section, cols, statuses, other, link, area.name in names))
-    site.required = len(required)
-    site.covered = sum(1 for a in site.areas if a.required and "has" in a.statuses)
+        site.areas.append(AreaRow(name, sections.get(name, ""), cols, status, found, link, name in required))
 
 
 def _trend(db, run_id: int, site_ids, limit: int, scores_now) -> dict:
@@ -403,10 +415,7 @@ def _trend(db, run_id: int, site_ids, limit: int, scores_now) -> dict:
     if scores_now is not None:
         for r in runs:
             if r != run_id:
-                try:
-                    score_by_run[r] = load_scores(db, r) or {}
-                except Exception:  # an old run the scorer cannot read: no score point, not no report
-                    score_by_run[r] = {}
+                score_by_run[r] = load_scores(db, r) or {}
     out = {}
     for site_id in site_ids:
         series = []
@@ -473,7 +482,7 @@ def _diff(db, run_id: int, sites: dict, prev: dict[str, int], new_docs: dict[str
     # Listings gone from their column: as the crawler recorded them (removed-from-column events, for
     # columns read to their last page), or, in a store without events, listings last seen in the
     # previous run whose column was read again now.
-    if _table_exists(db, "document_events") and db.execute(
+    if db.execute(
             "select 1 from document_events where run_id = ? limit 1", [run_id]).fetchone():
         for row in db.query(
             "select ev.column_id, ev.url, ev.site_id, coalesce(ev.title, e.title) as title, e.list_date, "

@@ -23,18 +23,20 @@ from crawler.errors import KIND_NAMES, TARGET_NAMES
 from reports import i18n
 from reports.common import (BIDI_CONTROLS, LEVEL_NAMES, RULE_NAMES, SEVERITY_NAMES, STATUS_NAMES, is_http_url,
                             rule_order, slug)
-from reports.model import AREA_STATUSES, load_report
-from reports.svg import sparkline, trend_chart
+from checks.catalog import catalog_order
+from checks.score import ESTIMATE_NOTE, VETO_INDICATORS
+from reports.model import AREA_STATUSES, load_report, region_of
+from reports.svg import bar_chart, histogram, new_fixed_chart, sparkline, stacked_runs, trend_chart
 
 __all__ = ["render_report", "RULE_NAMES", "LEVEL_NAMES", "STATUS_NAMES", "PAGE_ROWS", "PREVIEW_ROWS"]
 
 PAGE_ROWS = 500       # rows per list page: bounds every page's size whatever the run's size
 PREVIEW_ROWS = 50     # rows of each list shown on a site page before "all N"
+FINDINGS_PAGE_ROWS = 4000  # the cross-site findings list on one page up to this many rows
 ASSETS = ("style.css", "report.js")
 TEMPLATES = Path(__file__).parent / "templates"
-STATUS_MARKS = {"has": "✓", "empty": "○", "stale": "◔", "mismatch": "≠", "unread": "?", "missing": "✗"}
-# The worst status names a cell of the all-sites matrix.
-STATUS_RANK = ("missing", "empty", "mismatch", "stale", "unread", "has")
+STATUS_MARKS = {"missing": "✗", "empty": "○", "stale": "◔", "mismatch": "≠", "problem": "!", "unread": "?",
+                "has": "✓", "na": "–"}
 
 
 def site_page(site_id: str) -> str:
@@ -115,7 +117,8 @@ def environment(lang: str = "zh") -> Environment:
         spark=lambda pts: sparkline(pts, label=trend_label),
         chart=lambda pts: trend_chart(pts, label=trend_label),
         has_score=lambda pts: any(p[2] is not None for p in pts),
-        preview_rows=PREVIEW_ROWS, page_rows=PAGE_ROWS,
+        preview_rows=PREVIEW_ROWS, page_rows=PAGE_ROWS, estimate_note=ESTIMATE_NOTE,
+        veto_indicators=VETO_INDICATORS, region_of=region_of,
     )
     # <title> holds text only, no <bdi>: bidi controls are dropped there.
     def day(value):
@@ -162,6 +165,32 @@ def _pages(rows: list, size: int) -> list[list]:
     return [rows[i:i + size] for i in range(0, len(rows), size)] or [[]]
 
 
+def _write_findings(env, writer, common, report) -> None:
+    """The findings of every site on one page (问题清单), filterable by rule, region, level, severity and
+    column; above ``FINDINGS_PAGE_ROWS`` findings, one page per rule (``findings-<rule>.html``, split
+    further when a rule alone is longer), with findings.html the first of them."""
+    rows = [(s, f) for s in report.sites for f in s.findings]
+    facets = {
+        "facet_rules": [r for r in report.rules_seen if report.by_rule.get(r)],
+        "facet_regions": sorted({region_of(s) for s in report.sites}),
+        "facet_levels": sorted({s.level for s in report.sites if s.level}),
+    }
+    if len(rows) <= FINDINGS_PAGE_ROWS:
+        writer.write("findings.html", env.get_template("findings.html").render(
+            **common, **facets, rows=rows, total=len(rows), part=None, parts=None))
+        return
+    parts = []
+    for rule in facets["facet_rules"]:
+        chunk = [(s, f) for s, f in rows if f["rule"] == rule]
+        for n, start in enumerate(range(0, len(chunk), FINDINGS_PAGE_ROWS)):
+            name = f"findings-{slug(rule)}-{n + 1}.html"
+            parts.append((rule, name, chunk[start:start + FINDINGS_PAGE_ROWS]))
+    links = [(rule, "findings.html" if i == 0 else name, len(chunk)) for i, (rule, name, chunk) in enumerate(parts)]
+    for i, (rule, name, chunk) in enumerate(parts):
+        writer.write("findings.html" if i == 0 else name, env.get_template("findings.html").render(
+            **common, **facets, rows=chunk, total=len(rows), part=rule, parts=links))
+
+
 def render_report(db, run_id: int, out_dir: str | Path, *, lang: str = "zh") -> Path:
     """Write the static report of ``run_id`` into ``out_dir``; returns the path of ``index.html``."""
     return render_report_stats(db, run_id, out_dir, lang=lang)["index"]
@@ -177,6 +206,7 @@ def render_report_stats(db, run_id: int, out_dir: str | Path, *, lang: str = "zh
     load_seconds = time.perf_counter() - started
     writer = _Writer(out_dir)
     common = {"run": report.run, "report": report, "as_of": report.as_of}
+    t = env.globals["t"]
 
     for site in report.sites:
         lists = {}
@@ -206,23 +236,39 @@ def render_report_stats(db, run_id: int, out_dir: str | Path, *, lang: str = "zh
         lists["errors"] = paged("errors", site.errors, "errors", heading=t("fetch_errors"))
         writer.write(site_page(site.id), env.get_template("site.html").render(**common, site=site, lists=lists))
 
-    writer.write("index.html", env.get_template("index.html").render(**common))
+    charts = {
+        "by_rule": bar_chart([(env.globals["rule_name"](r), n) for r, n in
+                              sorted(report.by_rule.items(), key=lambda x: rule_order(x[0]))]),
+        "runs_by_rule": stacked_runs(report.run_stats, [r for r in report.rules_seen],
+                                     name=env.globals["rule_name"], day=env.filters["day"]),
+        "new_fixed": new_fixed_chart(report.run_stats, day=env.filters["day"], labels=(t("new_findings"), t("resolved_findings"))),
+        "scores": histogram([s.score["score"] for s in report.sites if s.score], unit=t("sites_unit")),
+        "regions": bar_chart([(r["name"].rsplit("/", 1)[-1] or "—", r["rate"]) for r in report.regions
+                              if r["rate"] is not None], percent=True),
+    }
+    writer.write("index.html", env.get_template("index.html").render(**common, charts=charts))
     writer.write("changes.html", env.get_template("changes.html").render(**common))
-    areas = []
+    _write_findings(env, writer, common, report)
+    # The matrix: every area any site shows, in catalog order, grouped by section; one status a cell.
+    names = catalog_order({a.name for site in report.sites for a in site.areas})
+    section_of = {a.name: a.section for site in report.sites for a in site.areas}
+    sections = []
+    for name in names:
+        if sections and sections[-1][0] == section_of[name]:
+            sections[-1][1] += 1
+        else:
+            sections.append([section_of[name], 1])
+    cells, totals = {}, {}
     for site in report.sites:
         for area in site.areas:
-            if area.name not in areas:
-                areas.append(area.name)
-    cells = {}
-    for site in report.sites:
-        for area in site.areas:
-            worst = next((s for s in STATUS_RANK if s in area.statuses), None)
-            cells[(site.id, area.name)] = worst
-    writer.write("matrix.html", env.get_template("matrix.html").render(**common, areas=areas, cells=cells))
+            cells[(site.id, area.name)] = area.status
+            totals[(area.name, area.status)] = totals.get((area.name, area.status), 0) + 1
+    writer.write("matrix.html", env.get_template("matrix.html").render(
+        **common, areas=names, cells=cells, sections=sections, totals=totals))
     for asset in ASSETS:
         shutil.copyfile(TEMPLATES / asset, out_dir / asset)
     # Pages of an earlier report into the same folder (a site or list page this run no longer has).
-    for stale in out_dir.glob("site-*.html"):
+    for stale in [*out_dir.glob("site-*.html"), *out_dir.glob("findings-*.html")]:
         if stale.name not in writer.written:
             stale.unlink()
     return {"index": out_dir / "index.html", "pages": writer.pages, "largest_bytes": writer.largest[0],

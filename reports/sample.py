@@ -16,11 +16,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-import json
 
-from checks.catalog import default_catalog
 from reports.common import ReportError, is_http_url, xlsx_text
-from reports.model import map_one, site_areas, stored_mappings
+from reports.model import stored_mappings
 
 CHECK_COLUMNS = ("内容与栏目相符", "日期正确", "附件可打开")
 SHEET_COLUMNS = ("序号", "URL", "标题", "栏目", "标准目录事项", "发布日期", "成文日期", *CHECK_COLUMNS, "备注")
@@ -73,16 +71,9 @@ def sample_documents(db, site_id: str, n: int, seed: int, as_of: date | str | No
         except ValueError:
             raise ReportError(f"--as-of expects a date YYYY-MM-DD, got {as_of!r}") from None
     run_id = latest_run_with_site(db, site_id)
-    site = db.execute("select name, level, config, region from sites where id = ?", [site_id]).fetchone()
-    site_name, level = (site[0], site[1] or "") if site else (site_id, "")
-    try:
-        config = json.loads(site[2] or "{}") if site else {}
-    except ValueError:
-        config = {}
-    config = config if isinstance(config, dict) else {}
-    config.setdefault("region", site[3] if site else None)
-    config.setdefault("id", site_id)
-    areas, _ = site_areas(config, level, default_catalog())
+    site = db.execute("select name from sites where id = ?", [site_id]).fetchone()
+    site_name = site[0] if site else site_id
+    # The catalog areas as the check of the run mapped the columns (none for an unchecked run).
     mapped = stored_mappings(db, run_id)
 
     params = {"site": site_id, "run": run_id}
@@ -103,11 +94,7 @@ def sample_documents(db, site_id: str, n: int, seed: int, as_of: date | str | No
         # A document listed in several columns counts once, in the column it is filed under.
         if url in chosen and column_id != doc_column:
             continue
-        if mapped:
-            area = mapped.get(column_id, (None, None))[0]
-        else:
-            mapping = map_one(col_name, col_catalog, areas, col_path, col_url)
-            area = mapping.area if mapping else None
+        area = mapped.get(column_id, (None, None))[0]
         chosen[url] = {
             "url": url, "title": title or list_title or "", "column": col_name or "", "column_url": col_url,
             "column_id": column_id, "catalog_area": area or "",

@@ -26,6 +26,7 @@ HOSTILE_IMG = '<img src=x onerror="window.__zwgk_pwned=1">'
 TOPICS = ("财政预算", "社会救助", "重大建设项目", "公共资源交易", "生态环境", "安全生产", "义务教育", "卫生健康",
           "乡村振兴", "政务服务", "征地补偿", "就业创业", "养老服务", "城乡规划", "市场监管")
 KINDS = ("通知", "公告", "报告", "决定", "实施方案", "工作要点", "公示", "情况说明")
+CITIES = "甲乙丙丁"
 UNMAPPED = ("领导信息", "机构职能", "政策解读", "工作动态")
 
 
@@ -60,8 +61,9 @@ def build_store(path, *, sites: int = 150, documents: int = 1_000_000, runs: int
         if hostile and i == 0:
             name = f"{HOSTILE}{HOSTILE_IMG}县"
         host = f"http://www.{site_id}.example.gov.cn"
-        site_rows.append((site_id, name, level, f"示例省/示例市/{name}", f"{host}/xxgk/",
-                          json.dumps({"region": f"示例省/示例市/{name}"}, ensure_ascii=False), 1, runs, "ok", None))
+        region = f"示例省/示例{CITIES[i % len(CITIES)]}市/{name}"
+        site_rows.append((site_id, name, level, region, f"{host}/xxgk/",
+                          json.dumps({"region": region}, ensure_ascii=False), 1, runs, "ok", None))
         areas = areas_for_level(catalog, level)
         missing = set(rng.sample(range(len(areas)), min(len(areas) - 1, 1 + i % 2)))
         cols = []
@@ -83,9 +85,10 @@ def build_store(path, *, sites: int = 150, documents: int = 1_000_000, runs: int
             cols.append({"id": column_id, "name": extra, "url": url, "area": None})
             column_rows.append((column_id, site_id, url, extra, extra, None, "discovered", 1, runs))
         mapped = [c for c in cols if c["area"]]
-        empty = mapped[-1] if len(mapped) > 2 else None
-        stale = mapped[-2] if len(mapped) > 3 else None
-        plan.append({"id": site_id, "name": name, "host": host, "cols": cols, "empty": empty, "stale": stale,
+        # One empty column a site; every seventh site has five (a single veto: 空白栏目).
+        empties = mapped[-(5 if i % 7 == 3 else 1):] if len(mapped) > 7 else mapped[-1:] if len(mapped) > 2 else []
+        stale = mapped[-len(empties) - 1] if len(mapped) > len(empties) + 2 else None
+        plan.append({"id": site_id, "name": name, "host": host, "cols": cols, "empties": empties, "stale": stale,
                      "missing": [areas[m] for m in sorted(missing)]})
     with conn:
         conn.executemany("insert into sites (id, name, level, region, url, config, first_run, last_run, status, error) "
@@ -106,7 +109,7 @@ def build_store(path, *, sites: int = 150, documents: int = 1_000_000, runs: int
                  "values (?, ?, ?, ?, ?, ?, ?)")
     number = 0
     for site, size in zip(plan, sizes):
-        fillable = [c for c in site["cols"] if c is not site["empty"]]
+        fillable = [c for c in site["cols"] if c not in site["empties"]]
         doc_rows, entry_rows = [], []
         for n in range(size):
             number += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import fcntl
+import io
 import json
 import os
 import re
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from checks.wording import RULE_NAMES
 from crawler import store
 from reports.render import render_report
 from reports.synthetic import HOSTILE, build_store
@@ -226,8 +228,9 @@ def browser():
 
 
 def rows_text(browser, table: str) -> list[str]:
+    """The text of each shown row of a table."""
     return browser.eval(f"""Array.from(document.querySelectorAll("#{table} tbody tr"))
-        .filter(r => !r.hidden).map(r => r.cells[0].textContent.trim())""")
+        .filter(r => !r.hidden).map(r => r.textContent.trim())""")
 
 
 def test_overview_filters_sorts_and_links_to_a_site_page(browser, report_dir):
@@ -257,7 +260,7 @@ def test_overview_filters_sorts_and_links_to_a_site_page(browser, report_dir):
     browser.click(selector)
     assert totals() == sorted(totals(), reverse=True)
     biggest = rows_text(browser, "sites")[0]
-    assert "site-000" in biggest  # the site with a tenth of the documents has the most findings
+    assert HOSTILE in biggest  # site-000, the site with a tenth of the documents, has the most findings
 
     shot = browser.screenshot(SCREENSHOTS / "index.png")
     assert shot.stat().st_size > 10_000
@@ -327,4 +330,135 @@ def test_site_page_prints_on_a4(browser, report_dir):
     assert browser.eval("getComputedStyle(document.querySelector('.tablebar')).display") == "none"
     assert browser.eval("getComputedStyle(document.querySelector('header nav')).display") == "none"
     browser.screenshot(SCREENSHOTS / "site-print.png", width=794, height=1123)
+    assert browser.errors() == []
+
+
+# --- issue 12: a report an inspector can put into a notice -------------------------------------------
+
+# What must never reach a reader of a zh page: evidence keys, raw values, English rule ids.
+INTERNAL = re.compile(r"kind：|target：|required_by|confidence|recent：|limit：|calendar：|searched：|"
+                      r"chinesecalendar|titles of every|\b(" + "|".join(map(re.escape, RULE_NAMES)) + r")\b")
+
+
+@pytest.fixture(scope="module")
+def report_db(report_dir):
+    db = store.connect(report_dir.parent / "z.db")
+    yield db
+    db.conn.close()
+
+
+def test_overview_is_ranked_worst_first_with_headline_regions_and_failing_sites(browser, report_dir, report_db):
+    browser.goto((report_dir / "index.html").as_uri())
+    header = browser.eval("Array.from(document.querySelectorAll('#sites thead th')).map(th => th.textContent.trim())")
+    assert header[0] == "排名" and header[1] == "网站"
+    rows = browser.eval("""Array.from(document.querySelectorAll('#sites tbody tr')).map(r => [
+        Number(r.cells[0].textContent), r.cells[1].textContent.trim(), Number(r.cells[4].textContent),
+        r.cells[5].textContent.includes('不合格')])""")
+    assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
+    # Failed sites first, then the lowest score: the order the scores stored by the checks give.
+    from checks.score import site_scores
+    scores = {s["name"]: s for s in site_scores(report_db, 3)}
+    expected = sorted(scores.values(), key=lambda s: (s["passed"], s["score"], -sum(s["counts"].values()), s["site"]))
+    assert [r[1] for r in rows] == [s["name"] for s in expected]
+    assert [r[3] for r in rows] == [not s["passed"] for s in expected]
+    failing = [s for s in expected if not s["passed"]]
+    assert failing and all(s["vetoes"] for s in failing)  # the synthetic store's failures are vetoes
+    # Headline, the table by region and the failing list with each veto indicator 发现/未发现.
+    cards = browser.eval("document.querySelector('section.cards').textContent")
+    assert "检查网站" in cards and "合格率" in cards and f"{100 * (len(rows) - len(failing)) / len(rows):.0f}%" in cards
+    assert browser.eval("document.querySelectorAll('#region-table tbody tr').length") == 4
+    veto_cells = browser.eval("Array.from(document.querySelectorAll('#failing-table tbody tr')[0].cells).map(c => c.textContent.trim())")
+    assert veto_cells.count("发现") >= 1 and "未发现" in veto_cells
+    # A verdict resting on our own deduction values says so.
+    assert "得分为估算" in browser.eval("document.querySelector('p.note').textContent")
+    assert browser.eval("Array.from(document.querySelectorAll('#sites td.verdict')).filter(td => "
+                        "td.textContent.includes('合格') && !td.textContent.includes('不合格')).every(td => td.textContent.includes('估算'))")
+    assert browser.eval("document.querySelectorAll('svg.chart').length") >= 4
+    assert browser.errors() == []
+
+
+def choose(browser, facet: str, value: str) -> None:
+    browser.eval(f"""(() => {{ const s = document.querySelector('select[data-facet={facet}]');
+        s.value = {json.dumps(value)}; s.dispatchEvent(new Event('change')); }})()""")
+
+
+def test_findings_page_filters_by_rule_and_region(browser, report_dir, report_db):
+    browser.goto((report_dir / "findings.html").as_uri())
+    total = report_db.execute("select count(*) from findings where run_id = 3").fetchone()[0]
+    assert browser.eval("document.querySelectorAll('#all-findings tbody tr').length") == total
+    shown = lambda: browser.eval("Array.from(document.querySelectorAll('#all-findings tbody tr')).filter(r => !r.hidden)"
+                                 ".map(r => [r.dataset.rule, r.dataset.region, r.cells[1].textContent.trim()])")
+    choose(browser, "rule", "column-missing")
+    rows = shown()
+    n = report_db.execute("select count(*) from findings where run_id = 3 and rule = 'column-missing'").fetchone()[0]
+    assert len(rows) == n and {r[0] for r in rows} == {"column-missing"}
+    assert browser.eval("document.querySelector('[data-count-for=all-findings]').textContent") == f"显示 {n} / {total} 行"
+    choose(browser, "region", "示例省/示例甲市")
+    rows = shown()
+    expected = report_db.execute("select count(*) from findings f join sites s on s.id = f.site_id where f.run_id = 3 "
+                                 "and f.rule = 'column-missing' and s.region like '示例省/示例甲市/%'").fetchone()[0]
+    assert 0 < len(rows) == expected < n and {r[1] for r in rows} == {"示例省/示例甲市"}
+    # Every row links its site's page.
+    mark = len(browser.events)
+    browser.click("#all-findings tbody tr:not([hidden]) td:nth-child(2) a")
+    browser.wait_event("Page.loadEventFired", mark)
+    assert re.search(r"/site-site-\d+\.html#rule-column-missing$", browser.eval("location.href"))
+    assert browser.errors() == []
+
+
+def test_every_zh_page_has_no_internal_key_no_duplicate_id_and_right_aligned_numbers(browser, report_dir):
+    pages = sorted(report_dir.glob("*.html"))
+    assert {"index.html", "findings.html", "matrix.html", "changes.html"} <= {p.name for p in pages}
+    for page in pages:
+        browser.goto(page.as_uri())
+        text = browser.eval("document.body.innerText")
+        found = INTERNAL.search(text)
+        assert found is None, (page.name, found and text[max(0, found.start() - 80):found.end() + 80])
+        assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text.replace(report_dir.as_uri(), "")), page.name
+        dupes = browser.eval("""(() => { const seen = {}, out = [];
+            document.querySelectorAll('[id]').forEach(e => { if (seen[e.id]) out.push(e.id); seen[e.id] = 1; });
+            return out; })()""")
+        assert dupes == [], (page.name, dupes)
+        aligned = browser.eval("Array.from(document.querySelectorAll('td.num, th.num')).map(c => getComputedStyle(c).textAlign)")
+        assert set(aligned) <= {"right"}, (page.name, set(aligned))
+    assert browser.errors() == []
+
+
+def test_a4_print_of_the_overview_keeps_every_column(browser, report_dir):
+    from pypdf import PdfReader
+
+    browser.goto((report_dir / "index.html").as_uri())
+    headers = browser.eval("Array.from(document.querySelectorAll('#sites thead th:not(.noprint)')).map(th => th.textContent.trim())")
+    assert len(headers) >= 20
+    pdf = base64.b64decode(browser.page("Page.printToPDF", preferCSSPageSize=True, printBackground=False)["data"])
+    (SCREENSHOTS / "index.pdf").parent.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "index.pdf").write_bytes(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    boxes = {tuple(round(float(v)) for v in page.mediabox) for page in reader.pages}
+    assert boxes == {(0, 0, 842, 595)}, boxes  # A4 landscape
+    text = re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+    for header in headers:
+        assert re.sub(r"\s+", "", header) in text, header
+    # On paper the table is not in a scroller: its last column ends inside the page.
+    browser.page("Emulation.setEmulatedMedia", media="print")
+    browser.page("Emulation.setDeviceMetricsOverride", width=1077, height=760, deviceScaleFactor=1, mobile=False)
+    assert browser.eval("getComputedStyle(document.querySelector('.scroll')).overflowX") == "visible"
+    right = browser.eval("document.querySelector('#sites').getBoundingClientRect().right")
+    assert right <= browser.eval("document.documentElement.clientWidth") + 1
+    browser.screenshot(SCREENSHOTS / "index-print.png", width=1077, height=760)
+    assert browser.errors() == []
+
+
+def test_findings_are_cards_on_a_390px_phone(browser, report_dir):
+    browser.goto((report_dir / "findings.html").as_uri())
+    browser.page("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=1, mobile=True)
+    assert browser.eval("getComputedStyle(document.querySelector('#all-findings thead')).display") == "none"
+    cards = browser.eval("""Array.from(document.querySelectorAll('#all-findings tbody tr')).slice(0, 5).map(r => {
+        const b = r.getBoundingClientRect(); return [getComputedStyle(r).display, b.left, b.right,
+        getComputedStyle(r.cells[1], '::before').content]; })""")
+    assert all(c[0] == "block" and c[1] >= 0 and c[2] <= 390 for c in cards), cards
+    assert all("网站" in c[3] for c in cards)  # each value carries its label
+    assert browser.eval("document.documentElement.scrollWidth") <= 390
+    shot = browser.screenshot(SCREENSHOTS / "findings-390.png", width=390, height=844)
+    assert shot.stat().st_size > 10_000
     assert browser.errors() == []

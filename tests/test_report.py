@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-import types
 
 import pytest
 
@@ -73,7 +71,7 @@ def test_long_lists_are_paginated_and_complete(synthetic, tmp_path, monkeypatch)
     assert len(pages) == -(-total // 20)
     seen = []
     for page in pages:
-        rows = re.findall(r'<tr class="sev-[a-z]+">\s*<td class="num">(\d+)</td>', page.read_text(encoding="utf-8"))
+        rows = re.findall(r'<tr class="sev-[a-z]+">\s*<td class="num" data-label="#">(\d+)</td>', page.read_text(encoding="utf-8"))
         assert 0 < len(rows) <= 20
         seen += [int(r) for r in rows]
     assert seen == list(range(1, total + 1))
@@ -190,30 +188,85 @@ def test_first_run_has_no_comparison(tmp_path):
     assert "没有可对比的上次采集" in (index.parent / "site-s1.html").read_text(encoding="utf-8")
 
 
-def test_scores_from_checks_score_are_shown(tmp_path, monkeypatch):
+def test_scores_are_the_checks_and_the_report_only_lays_them_out(tmp_path, monkeypatch):
     db = small_store(tmp_path / "z.db")
-    fake = types.ModuleType("checks.score")
-    fake.site_scores = lambda db, run_id: [
-        {"site": "s1", "score": 61.5, "coverage": 50.0, "timeliness": 80.0, "passed": False,
-         "vetoes": [{"indicator": "栏目不更新", "reason": "3个栏目超过更新期限未更新"}], "explanation": "不合格：触发单项否决"},
-        {"site": "s2", "score": 95, "coverage": 100.0, "timeliness": None, "passed": True, "vetoes": []}]
-    monkeypatch.setitem(sys.modules, "checks.score", fake)
+    checks = [{"indicator": "站点无法访问", "found": False}, {"indicator": "栏目不更新", "found": True}]
+    monkeypatch.setattr("reports.model.site_scores", lambda db, run_id: [
+        {"site": "s1", "score": 61.5, "coverage": 50.0, "timeliness": 80.0, "passed": False, "estimated": False,
+         "vetoes": [{"indicator": "栏目不更新", "reason": "3个栏目超过更新期限未更新"}], "veto_checks": checks,
+         "explanation": "不合格：触发单项否决"},
+        {"site": "s2", "score": 95, "coverage": 100.0, "timeliness": None, "passed": True, "vetoes": [],
+         "estimated": True, "veto_checks": [{**c, "found": False} for c in checks], "explanation": "合格"}])
+    report = load_report(db, 3)
+    assert [(s.id, s.rank) for s in report.sites] == [("s1", 1), ("s2", 2)]  # the failed site first
     index = render_report(db, 3, tmp_path / "r")
     html = index.read_text(encoding="utf-8")
-    assert "61.5" in html and "不合格" in html and "栏目不更新：3个栏目超过更新期限未更新" in html and "50%" in html
+    assert "61.5" in html and "栏目不更新：3个栏目超过更新期限未更新" in html
+    failing = html.split('id="failing-table"')[1].split("</table>")[0]
+    assert failing.count(">发现<") == 1 and failing.count(">未发现<") == 1
+    ranking = html.split('id="sites"')[1]
+    assert '<span class="ok">合格</span><span class="sub">（估算）' in ranking and "不合格</span><div" in ranking
     page = (index.parent / "site-s1.html").read_text(encoding="utf-8")
     assert "不合格：触发单项否决" in page and "80%" in page
 
 
-def test_without_a_scorer_the_report_shows_its_own_coverage(tmp_path, monkeypatch):
+def test_an_unchecked_run_shows_no_score_and_no_mapping(tmp_path):
     db = small_store(tmp_path / "z.db")
-    monkeypatch.setitem(sys.modules, "checks.score", None)  # import fails
+    with db.conn:
+        db.execute("update runs set checked_at = null where id = 3")
     report = load_report(db, 3)
-    assert not report.has_scores
-    s1 = report.sites[0]
-    assert s1.required > 0 and 0 < s1.covered <= s1.required
+    assert not report.has_scores and all(c.area is None for s in report.sites for c in s.columns)
     html = render_report(db, 3, tmp_path / "r").read_text(encoding="utf-8")
-    assert "得分" not in html and "目录覆盖率" in html
+    assert "得分" not in html and "估算" not in html
+
+
+def test_matrix_is_the_checks_stored_results_in_catalog_order(synthetic, tmp_path):
+    from checks.catalog import AREA_ORDER
+
+    db, run_id, _ = synthetic
+    report = load_report(db, run_id)
+    mapped = {(r["site_id"], r["area"]) for r in db.query("select site_id, area from column_mappings where run_id = ?", [run_id])}
+    found = {}
+    for r in db.query("select site_id, catalog_area, rule from findings where run_id = ? and catalog_area is not null", [run_id]):
+        found.setdefault((r["site_id"], r["catalog_area"]), set()).add(r["rule"])
+    for site in report.sites:
+        names = [a.name for a in site.areas]
+        assert names == sorted(names, key=AREA_ORDER.index)
+        for area in site.areas:
+            rules = found.get((site.id, area.name), set())
+            if "column-missing" in rules:
+                assert area.status == "missing"
+            elif "column-empty" in rules:
+                assert area.status == "empty"
+            elif rules:
+                assert area.status not in ("has", "na"), (site.id, area.name, rules)
+            elif (site.id, area.name) in mapped:
+                assert area.status in ("has", "unread")
+            else:
+                assert area.status == "na" and not area.required
+    render_report(db, run_id, tmp_path / "r")
+    matrix = (tmp_path / "r" / "matrix.html").read_text(encoding="utf-8")
+    for word in ("有栏目", "空白", "缺失", "不适用", "有其他问题", "长期未更新"):
+        assert word in matrix.split('class="sub legend"')[1].split("</p>")[0]
+    assert '<th colspan="4" class="section">政府信息公开专栏</th>' in matrix and "缺失合计" in matrix
+
+
+def test_no_report_module_decides_what_the_checks_decide():
+    """reports/ reads the checks' results; it never imports a rule, the column mapper or the catalog
+    resolver that the checks use to decide."""
+    import ast
+    from pathlib import Path
+
+    banned = {"checks.rules", "checks.context", "checks.thresholds", "checks.workdays"}
+    banned_names = {("checks.mapping", "map_column"), ("checks.catalog", "site_catalog")}
+    for path in Path(render.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not any(node.module == b or node.module.startswith(b + ".") for b in banned), (path.name, node.module)
+                for alias in node.names:
+                    assert (node.module, alias.name) not in banned_names, (path.name, node.module, alias.name)
+            elif isinstance(node, ast.Import):
+                assert not any(a.name.startswith(tuple(banned)) for a in node.names), path.name
 
 
 def test_empty_run_renders(tmp_path):

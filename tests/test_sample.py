@@ -87,6 +87,9 @@ def test_uses_the_latest_run_that_contains_the_site(tmp_path):
                                          "list_date": "2026-01-01", "first_run": min(last, 1) or 0, "last_run": last})
         db["documents"].insert({"url": "http://a/c/1.html", "site_id": "a", "title": "一号", "published": "2026-01-02",
                                 "written": "2025-12-30", "column_id": 1})
+        # The check of run 1 mapped the column (the sample reads the mapping, it never maps).
+        db["column_mappings"].insert({"run_id": 1, "column_id": 1, "site_id": "a", "area": "财政预决算",
+                                      "reason": "name", "confidence": 0.95, "matched": "财政预决算"})
     sample = sample_documents(db, "a", 10, seed=0)  # run 2 did not crawl site a: run 1 is its latest
     assert [d["url"] for d in sample] == ["http://a/c/1.html", "http://a/c/2.html"]
     assert sample[0]["title"] == "一号" and sample[0]["published"] == "2026-01-02" and sample[0]["written"] == "2025-12-30"

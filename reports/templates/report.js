@@ -51,12 +51,21 @@
       .replace("{shown}", shown).replace("{total}", rows.length);
   }
 
-  function filter(table, text) {
-    var words = text.toLowerCase().split(/\s+/).filter(Boolean);
+  // A table's filters: its text box (words anywhere in the row) and its facet controls (select or
+  // input with data-facet: the row's data-<facet> attribute must equal, or for inputs contain, the value).
+  function apply(table) {
+    var box = document.querySelector('input.filter[data-table="' + table.id + '"]');
+    var words = box ? box.value.toLowerCase().split(/\s+/).filter(Boolean) : [];
+    var facets = Array.prototype.filter.call(
+      document.querySelectorAll('[data-facet][data-table="' + table.id + '"]'), function (c) { return c.value; });
     var rows = table.tBodies[0] ? table.tBodies[0].rows : [];
     for (var i = 0; i < rows.length; i++) {
-      var content = rows[i].textContent.toLowerCase();
-      rows[i].hidden = !words.every(function (w) { return content.indexOf(w) !== -1; });
+      var row = rows[i], content = words.length ? row.textContent.toLowerCase() : "";
+      var shown = words.every(function (w) { return content.indexOf(w) !== -1; }) && facets.every(function (c) {
+        var value = row.getAttribute("data-" + c.getAttribute("data-facet")) || "";
+        return c.tagName === "SELECT" ? value === c.value : value.toLowerCase().indexOf(c.value.toLowerCase()) !== -1;
+      });
+      row.hidden = !shown;
     }
     count(table);
   }
@@ -75,11 +84,11 @@
       });
       count(table);
     });
-    Array.prototype.forEach.call(document.querySelectorAll("input.filter"), function (input) {
-      var table = document.getElementById(input.getAttribute("data-table"));
+    Array.prototype.forEach.call(document.querySelectorAll("input.filter, [data-facet]"), function (control) {
+      var table = document.getElementById(control.getAttribute("data-table"));
       if (!table) return;
-      input.addEventListener("input", function () { filter(table, input.value); });
-      if (input.value) filter(table, input.value);
+      control.addEventListener(control.tagName === "SELECT" ? "change" : "input", function () { apply(table); });
+      if (control.value) apply(table);
     });
   }
 
