@@ -31,6 +31,8 @@ PLATFORM_GAPS = {
                                              "channelid: SiteInfo.searchId (searchId: 200210): platforms work"),
     "pingtan/zfxxgknb-index.html:pagination": ("TRS 动静结合 search API: recordCount 20 > maxStaticIndex 1 x prepage 10, "
                                                "list2.trsapi with no listApi url in the page: platforms work"),
+    "pingtan/zfxxgkzd-index.html:pagination": ("TRS 动静结合 search API: recordCount 34 > maxStaticIndex 1 x prepage 15, "
+                                               "list2.trsapi with no listApi url in the page: platforms work"),
 }
 
 
