@@ -19,7 +19,7 @@ import time
 
 from scrapy import signals
 
-from crawler import store
+from crawler import archive, store
 from crawler.items import ColumnItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem, UnchangedItem
 
 DOC_FIELDS = (
@@ -72,6 +72,10 @@ INSERT_EVENT = (
     "title, note, at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 GONE_STATUSES = (404, 410)
+INSERT_WARC_RECORD = (
+    "insert into warc_records (run_id, url, target_uri, file, offset, length, status, content_type, fetched_at) "
+    "values (:run_id, :url, :target_uri, :file, :offset, :length, :status, :content_type, :fetched_at)"
+)
 
 
 def body_hash(text: str | None) -> str | None:
@@ -98,6 +102,7 @@ class StorePipeline:
         pipeline.crawler = crawler
         # The close reason ('finished', 'shutdown' on Ctrl-C/SIGTERM) only reaches signal handlers.
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.record_archived, signal=archive.record_archived)
         return pipeline
 
     def open_spider(self, spider=None):
@@ -223,6 +228,12 @@ class StorePipeline:
              store.now()],
         )
         self.counts["errors"] += 1
+
+    def record_archived(self, rows):
+        """Index rows of pages the WARC archive (crawler/archive.py) has just written."""
+        if self.db is None:
+            return
+        self.conn.executemany(INSERT_WARC_RECORD, rows)
 
     HANDLERS = {
         SiteItem: _site, ColumnItem: _column, ListingItem: _listing,

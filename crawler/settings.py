@@ -32,7 +32,8 @@ COOKIES_ENABLED = True                # some WAFs set a cookie on the first answ
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 # After redirects and retries (600, 550): sees the final answer, marks WAF/login pages as blocked.
 DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.BlockDetector": 540}
-EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None, "crawler.extensions.RequestLog": 500}
+EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None, "crawler.extensions.RequestLog": 500,
+              "crawler.archive.WarcArchive": 510}
 
 # zwgk's own settings
 ZWGK_DB = "zwgk.db"
@@ -44,6 +45,10 @@ ZWGK_LOG_REQUESTS = False             # write run-N.requests.tsv beside the log 
 # the same period, which is what finds entries removed from deep pages. False reads everything.
 ZWGK_INCREMENTAL = True
 ZWGK_REVISIT_DAYS = 28.0              # days (fractions allowed); 0: revisit every known page and read every column completely
+# Evidence archive (crawler/archive.py): every entry/list/detail page as WARC records in
+# zwgk-warc/run-N.warc.gz beside the store, indexed in warc_records.
+ZWGK_WARC = True
+ZWGK_WARC_GZIP_LEVEL = 6
 ZWGK_BLOCKED_MAX_PER_HOST = 10        # after this many block pages, stop asking that host in this run (0: never)
 
 LOG_LEVEL = "INFO"

@@ -169,7 +169,33 @@ def _m3_change_history(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [_m1_initial, _m2_check_tables, _m3_change_history]
+def _m4_evidence(db: sqlite_utils.Database) -> None:
+    """Evidence that survives the portal's fix, and how long each finding has stood.
+
+    - warc_records: where each archived page lies in the run's WARC file (crawler/archive.py): the
+      URL asked for (one row per URL of a redirect chain), the URL answered, the file (relative to
+      the store's folder), the byte offset and length of its gzip member, the status and fetch time;
+    - findings.page_url / record_id: the page the finding rests on and its archived copy, chosen by
+      the checks (checks/evidence.py);
+    - findings.key / first_run / streak / fixed_run: the finding's identity across runs, the first
+      checked run of its unbroken streak, the number of checked runs in a row it was found, and the
+      first later checked run of the site without it (checks/persistence.py).
+    """
+    db["warc_records"].create(
+        {"id": int, "run_id": int, "url": str, "target_uri": str, "file": str, "offset": int, "length": int,
+         "status": int, "content_type": str, "fetched_at": str},
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["warc_records"].create_index(["url", "run_id"])
+    db["warc_records"].create_index(["run_id"])
+    for name, kind in (("page_url", str), ("record_id", int), ("key", str), ("first_run", int), ("streak", int),
+                       ("fixed_run", int)):
+        db["findings"].add_column(name, kind)
+    db["findings"].create_index(["run_id", "key"])
+
+
+MIGRATIONS = [_m1_initial, _m2_check_tables, _m3_change_history, _m4_evidence]
 
 
 def now() -> str:

@@ -1,0 +1,212 @@
+"""The crawl's evidence archive: every page read (entry, list and detail pages) as WARC records.
+
+A finding is cited in a notice weeks after the crawl, when the portal may have fixed the page. The
+archive keeps the page as it was fetched, in the standard format Heritrix, pywb and ReplayWeb.page
+read (WARC 1.0, one gzip member per record), one file per run beside the store:
+``zwgk-warc/run-N.warc.gz`` next to ``zwgk.db``. Each exchange is a request record and a response
+record (WARC-Concurrent-To links them).
+
+``WarcArchive`` is a Scrapy extension (EXTENSIONS in crawler/settings.py, off with
+``-s ZWGK_WARC=False``): it listens to ``response_received``, so it sees the final answer after
+redirects, retries and decompression, without touching the spider. Attachments are only probed
+(HEAD, or the first bytes) and files (PDF, DOC) are not pages: only text answers of full GET/POST
+requests are archived. After writing a record it sends ``record_archived`` with the index row; the
+store pipeline, the crawl's one writer, stores it in ``warc_records``.
+
+Bodies are archived as Scrapy holds them: transfer and content encodings already removed, so those
+headers are dropped and Content-Length is the archived body's. Records are compressed at
+``ZWGK_WARC_GZIP_LEVEL`` (6: warcio's default of 9 costs CPU for a few per cent of size).
+"""
+from __future__ import annotations
+
+import io
+import os
+import zlib
+from datetime import datetime, timezone
+from http.client import responses as REASONS
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.http import TextResponse
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+# Sent after each archived response: record_archived(rows=[index row per URL of the exchange]).
+record_archived = object()
+
+DROPPED_HEADERS = {b"content-encoding", b"transfer-encoding", b"content-length"}
+
+
+def warc_dir(db_path: str | os.PathLike) -> Path:
+    db_path = Path(db_path)
+    return db_path.parent / f"{db_path.stem}-warc"
+
+
+def warc_path(db_path: str | os.PathLike, run_id: int) -> Path:
+    return warc_dir(db_path) / f"run-{run_id}.warc.gz"
+
+
+def record_file(db_path: str | os.PathLike, relative: str) -> Path:
+    """The WARC file of an index row (``warc_records.file`` is relative to the store's folder)."""
+    return Path(db_path).parent / relative
+
+
+def wanted(request, response) -> bool:
+    """A page worth keeping: a text answer to a full GET or POST (not an attachment probe, not robots.txt)."""
+    if request.method not in ("GET", "POST") or b"Range" in request.headers:
+        return False
+    if not isinstance(response, TextResponse):
+        return False
+    return not (request.meta.get("dont_obey_robotstxt") and urlsplit(request.url).path == "/robots.txt")
+
+
+def _gzip_member(data: bytes, level: int) -> bytes:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+    return compressor.compress(data) + compressor.flush()
+
+
+def _header_pairs(headers, drop=()) -> list[tuple[str, str]]:
+    pairs = []
+    for name, values in headers.items():
+        if name.lower() in drop:
+            continue
+        for value in values:
+            pairs.append((name.decode("latin-1"), value.decode("latin-1")))
+    return pairs
+
+
+class WarcFile:
+    """One run's WARC file, appended to record by record; each record is its own gzip member, so any
+    record can be read alone from its offset."""
+
+    def __init__(self, path: Path, *, gzip_level: int = 6, software: str = "zwgk"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.level = gzip_level
+        self.file = path.open("ab")
+        self.buffer = io.BytesIO()
+        self.builder = WARCWriter(self.buffer, gzip=False)   # builds records; we compress them
+        if self.file.tell() == 0:
+            info = self.builder.create_warcinfo_record(path.name, {
+                "software": software, "format": "WARC File Format 1.0",
+                "description": "zwgk: pages of government information-disclosure portals as fetched by the crawl",
+            })
+            self._write(info)
+
+    def _write(self, record) -> tuple[int, int]:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.builder.write_record(record)
+        member = _gzip_member(self.buffer.getvalue(), self.level)
+        offset = self.file.tell()
+        self.file.write(member)
+        return offset, len(member)
+
+    def write_exchange(self, request, response, when: datetime) -> tuple[int, int]:
+        """Write the request and response records; returns (offset, length) of the response record."""
+        body = response.body
+        status = f"{response.status} {REASONS.get(response.status, '')}".strip()
+        protocol = getattr(response, "protocol", None) or "HTTP/1.1"
+        http_headers = StatusAndHeaders(
+            status, _header_pairs(response.headers, DROPPED_HEADERS) + [("Content-Length", str(len(body)))],
+            protocol=protocol)
+        warc_date = when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        resp = self.builder.create_warc_record(
+            response.url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http_headers,
+            warc_headers_dict={"WARC-Date": warc_date})
+        parts = urlsplit(request.url)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        req_headers = _header_pairs(request.headers)
+        if not any(k.lower() == "host" for k, _ in req_headers):
+            req_headers.insert(0, ("Host", parts.netloc))
+        req_body = request.body or b""
+        req = self.builder.create_warc_record(
+            response.url, "request", payload=io.BytesIO(req_body), length=len(req_body),
+            http_headers=StatusAndHeaders(f"{request.method} {path} HTTP/1.1", req_headers, is_http_request=True),
+            warc_headers_dict={"WARC-Date": warc_date})
+        req.rec_headers.add_header("WARC-Concurrent-To", resp.rec_headers.get_header("WARC-Record-ID"))
+        self._write(req)
+        offset, length = self._write(resp)
+        # The index row is sent next: the bytes must be in the file (not only in our buffer) by then.
+        self.file.flush()
+        return offset, length
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class WarcArchive:
+    """The Scrapy extension: archives every page the crawl reads into the run's WARC file."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        settings = crawler.settings
+        self.db_path = settings.get("ZWGK_DB", "zwgk.db")
+        self.level = settings.getint("ZWGK_WARC_GZIP_LEVEL", 6)
+        self.warc: WarcFile | None = None
+        self.relative = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("ZWGK_WARC", True):
+            raise NotConfigured
+        ext = cls(crawler)
+        crawler.signals.connect(ext.response_received, signal=signals.response_received)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def _open(self, spider) -> WarcFile | None:
+        run_id = getattr(spider, "run_id", None)
+        if not run_id:
+            return None  # no run to file it under (the store pipeline is not in this crawl)
+        path = warc_path(self.db_path, run_id)
+        self.relative = str(path.relative_to(Path(self.db_path).parent))
+        import scrapy
+        self.warc = WarcFile(path, gzip_level=self.level, software=f"zwgk (Scrapy {scrapy.__version__})")
+        return self.warc
+
+    def response_received(self, response, request, spider):
+        if not wanted(request, response):
+            return
+        warc = self.warc or self._open(spider)
+        if warc is None:
+            return
+        when = datetime.now().astimezone()
+        offset, length = warc.write_exchange(request, response, when)
+        base = {"run_id": spider.run_id, "target_uri": response.url, "file": self.relative, "offset": offset,
+                "length": length, "status": response.status,
+                "content_type": (response.headers.get("Content-Type") or b"").decode("latin-1") or None,
+                "fetched_at": when.isoformat(timespec="seconds")}
+        urls = dict.fromkeys([*request.meta.get("redirect_urls", ()), request.url, response.url])
+        self.crawler.signals.send_catch_log(signal=record_archived, rows=[{**base, "url": u} for u in urls])
+        if self.crawler.stats:
+            self.crawler.stats.inc_value("zwgk/warc_records")
+
+    def spider_closed(self, spider):
+        if self.warc is not None:
+            self.warc.close()
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+def read_record(path: str | os.PathLike, offset: int, length: int | None = None) -> dict:
+    """The archived response at ``offset`` of a WARC file: {url, date, status, headers, body (bytes)}."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        data = fh.read(length) if length else None
+        stream = io.BytesIO(data) if data is not None else fh
+        for record in ArchiveIterator(stream):
+            http = record.http_headers
+            return {
+                "url": record.rec_headers.get_header("WARC-Target-URI"),
+                "date": record.rec_headers.get_header("WARC-Date"),
+                "type": record.rec_type,
+                "status": int(http.get_statuscode()) if http else None,
+                "headers": list(http.headers) if http else [],
+                "body": record.content_stream().read(),
+            }
+    raise ValueError(f"{path}: no WARC record at offset {offset}")
