@@ -7,6 +7,8 @@ from collections import Counter
 from datetime import date
 
 from checks.context import load_context
+from checks.evidence import archived_records, page_of
+from checks.persistence import finding_key, update_persistence
 from checks.rules import RULES
 from checks.rules.column_missing import present
 from crawler import store
@@ -32,15 +34,18 @@ def run_checks(db, run_id: int, as_of: date | None = None, catalog=None, rules=N
     ctx.column_table()
     timed = {r["site_id"]: r for r in db.query(TIMED_SQL, {"run": run_id, "as_of": as_of.isoformat()})}
     counts = Counter((f.site_id, f.rule) for f in findings)
+    pages = [page_of(f) for f in findings]
+    records = archived_records(db, run_id, pages)
     with db.conn:
         db.execute("delete from findings where run_id = ?", [run_id])
         db.execute("delete from column_mappings where run_id = ?", [run_id])
         db.execute("delete from site_checks where run_id = ?", [run_id])
         db.conn.executemany(
-            f"insert into findings ({', '.join(FINDING_COLUMNS)}, run_id, as_of) "
-            f"values ({', '.join('?' * (len(FINDING_COLUMNS) + 2))})",
-            ([*(getattr(f, k) for k in FINDING_COLUMNS[:-1]), store.dumps(f.evidence), run_id, as_of.isoformat()]
-             for f in findings),
+            f"insert into findings ({', '.join(FINDING_COLUMNS)}, run_id, as_of, page_url, record_id, key) "
+            f"values ({', '.join('?' * (len(FINDING_COLUMNS) + 5))})",
+            ([*(getattr(f, k) for k in FINDING_COLUMNS[:-1]), store.dumps(f.evidence), run_id, as_of.isoformat(),
+              page, records.get(page), finding_key(f.site_id, f.rule, f.column_url, f.catalog_area, f.url)]
+             for f, page in zip(findings, pages)),
         )
         db.conn.executemany(
             "insert into column_mappings (run_id, column_id, site_id, area, item, reason, confidence, matched) "
@@ -65,4 +70,5 @@ def run_checks(db, run_id: int, as_of: date | None = None, catalog=None, rules=N
                 }),
             })
         db["runs"].update(run_id, {"checked_at": store.now(), "as_of": as_of.isoformat(), "findings": len(findings)})
+        update_persistence(db, run_id)
     return findings

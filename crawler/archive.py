@@ -104,8 +104,9 @@ class WarcFile:
         self.file.write(member)
         return offset, len(member)
 
-    def write_exchange(self, request, response, when: datetime) -> tuple[int, int]:
-        """Write the request and response records; returns (offset, length) of the response record."""
+    def write_exchange(self, request, response, when: datetime) -> tuple[int, int, int]:
+        """Write the request and response records; returns the request record's offset and the
+        response record's offset and length."""
         body = response.body
         status = f"{response.status} {REASONS.get(response.status, '')}".strip()
         protocol = getattr(response, "protocol", None) or "HTTP/1.1"
@@ -127,11 +128,11 @@ class WarcFile:
             http_headers=StatusAndHeaders(f"{request.method} {path} HTTP/1.1", req_headers, is_http_request=True),
             warc_headers_dict={"WARC-Date": warc_date})
         req.rec_headers.add_header("WARC-Concurrent-To", resp.rec_headers.get_header("WARC-Record-ID"))
-        self._write(req)
+        request_offset, _ = self._write(req)
         offset, length = self._write(resp)
         # The index row is sent next: the bytes must be in the file (not only in our buffer) by then.
         self.file.flush()
-        return offset, length
+        return request_offset, offset, length
 
     def close(self) -> None:
         self.file.close()
@@ -174,9 +175,9 @@ class WarcArchive:
         if warc is None:
             return
         when = datetime.now().astimezone()
-        offset, length = warc.write_exchange(request, response, when)
+        request_offset, offset, length = warc.write_exchange(request, response, when)
         base = {"run_id": spider.run_id, "target_uri": response.url, "file": self.relative, "offset": offset,
-                "length": length, "status": response.status,
+                "length": length, "request_offset": request_offset, "status": response.status,
                 "content_type": (response.headers.get("Content-Type") or b"").decode("latin-1") or None,
                 "fetched_at": when.isoformat(timespec="seconds")}
         urls = dict.fromkeys([*request.meta.get("redirect_urls", ()), request.url, response.url])

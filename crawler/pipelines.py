@@ -73,8 +73,9 @@ INSERT_EVENT = (
 )
 GONE_STATUSES = (404, 410)
 INSERT_WARC_RECORD = (
-    "insert into warc_records (run_id, url, target_uri, file, offset, length, status, content_type, fetched_at) "
-    "values (:run_id, :url, :target_uri, :file, :offset, :length, :status, :content_type, :fetched_at)"
+    "insert into warc_records (run_id, url, target_uri, file, offset, length, request_offset, status, content_type, "
+    "fetched_at) values (:run_id, :url, :target_uri, :file, :offset, :length, :request_offset, :status, "
+    ":content_type, :fetched_at)"
 )
 
 

@@ -174,7 +174,8 @@ def _m4_evidence(db: sqlite_utils.Database) -> None:
 
     - warc_records: where each archived page lies in the run's WARC file (crawler/archive.py): the
       URL asked for (one row per URL of a redirect chain), the URL answered, the file (relative to
-      the store's folder), the byte offset and length of its gzip member, the status and fetch time;
+      the store's folder), the byte offset and length of the response record's gzip member (the request
+      record lies just before it, from request_offset), the status and fetch time;
     - findings.page_url / record_id: the page the finding rests on and its archived copy, chosen by
       the checks (checks/evidence.py);
     - findings.key / first_run / streak / fixed_run: the finding's identity across runs, the first
@@ -183,7 +184,7 @@ def _m4_evidence(db: sqlite_utils.Database) -> None:
     """
     db["warc_records"].create(
         {"id": int, "run_id": int, "url": str, "target_uri": str, "file": str, "offset": int, "length": int,
-         "status": int, "content_type": str, "fetched_at": str},
+         "request_offset": int, "status": int, "content_type": str, "fetched_at": str},
         pk="id",
         foreign_keys=[("run_id", "runs", "id")],
     )

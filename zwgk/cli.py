@@ -242,6 +242,34 @@ def export(db_path, run, fmt, out_path):
 
 
 @main.command()
+@click.argument("finding_id", type=int)
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["view", "page", "warc"]), default="view", show_default=True,
+              help="view: a sandboxed offline HTML page with the fetch details; page: the body as fetched; "
+                   "warc: the request and response records as a WARC file.")
+@click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+def evidence(finding_id, db_path, fmt, out_path):
+    """Extract the archived copy of the page a finding rests on (FINDING_ID: the finding's number)."""
+    from reports.common import ReportError
+    from reports.evidence import beijing_time, finding_evidence
+
+    db = open_db(db_path)
+    try:
+        row, data = finding_evidence(db, finding_id, fmt)
+    except ReportError as exc:
+        raise UserError(str(exc)) from None
+    if out_path:
+        Path(out_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(out_path).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    click.echo(f"问题 {finding_id} 的存档页面：{row['url']}，抓取于 {beijing_time(row['fetched_at'])}"
+               f"（{row['file']}，偏移 {row['offset']}）" + (f"，已写入 {Path(out_path).resolve()}" if out_path else ""),
+               err=True)
+
+
+@main.command()
 @db_option
 @click.option("--site", "site_id", required=True, help="Site id.")
 @click.option("--n", default=20, show_default=True, type=click.IntRange(1, 10000), help="Sample size.")

@@ -1,6 +1,9 @@
 """dead-link: a link the portal shows that does not work — a listed document answering HTTP ≥ 400
 (documents.http_status) or a detail/attachment fetch that failed in this run (fetch_errors). One
-finding per URL. A document no longer listed anywhere is item-removed's, not a dead link."""
+finding per URL. A document no longer listed anywhere is item-removed's, not a dead link.
+
+The evidence names the page that shows the link (``linked_from``): a document's column list page,
+an attachment's document (the one of that column whose attachments list it)."""
 from checks.findings import Finding
 from checks.rules._common import INDICATORS
 from checks.zh import page
@@ -23,6 +26,13 @@ from fetch_errors f
 where f.run_id = :run and f.target in ('detail', 'attachment')
 """
 
+# The document of the run that lists an attachment (its column's first, then any of the site's).
+PARENT_SQL = """
+select d.url, coalesce(d.title, d.list_title) from documents d
+where d.site_id = :site and :run between d.first_run and d.last_run and instr(d.attachments, :url) > 0
+order by d.column_id is not :column, d.url limit 1
+"""
+
 
 def check(ctx):
     columns = {col.id: col for site in ctx.sites for col in site.columns}
@@ -41,6 +51,12 @@ def check(ctx):
     # The list a document came from: its column; an attachment's: the document that links it.
     for (site_id, url), row in sorted(seen.items()):
         col = columns.get(row["column_id"])
+        linked_from, linked_title = (col.url if col else None), None
+        if row["target"] == "attachment":
+            parent = ctx.db.execute(PARENT_SQL, {"site": site_id, "column": row["column_id"], "url": url,
+                                                 "run": ctx.run_id}).fetchone()
+            if parent:
+                linked_from, linked_title = parent[0], parent[1]
         what = "附件" if row["target"] == "attachment" else "信息"
         status = f"HTTP {row['status']}" if row["status"] else (row["kind"] or "无法访问")
         yield Finding(
@@ -52,7 +68,8 @@ def check(ctx):
             catalog_item=col.mapping.item if col and col.mapping else None, url=url,
             evidence={"status": row["status"], "kind": row["kind"], "message": row["message"],
                       "target": row["target"], "seen_in": sorted(set(row["sources"])),
-                      "column_url": col.url if col else None},
+                      "column_url": col.url if col else None, "linked_from": linked_from,
+                      "linked_from_title": linked_title},
         )
 
 
