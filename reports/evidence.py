@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import html
 import os
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from checks.zh import beijing_time
 from crawler.archive import read_record, record_file
 from crawler.extraction.encoding import decode_html
 from reports.common import ReportError
 
-BEIJING = timezone(timedelta(hours=8))
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 EVIDENCE_DIR = "evidence"
 RECORD_SQL = """
@@ -32,20 +31,6 @@ from warc_records w where w.id = ?
 def db_path_of(db) -> Path:
     """The file of an open store (warc_records.file is relative to its folder)."""
     return Path(db.execute("PRAGMA database_list").fetchone()[2])
-
-
-def beijing_time(value: str | None) -> str:
-    """An ISO timestamp as '2026年6月30日 10:15（北京时间）'."""
-    if not value:
-        return ""
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return value
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    moment = moment.astimezone(BEIJING)
-    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}（北京时间）"
 
 
 def record_row(db, record_id: int) -> dict | None:
@@ -61,14 +46,14 @@ def load_record(db, record_id: int, db_path: str | os.PathLike | None = None) ->
     """(index row, archived record) of ``warc_records.id``; ReportError when it cannot be read."""
     row = record_row(db, record_id)
     if row is None:
-        raise ReportError(f"no archived page {record_id} in the database")
+        raise ReportError(f"数据库中没有编号为 {record_id} 的存档记录")
     path = record_file(db_path or db_path_of(db), row["file"])
     try:
         record = read_record(path, row["offset"], row["length"])
     except FileNotFoundError:
-        raise ReportError(f"{path}: WARC file not found (it is kept beside the database)") from None
+        raise ReportError(f"{path}：找不到 WARC 存档文件（应与数据库放在同一目录下）") from None
     except Exception as exc:  # a damaged or truncated file: say which record could not be read
-        raise ReportError(f"{path}: cannot read the record at offset {row['offset']}: {exc}") from None
+        raise ReportError(f"{path}：偏移 {row['offset']} 处的存档记录无法读取：{exc}") from None
     return row, record
 
 
@@ -137,6 +122,7 @@ def write_views(db, record_ids, out_dir: str | os.PathLike) -> dict[int, str]:
     ids = sorted({int(r) for r in record_ids if r is not None})
     written = {}
     if not ids:
+        remove_stale_views(out_dir, ())
         return written
     out.mkdir(parents=True, exist_ok=True)
     db_path = db_path_of(db)
@@ -148,7 +134,16 @@ def write_views(db, record_ids, out_dir: str | os.PathLike) -> dict[int, str]:
         name = view_name(record_id)
         (Path(out_dir) / name).write_text(offline_view(row, record), encoding="utf-8")
         written[record_id] = name
+    remove_stale_views(out_dir, written.values())
     return written
+
+
+def remove_stale_views(out_dir: str | os.PathLike, keep) -> None:
+    """Views an earlier report wrote into the same folder that this one does not link."""
+    keep = {Path(name).name for name in keep}
+    for stale in (Path(out_dir) / EVIDENCE_DIR).glob("*.html"):
+        if stale.name not in keep:
+            stale.unlink()
 
 
 def finding_evidence(db, finding_id: int, fmt: str = "view") -> tuple[dict, bytes]:
@@ -156,11 +151,10 @@ def finding_evidence(db, finding_id: int, fmt: str = "view") -> tuple[dict, byte
     HTML view), ``page`` (the body as fetched) or ``warc`` (its request and response records)."""
     row = db.execute("select id, rule, message, page_url, record_id from findings where id = ?", [finding_id]).fetchone()
     if row is None:
-        raise ReportError(f"no finding {finding_id} in the database (see 'zwgk findings')")
+        raise ReportError(f"数据库中没有编号为 {finding_id} 的问题（编号见 zwgk findings 或导出表的“编号”列）")
     if row[4] is None:
         page = f"（{row[3]}）" if row[3] else ""
-        raise ReportError(f"finding {finding_id}: no archived copy of its page{page} in the database "
-                          "(crawled without the WARC archive, or the page was not fetched)")
+        raise ReportError(f"问题 {finding_id} 所依据的页面{page}没有存档（采集时未启用 WARC 存档，或该页面未被抓取）")
     index, record = load_record(db, row[4])
     if fmt == "page":
         return index, record["body"]
@@ -177,3 +171,30 @@ def warc_bytes(db, index: dict) -> bytes:
     with open(path, "rb") as fh:
         fh.seek(start)
         return fh.read(index["offset"] + index["length"] - start)
+
+
+def archive_lines(finding: dict) -> list[str]:
+    """HTML lines of a finding's evidence cell: the link to its archived page with the fetch time, and
+    how long it has stood (first found, runs in a row, fixed)."""
+    lines = []
+    href, fetched = finding.get("archive_href"), finding.get("page_fetched_at")
+    if href:
+        lines.append(f'<div class="sub archive"><a href="{html.escape(href)}">存档页面</a>'
+                     f'（抓取于 {html.escape(beijing_time(fetched))}）</div>')
+    text = persistence_text(finding)
+    if text:
+        lines.append(f'<div class="sub persistence">{html.escape(text)}</div>')
+    return lines
+
+
+def persistence_text(finding: dict) -> str:
+    """'首次发现于第 3 次采集，已连续 2 次检查发现' / '…，第 5 次采集时已整改'."""
+    first, streak, fixed = finding.get("first_run"), finding.get("streak"), finding.get("fixed_run")
+    if not first:
+        return ""
+    text = f"首次发现于第 {first} 次采集"
+    if streak and streak > 1:
+        text += f"，已连续 {streak} 次检查发现"
+    if fixed:
+        text += f"，第 {fixed} 次采集时已整改"
+    return text

@@ -181,7 +181,10 @@ def _finding_key(f: dict) -> tuple:
 
 def _load_findings(db, run_id: int, site_ids=None) -> dict[str, list]:
     out = defaultdict(list)
-    for row in db.query("select * from findings where run_id = ? order by site_id, id", [run_id]):
+    # The archived copy of the page each finding rests on (checks/evidence.py): its fetch time.
+    for row in db.query("select f.*, w.fetched_at as page_fetched_at from findings f "
+                        "left join warc_records w on w.id = f.record_id where f.run_id = ? order by f.site_id, f.id",
+                        [run_id]):
         if site_ids is not None and row["site_id"] not in site_ids:
             continue
         row["evidence"] = load_evidence(row["evidence"])

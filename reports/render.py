@@ -25,6 +25,7 @@ from reports.common import (BIDI_CONTROLS, LEVEL_NAMES, RULE_NAMES, SEVERITY_NAM
                             rule_order, slug)
 from checks.catalog import catalog_order
 from checks.score import ESTIMATE_NOTE, VETO_INDICATORS
+from reports.evidence import archive_lines, write_views
 from reports.model import AREA_STATUSES, load_report, region_of
 from reports.svg import bar_chart, histogram, new_fixed_chart, sparkline, stacked_runs, trend_chart
 
@@ -85,6 +86,7 @@ def evidence_html(finding: dict) -> Markup:
     main = finding.get("url") or finding.get("column_url")
     if main:
         parts.append(f'<div class="page">{_link_html(main)}</div>')
+    parts.extend(archive_lines(finding))
     for line in wording.evidence_lines(finding):
         if len(line) == 2 and line[1][1] == main and line[1][0] == main:
             continue  # "页面：<the finding's page>" is the link above
@@ -206,6 +208,11 @@ def render_report_stats(db, run_id: int, out_dir: str | Path, *, lang: str = "zh
     load_seconds = time.perf_counter() - started
     writer = _Writer(out_dir)
     common = {"run": report.run, "report": report, "as_of": report.as_of}
+    # Offline views of the archived pages the findings rest on (evidence/<record>.html).
+    shown = [f for site in report.sites for f in (*site.findings, *site.resolved_findings)]
+    views = write_views(db, (f.get("record_id") for f in shown), out_dir)
+    for f in shown:
+        f["archive_href"] = views.get(f.get("record_id"))
     t = env.globals["t"]
 
     for site in report.sites:

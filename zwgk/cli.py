@@ -21,7 +21,7 @@ DEMO_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "ROBOTSTXT_OBEY": "False",
     "CONCURRENT_REQUESTS": "32", "CONCURRENT_REQUESTS_PER_DOMAIN": "32",
 }
-FINDING_FIELDS = ("site", "rule", "severity", "column", "column_url", "catalog_area", "catalog_item", "url",
+FINDING_FIELDS = ("id", "site", "rule", "severity", "column", "column_url", "catalog_area", "catalog_item", "url",
                   "message", "evidence", "basis", "as_of", "run")
 
 
@@ -326,7 +326,7 @@ def findings(db_path, run, fmt):
     db = open_db(db_path)
     run_id = resolve(db, run)
     rows = [
-        {"site": r["site_id"], "rule": r["rule"], "severity": r["severity"], "column": r["column_name"],
+        {"id": r["id"], "site": r["site_id"], "rule": r["rule"], "severity": r["severity"], "column": r["column_name"],
          "column_url": r["column_url"], "catalog_area": r["catalog_area"], "catalog_item": r["catalog_item"],
          "url": r["url"], "message": r["message"], "evidence": json.loads(r["evidence"] or "{}"),
          "basis": r["basis"], "as_of": r["as_of"], "run": r["run_id"]}
@@ -344,8 +344,8 @@ def findings(db_path, run, fmt):
     else:
         from tabulate import tabulate
 
-        click.echo(tabulate([[r["site"], r["rule"], r["column"] or "", r["catalog_area"] or "", r["message"]] for r in rows],
-                            headers=["站点", "规则", "栏目", "标准目录", "问题"]))
+        click.echo(tabulate([[r["id"], r["site"], r["rule"], r["column"] or "", r["catalog_area"] or "", r["message"]]
+                             for r in rows], headers=["编号", "站点", "规则", "栏目", "标准目录", "问题"]))
 
 
 @main.command()

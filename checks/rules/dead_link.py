@@ -82,4 +82,7 @@ def describe(ev: dict, finding: dict) -> list:
     lines = [page(what, finding.get("url")), [(f"本次采集访问该{what}：{answer}", None)]]
     if ev.get("column_url"):
         lines.append(page("所在栏目", ev["column_url"]))
+    if ev.get("linked_from") and ev["linked_from"] != ev.get("column_url"):
+        lines.append(page("链接所在页面", ev["linked_from"])
+                     + ([(f"（{ev['linked_from_title']}）", None)] if ev.get("linked_from_title") else []))
     return [line for line in lines if line]

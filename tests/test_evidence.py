@@ -1,0 +1,201 @@
+"""Evidence that holds: the crawl archives the pages findings rest on (WARC), each finding names its
+archived copy and fetch time, the report links an offline view of it, ``zwgk evidence`` extracts it,
+and each finding says since when it stands (first found, runs in a row, fixed)."""
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from scrapy.http import HtmlResponse, Request, Response
+
+from checks.persistence import finding_key, update_persistence
+from crawler import store
+from crawler.archive import WarcFile, read_record, record_file, wanted, warc_path
+from crawler.extraction.encoding import decode_html
+from reports.evidence import beijing_time, load_record, persistence_text
+from reports.render import render_report
+from zwgk.cli import main
+
+WARCIO = Path(sys.executable).parent / "warcio"
+
+
+def warcio_check(path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(WARCIO), "check", "-v", str(path)], capture_output=True, text=True)
+
+
+class _Srcdoc(HTMLParser):
+    """The iframes of a page: their attributes (srcdoc unescaped by the parser, as a browser does)."""
+
+    def __init__(self):
+        super().__init__()
+        self.iframes, self.scripts = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "iframe":
+            self.iframes.append(dict(attrs))
+        if tag == "script":
+            self.scripts += 1
+
+
+@pytest.fixture(scope="module")
+def late(demo_run):
+    db = store.connect(demo_run.db_path)
+    row = db.execute("select f.id, f.url, f.page_url, f.record_id, w.fetched_at, w.file, w.offset, w.length "
+                     "from findings f join warc_records w on w.id = f.record_id "
+                     "where f.run_id = ? and f.rule = 'late-publication' order by f.id limit 1",
+                     [demo_run.run_id]).fetchone()
+    db.conn.close()
+    assert row is not None, "the demo's late item has no archived page"
+    return dict(zip(("id", "url", "page_url", "record_id", "fetched_at", "file", "offset", "length"), row))
+
+
+def test_the_run_warc_validates_and_holds_pages_not_attachments(demo_run):
+    path = warc_path(demo_run.db_path, demo_run.run_id)
+    assert path == demo_run.db_path.parent / "zwgk-warc" / f"run-{demo_run.run_id}.warc.gz"
+    result = warcio_check(path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    db = store.connect(demo_run.db_path)
+    urls = [r[0] for r in db.execute("select url from warc_records where run_id = ?", [demo_run.run_id])]
+    pages = db.execute("select count(*) from documents where first_run = ? and content_type like 'text/html%'",
+                       [demo_run.run_id]).fetchone()[0]
+    # every detail page, list page and entry page read; no attachment (probed with HEAD) and no file
+    assert len(urls) > pages > 100
+    assert not [u for u in urls if u.lower().endswith((".pdf", ".doc", ".docx", ".xls", ".xlsx", "robots.txt"))]
+    entry = db.execute("select url from sites order by id limit 1").fetchone()[0]
+    assert entry in urls
+
+
+def test_a_late_items_finding_names_its_archived_detail_page(demo_run, late):
+    assert late["page_url"] == late["url"]   # a late item rests on its own detail page
+    record = read_record(record_file(demo_run.db_path, late["file"]), late["offset"], late["length"])
+    assert record["type"] == "response" and record["status"] == 200 and record["url"] == late["url"]
+    # the page as fetched: byte for byte what the portal serves for that URL
+    with urllib.request.urlopen(late["url"]) as answer:
+        assert record["body"] == answer.read()
+    db = store.connect(demo_run.db_path)
+    started, finished = db.execute("select started_at, finished_at from runs where id = ?", [demo_run.run_id]).fetchone()
+    assert started <= late["fetched_at"] <= finished
+
+
+def test_the_report_links_an_offline_sandboxed_view_of_the_late_page(demo_run, late, tmp_path):
+    db = store.connect(demo_run.db_path)
+    render_report(db, demo_run.run_id, tmp_path)
+    pages = "".join(p.read_text(encoding="utf-8") for p in tmp_path.glob("site-*.html"))
+    href = f"evidence/{late['record_id']}.html"
+    assert f'<a href="{href}">存档页面</a>（抓取于 {beijing_time(late["fetched_at"])}）' in pages
+    view = (tmp_path / href).read_text(encoding="utf-8")
+    parser = _Srcdoc()
+    parser.feed(view)
+    assert parser.scripts == 0 and len(parser.iframes) == 1
+    frame = parser.iframes[0]
+    assert frame["sandbox"] in ("", None)     # no allow-scripts: the portal's scripts never run
+    row, record = load_record(db, late["record_id"])
+    page = decode_html(record["body"], row["content_type"])
+    assert frame["srcdoc"].endswith(page) and "Content-Security-Policy" in frame["srcdoc"]
+    assert "default-src 'none'" in view and late["url"] in view and beijing_time(late["fetched_at"]) in view
+
+
+def test_zwgk_evidence_extracts_the_view_the_page_and_the_records(demo_run, late, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "late.html"
+    result = runner.invoke(main, ["evidence", str(late["id"]), "--db", str(demo_run.db_path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert late["url"] in out.read_text(encoding="utf-8")
+    result = runner.invoke(main, ["evidence", str(late["id"]), "--db", str(demo_run.db_path), "--format", "page"])
+    with urllib.request.urlopen(late["url"]) as answer:
+        assert result.stdout_bytes == answer.read()
+    records = tmp_path / "late.warc.gz"
+    result = runner.invoke(main, ["evidence", str(late["id"]), "--db", str(demo_run.db_path), "--format", "warc",
+                                  "--out", str(records)])
+    assert result.exit_code == 0
+    assert warcio_check(records).returncode == 0
+    text = gzip.decompress(records.read_bytes()).decode("utf-8", "replace")
+    assert text.count("WARC-Type: request") == 1 and text.count("WARC-Type: response") == 1
+    result = runner.invoke(main, ["evidence", "999999", "--db", str(demo_run.db_path)])
+    assert result.exit_code == 1
+    assert result.output.strip() == "错误：数据库中没有编号为 999999 的问题（编号见 zwgk findings 或导出表的“编号”列）"
+
+
+def test_warc_records_keep_the_body_scrapy_read_without_its_transfer_encodings(tmp_path):
+    warc = WarcFile(tmp_path / "run-1.warc.gz")
+    body = "<html><head><meta charset=gbk></head><body>暂无信息</body></html>".encode("gb18030")
+    request = Request("http://www.example.gov.cn/xxgk/czyjs/?page=2", headers={"User-Agent": "zwgk"})
+    response = HtmlResponse(request.url, status=200, body=body, request=request, headers={
+        "Content-Type": "text/html; charset=gbk", "Content-Encoding": "gzip", "Transfer-Encoding": "chunked",
+        "Content-Length": "12"})
+    _, offset, length = warc.write_exchange(request, response, store.datetime.now().astimezone())
+    warc.close()
+    record = read_record(tmp_path / "run-1.warc.gz", offset, length)
+    assert record["body"] == body and record["status"] == 200
+    headers = {k.lower(): v for k, v in record["headers"]}
+    assert "content-encoding" not in headers and "transfer-encoding" not in headers
+    assert headers["content-length"] == str(len(body)) and headers["content-type"] == "text/html; charset=gbk"
+    assert warcio_check(tmp_path / "run-1.warc.gz").returncode == 0
+
+
+def test_only_pages_are_archived():
+    page = HtmlResponse("http://a.gov.cn/x.html", body=b"<html></html>")
+    assert wanted(Request("http://a.gov.cn/x.html"), page)
+    assert wanted(Request("http://a.gov.cn/api", method="POST"), page)
+    assert not wanted(Request("http://a.gov.cn/x.html", method="HEAD"), page)
+    assert not wanted(Request("http://a.gov.cn/f.pdf", headers={"Range": "bytes=0-1023"}), page)
+    assert not wanted(Request("http://a.gov.cn/f.pdf"), Response("http://a.gov.cn/f.pdf", body=b"%PDF-1.4"))
+    robots = Request("http://a.gov.cn/robots.txt", meta={"dont_obey_robotstxt": True})
+    assert not wanted(robots, HtmlResponse("http://a.gov.cn/robots.txt", body=b"User-agent: *"))
+
+
+# -- persistence ---------------------------------------------------------------------------------
+
+def _store_with_runs(path, runs: int):
+    db = store.connect(path)
+    with db.conn:
+        for r in range(1, runs + 1):
+            db["runs"].insert({"id": r, "kind": "crawl", "status": "finished", "checked_at": f"2026-06-0{r}"})
+    return db
+
+
+def _check(db, run_id: int, sites: dict[str, list[str]]):
+    """Store run_id's findings as a check would: site -> urls of its dead links."""
+    with db.conn:
+        db.execute("delete from findings where run_id = ?", [run_id])
+        db.execute("delete from site_checks where run_id = ?", [run_id])
+        for site_id, urls in sites.items():
+            db["site_checks"].insert({"run_id": run_id, "site_id": site_id})
+            for url in urls:
+                db["findings"].insert({"run_id": run_id, "site_id": site_id, "rule": "dead-link", "url": url,
+                                       "key": finding_key(site_id, "dead-link", None, None, url)})
+        update_persistence(db, run_id)
+
+
+def _state(db, run_id):
+    return {(r[0], r[1]): (r[2], r[3], r[4]) for r in db.execute(
+        "select site_id, url, first_run, streak, fixed_run from findings where run_id = ? order by id", [run_id])}
+
+
+def test_first_found_runs_in_a_row_and_fixed(tmp_path):
+    db = _store_with_runs(tmp_path / "p.db", 4)
+    _check(db, 1, {"a": ["u1", "u2"], "b": ["v1"]})
+    _check(db, 2, {"a": ["u1"]})                    # b not in run 2: neither a break nor a fix for v1
+    _check(db, 3, {"a": ["u1", "u2"], "b": ["v1"]})
+    _check(db, 4, {"a": ["u2"], "b": []})
+    assert _state(db, 1) == {("a", "u1"): (1, 1, None), ("a", "u2"): (1, 1, 2), ("b", "v1"): (1, 1, None)}
+    assert _state(db, 2) == {("a", "u1"): (1, 2, None)}
+    assert _state(db, 3) == {("a", "u1"): (1, 3, 4), ("a", "u2"): (3, 1, None), ("b", "v1"): (1, 2, 4)}
+    assert _state(db, 4) == {("a", "u2"): (3, 2, None)}
+    # re-checking run 2 with u2 found again re-derives every later run
+    _check(db, 2, {"a": ["u1", "u2"]})
+    assert _state(db, 1)[("a", "u2")] == (1, 1, None)
+    assert _state(db, 3)[("a", "u2")] == (1, 3, None) and _state(db, 4)[("a", "u2")] == (1, 4, None)
+
+
+def test_persistence_text():
+    assert persistence_text({"first_run": 3, "streak": 1}) == "首次发现于第 3 次采集"
+    assert persistence_text({"first_run": 3, "streak": 2, "fixed_run": 5}) == \
+        "首次发现于第 3 次采集，已连续 2 次检查发现，第 5 次采集时已整改"
+    assert persistence_text({}) == ""
