@@ -21,7 +21,11 @@ YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 LEVELS = ("province", "municipal", "county", "township", "department")
 SITE_ID = re.compile(r"^[a-z0-9-]+$")
 OVERRIDE_KEYS = ("list_container", "entry", "entry_title", "entry_date", "next_page", "metadata")
-SITE_KEYS = {"id", "name", "level", "region", "url", "columns", "extract", "province", "allowed_domains", "catalog_areas"}
+SITE_KEYS = {"id", "name", "level", "region", "url", "columns", "extract", "province", "allowed_domains", "catalog_areas",
+             "code"}
+# 网站标识码 (政府网站发展指引, 国办发〔2017〕47号): 10 characters — the 6-digit administrative division
+# code and 4 digits for a local government site, "bm" with 8 digits for a State Council department's.
+SITE_CODE = re.compile(r"^(?:\d{10}|bm\d{8})$")
 COLUMN_KEYS = {"name", "url", "catalog"}
 
 
@@ -48,6 +52,7 @@ class Site:
     province: str | None = None
     allowed_domains: tuple[str, ...] = ()
     catalog_areas: tuple[str, ...] | None = None   # narrows the catalog areas the site must carry
+    code: str | None = None                        # 网站标识码, named in the notice's annex
 
     @property
     def domains(self) -> tuple[str, ...]:
@@ -70,6 +75,8 @@ class Site:
             out["allowed_domains"] = list(self.allowed_domains)
         if self.catalog_areas is not None:
             out["catalog_areas"] = list(self.catalog_areas)
+        if self.code:
+            out["code"] = self.code
         return out
 
 
@@ -136,6 +143,12 @@ def parse_site(entry, where: str) -> Site:
         not isinstance(catalog_areas, list) or not all(isinstance(a, str) and a.strip() for a in catalog_areas)
     ):
         raise ConfigError(f"{where}: field 'catalog_areas' must be a list of catalog area names")
+    code = entry.get("code")
+    if isinstance(code, int) and not isinstance(code, bool):
+        code = str(code)  # YAML reads an unquoted 1506000140 as a number
+    if code is not None and (not isinstance(code, str) or not SITE_CODE.match(code.strip())):
+        raise ConfigError(f"{where}: field 'code' (网站标识码) must be 10 digits, or 'bm' and 8 digits "
+                          f"for a department site, got {code!r}")
     return Site(
         id=site_id,
         name=_text(entry, "name", where),
@@ -147,6 +160,7 @@ def parse_site(entry, where: str) -> Site:
         province=province,
         allowed_domains=tuple(extra_domains),
         catalog_areas=tuple(a.strip() for a in catalog_areas) if catalog_areas is not None else None,
+        code=code.strip() if code else None,
     )
 
 

@@ -21,6 +21,16 @@ def test_minimal_site_is_one_url():
     assert site.domains == ("127.0.0.1",)
 
 
+@pytest.mark.parametrize("value, code", [("1506000140", "1506000140"), ("'3609220011'", "3609220011"),
+                                         ("bm06000004", "bm06000004"), (None, None)])
+def test_site_code_is_the_10_character_identifier(value, code):
+    """网站标识码 as real portals print it (realpages: 3609220011, 1506000140, bm06000004)."""
+    text = MINIMAL if value is None else MINIMAL + f"    code: {value}\n"
+    [site] = parse_sites(text)
+    assert site.code == code
+    assert site.as_config().get("code") == code
+
+
 def test_columns_and_overrides():
     [site] = parse_sites(MINIMAL + """    columns:
       - name: 财政预决算
@@ -39,6 +49,10 @@ def test_columns_and_overrides():
     (("url: http://127.0.0.1:8000/xxgk/", "url: 127.0.0.1/xxgk"), "sites.yaml: site 'demo-county': field 'url': not an http(s) URL: '127.0.0.1/xxgk'"),
     (("name: 示例县人民政府", "nam: 示例县人民政府"), "sites.yaml: site 'demo-county': unknown field 'nam'"),
     (("region: 黑龙江省/示例市/示例县", "region: ''"), "sites.yaml: site 'demo-county': field 'region' is required and must be text"),
+    (("level: county", "level: county\n    code: '23010000'"),
+     "sites.yaml: site 'demo-county': field 'code' (网站标识码) must be 10 digits, or 'bm' and 8 digits for a department site, got '23010000'"),
+    (("level: county", "level: county\n    code: 2301ab0001"),
+     "sites.yaml: site 'demo-county': field 'code' (网站标识码) must be 10 digits, or 'bm' and 8 digits for a department site, got '2301ab0001'"),
 ])
 def test_mistakes_name_file_site_and_field(tmp_path, change, message):
     path = tmp_path / "sites.yaml"

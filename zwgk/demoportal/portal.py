@@ -200,9 +200,10 @@ class DemoPortal:
                  "# Columns are not listed on purpose: the crawler discovers them from each entry page.",
                  "# catalog_areas: the areas each county's own compiled 标准目录 covers.",
                  "sites:"]
-        for s in self.sites:
+        for site in self._sites:
+            s = site.truth
             lines += [f"  - id: {s.id}", f"    name: {s.name}", f"    level: {s.level}",
-                      f"    region: {s.region}", f"    url: {base}{s.entry_path}",
+                      f"    region: {s.region}", f"    url: {base}{s.entry_path}", f"    code: '{site.spec.site_code}'",
                       f"    catalog_areas: [{', '.join(CATALOG_AREAS)}]"]
         return "\n".join(lines) + "\n"
 
