@@ -26,12 +26,16 @@ FINDING_FIELDS = ("id", "site", "rule", "severity", "column", "column_url", "cat
 
 
 def parse_as_of(value: str | None) -> date | None:
+    return parse_date_option(value, "--as-of")
+
+
+def parse_date_option(value: str | None, option: str) -> date | None:
     if value is None:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise UserError(f"--as-of expects a date YYYY-MM-DD, got {value!r}", 2) from None
+        raise UserError(f"{option} expects a date YYYY-MM-DD, got {value!r}", 2) from None
 
 
 def check_sites_file(path, only: str | None = None) -> list:
@@ -228,14 +232,17 @@ def report(db_path, run, out_dir, lang):
 @run_option
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), required=True)
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="File to write.")
-def export(db_path, run, fmt, out_path):
-    """Export a run's findings for a notice (通报): a summary sheet and one sheet per site."""
+@click.option("--deadline", help="整改时限 to fill in (YYYY-MM-DD); empty when not given.")
+def export(db_path, run, fmt, out_path, deadline):
+    """Export a run's findings for a notice (通报): a ranked summary sheet and one flat sheet of all
+    findings (XLSX), or the flat table as CSV."""
     from reports.common import ReportError
     from reports.export import export_findings
 
+    deadline_date = parse_date_option(deadline, "--deadline")
     db = open_db(db_path)
     try:
-        path = export_findings(db, resolve(db, run), fmt, out_path)
+        path = export_findings(db, resolve(db, run), fmt, out_path, deadline=deadline_date)
     except ReportError as exc:
         raise UserError(str(exc)) from None
     click.echo(f"已导出：{Path(path).resolve()}")
