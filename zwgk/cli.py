@@ -249,6 +249,29 @@ def export(db_path, run, fmt, out_path, deadline):
 
 
 @main.command()
+@db_option
+@run_option
+@click.option("--out", "out_path", default="通报.docx", show_default=True, type=click.Path(dir_okay=False),
+              help="Word file to write.")
+@click.option("--deadline", help="整改时限 (YYYY-MM-DD); a blank field to fill in when not given.")
+@click.option("--issuer", help="通报单位 printed under the text; a blank field when not given.")
+def notice(db_path, run, out_path, deadline, issuer):
+    """Write a notice draft (通报草稿, .docx) of a checked run: scope and method, overall results with
+    合格率 and ranking, typical problems with named examples, the rectification request, and the
+    annexes (failing sites, every problem)."""
+    from reports.common import ReportError
+    from reports.notice import write_notice
+
+    deadline_date = parse_date_option(deadline, "--deadline")
+    db = open_db(db_path)
+    try:
+        path = write_notice(db, resolve(db, run), out_path, deadline=deadline_date, issuer=issuer)
+    except ReportError as exc:
+        raise UserError(str(exc)) from None
+    click.echo(f"通报草稿已生成：{Path(path).resolve()}")
+
+
+@main.command()
 @click.argument("finding_id", type=int)
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["view", "page", "warc"]), default="view", show_default=True,
