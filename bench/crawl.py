@@ -1,11 +1,13 @@
 """Crawl throughput: zwgk's portal spider vs a bare Scrapy spider fetching the same pages.
 
-    .venv/bin/python bench/crawl.py [--scale 5]
+    .venv/bin/python bench/crawl.py [--scale 5] [--warc-cost]
 
 Serves the demo portal scaled to >= 5,000 detail pages on loopback, crawls it with the full
-pipeline (discovery, pagination, extraction, SQLite), then fetches the very same requests with a
-spider that does no work at all. Prints pages/s and CPU ms/page for both and their ratio. CPU is
-the crawl subprocess's own (user + sys), so the demo server's work is not counted.
+pipeline (discovery, pagination, extraction, SQLite, the WARC evidence archive), then fetches the
+very same requests with a spider that does no work at all. Prints pages/s and CPU ms/page for both
+and their ratio, and the size of the run's WARC file. CPU is the crawl subprocess's own (user +
+sys), so the demo server's work is not counted. ``--warc-cost`` also crawls with
+``ZWGK_WARC=False`` into a second store and prints what the archive adds per page.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from crawler import store  # noqa: E402
+from crawler.archive import warc_path  # noqa: E402
 from crawler.runner import crawl  # noqa: E402
 from zwgk.cli import DEMO_SETTINGS  # noqa: E402
 from zwgk.demoportal import DemoPortal, serve  # noqa: E402
@@ -41,6 +44,7 @@ def measure(fn):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=5)
+    parser.add_argument("--warc-cost", action="store_true", help="also crawl without the WARC archive")
     args = parser.parse_args()
     portal = DemoPortal(scale=args.scale)
     work = Path(tempfile.mkdtemp(prefix="zwgk-bench-"))
@@ -51,6 +55,13 @@ def main():
         settings = {**DEMO_SETTINGS, "LOG_LEVEL": "WARNING", "ZWGK_LOG_REQUESTS": "1"}
         (run_id, code), wall, cpu = measure(lambda: crawl(sites, db_path, settings=settings))
         assert code == 0, f"crawl failed, see {work}"
+        no_warc = None
+        if args.warc_cost:
+            plain_db = work / "plain" / "zwgk.db"
+            (plain_run, code), plain_wall, plain_cpu = measure(
+                lambda: crawl(sites, plain_db, settings={**settings, "ZWGK_WARC": "False"}))
+            assert code == 0, f"crawl without WARC failed, see {work}"
+            no_warc = (store.connect(plain_db)["runs"].get(plain_run)["pages"], plain_wall, plain_cpu)
         db = store.connect(db_path)
         run = db["runs"].get(run_id)
         pages = run["pages"]
@@ -72,6 +83,15 @@ def main():
     print(f"{'bare scrapy':>12} {replayed:>7} {bare_wall:>8.1f} {replayed / bare_wall:>9.1f} {1000 * bare_cpu / replayed:>12.2f}")
     print(f"ratio zwgk/bare: pages/s {(pages / wall) / (replayed / bare_wall):.2f}, "
           f"CPU/page {(cpu / pages) / (bare_cpu / replayed):.2f}")
+    records = db.execute("select count(distinct offset) from warc_records where run_id = ?", [run_id]).fetchone()[0]
+    warc_bytes = warc_path(db_path, run_id).stat().st_size if warc_path(db_path, run_id).exists() else 0
+    print(f"WARC of the run: {records} pages archived, {warc_bytes / 1e6:.1f} MB "
+          f"({warc_bytes / max(records, 1) / 1024:.1f} KiB per page)")
+    if no_warc:
+        n, w, c = no_warc
+        print(f"{'no WARC':>12} {n:>7} {w:>8.1f} {n / w:>9.1f} {1000 * c / n:>12.2f}")
+        print(f"the WARC archive adds {1000 * (cpu / pages - c / n):.2f} CPU ms/page "
+              f"({100 * ((cpu / pages) / (c / n) - 1):+.0f} %)")
 
 
 if __name__ == "__main__":

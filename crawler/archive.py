@@ -27,6 +27,7 @@ from http.client import responses as REASONS
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import scrapy
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import TextResponse
@@ -105,27 +106,32 @@ class WarcFile:
         return offset, len(member)
 
     def write_exchange(self, request, response, when: datetime) -> tuple[int, int, int]:
-        """Write the request and response records; returns the request record's offset and the
-        response record's offset and length."""
-        body = response.body
-        status = f"{response.status} {REASONS.get(response.status, '')}".strip()
-        protocol = getattr(response, "protocol", None) or "HTTP/1.1"
-        http_headers = StatusAndHeaders(
-            status, _header_pairs(response.headers, DROPPED_HEADERS) + [("Content-Length", str(len(body)))],
-            protocol=protocol)
+        """Write the request and response records of a Scrapy exchange; returns the request record's
+        offset and the response record's offset and length."""
+        return self.write_pair(
+            request.method, request.url, _header_pairs(request.headers), request.body or b"",
+            response.status, _header_pairs(response.headers, DROPPED_HEADERS), response.body, when,
+            target_uri=response.url, protocol=getattr(response, "protocol", None) or "HTTP/1.1")
+
+    def write_pair(self, method: str, url: str, request_headers: list, request_body: bytes, status: int,
+                   response_headers: list, body: bytes, when: datetime, *, target_uri: str | None = None,
+                   protocol: str = "HTTP/1.1") -> tuple[int, int, int]:
+        """Write a request record and its response record (``body`` as the page's bytes)."""
+        target_uri = target_uri or url
+        status_line = f"{status} {REASONS.get(status, '')}".strip()
+        http_headers = StatusAndHeaders(status_line, response_headers + [("Content-Length", str(len(body)))],
+                                        protocol=protocol)
         warc_date = when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         resp = self.builder.create_warc_record(
-            response.url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http_headers,
+            target_uri, "response", payload=io.BytesIO(body), length=len(body), http_headers=http_headers,
             warc_headers_dict={"WARC-Date": warc_date})
-        parts = urlsplit(request.url)
+        parts = urlsplit(url)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        req_headers = _header_pairs(request.headers)
-        if not any(k.lower() == "host" for k, _ in req_headers):
-            req_headers.insert(0, ("Host", parts.netloc))
-        req_body = request.body or b""
+        if not any(k.lower() == "host" for k, _ in request_headers):
+            request_headers = [("Host", parts.netloc), *request_headers]
         req = self.builder.create_warc_record(
-            response.url, "request", payload=io.BytesIO(req_body), length=len(req_body),
-            http_headers=StatusAndHeaders(f"{request.method} {path} HTTP/1.1", req_headers, is_http_request=True),
+            target_uri, "request", payload=io.BytesIO(request_body), length=len(request_body),
+            http_headers=StatusAndHeaders(f"{method} {path} HTTP/1.1", request_headers, is_http_request=True),
             warc_headers_dict={"WARC-Date": warc_date})
         req.rec_headers.add_header("WARC-Concurrent-To", resp.rec_headers.get_header("WARC-Record-ID"))
         request_offset, _ = self._write(req)
@@ -163,8 +169,7 @@ class WarcArchive:
         if not run_id:
             return None  # no run to file it under (the store pipeline is not in this crawl)
         path = warc_path(self.db_path, run_id)
-        self.relative = str(path.relative_to(Path(self.db_path).parent))
-        import scrapy
+        self.relative = f"{path.parent.name}/{path.name}"   # warc_records.file: relative to the store's folder
         self.warc = WarcFile(path, gzip_level=self.level, software=f"zwgk (Scrapy {scrapy.__version__})")
         return self.warc
 

@@ -11,6 +11,7 @@ in the archive: the page shows as its HTML text, which is what a finding cites.
 from __future__ import annotations
 
 import html
+import io
 import os
 from pathlib import Path
 
@@ -33,13 +34,13 @@ def db_path_of(db) -> Path:
     return Path(db.execute("PRAGMA database_list").fetchone()[2])
 
 
+RECORD_KEYS = ("id", "run_id", "url", "target_uri", "file", "offset", "length", "request_offset", "status",
+               "content_type", "fetched_at")
+
+
 def record_row(db, record_id: int) -> dict | None:
     row = db.execute(RECORD_SQL, [record_id]).fetchone()
-    if row is None:
-        return None
-    keys = ("id", "run_id", "url", "target_uri", "file", "offset", "length", "request_offset", "status",
-            "content_type", "fetched_at")
-    return dict(zip(keys, row))
+    return dict(zip(RECORD_KEYS, row)) if row else None
 
 
 def load_record(db, record_id: int, db_path: str | os.PathLike | None = None) -> tuple[dict, dict]:
@@ -63,8 +64,22 @@ def page_text(row: dict, record: dict) -> str:
     return decode_html(record["body"], content_type)
 
 
-def offline_view(row: dict, record: dict, *, title: str | None = None) -> str:
-    """The self-contained, sandboxed HTML view of one archived page."""
+STYLE = """
+body { margin: 0; font: 14px/1.5 "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; color: #1f2328; }
+section { border-bottom: 4px solid #d0d7de; }
+header { padding: 10px 16px; background: #f6f8fa; border-bottom: 1px solid #d0d7de; }
+h1 { font-size: 16px; margin: 0 0 6px; }
+table { border-collapse: collapse; }
+th { text-align: left; padding: 1px 12px 1px 0; font-weight: normal; color: #59636e; white-space: nowrap; }
+td { word-break: break-all; }
+p.note { margin: 6px 0 0; color: #59636e; font-size: 12px; }
+iframe { display: block; width: 100%; height: calc(100vh - 170px); min-height: 480px; border: 0; }
+@media print { iframe { height: auto; min-height: 1200px; } section { break-after: page; } }
+"""
+
+
+def _section(row: dict, record: dict, title: str | None = None) -> str:
+    """One archived page: its fetch details and the page itself in a script-less sandbox."""
     text = page_text(row, record)
     inner = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n{text}'
     esc = html.escape
@@ -77,73 +92,109 @@ def offline_view(row: dict, record: dict, *, title: str | None = None) -> str:
         ("存档记录", f"{esc(row['file'])}，偏移 {row['offset']}（第 {row['run_id']} 次采集，WARC 格式）"),
     ]
     meta = "\n".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in lines)
-    heading = esc(title or "存档页面")
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{heading}</title>
-<style>
-body {{ margin: 0; font: 14px/1.5 "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; color: #1f2328; }}
-header {{ padding: 10px 16px; background: #f6f8fa; border-bottom: 1px solid #d0d7de; }}
-h1 {{ font-size: 16px; margin: 0 0 6px; }}
-table {{ border-collapse: collapse; }}
-th {{ text-align: left; padding: 1px 12px 1px 0; font-weight: normal; color: #59636e; white-space: nowrap; }}
-td {{ word-break: break-all; }}
-p.note {{ margin: 6px 0 0; color: #59636e; font-size: 12px; }}
-iframe {{ display: block; width: 100%; height: calc(100vh - 170px); min-height: 480px; border: 0; }}
-@media print {{ iframe {{ height: auto; min-height: 1200px; }} }}
-</style>
-</head>
-<body>
+    return f"""<section id="r{int(row['id'])}">
 <header>
-<h1>{heading}</h1>
+<h1>{esc(title or "存档页面")}</h1>
 <table>
 {meta}
 </table>
 <p class="note">以下为采集时保存的页面原文（离线存档副本，页面脚本未运行，外部图片和样式未加载）。</p>
 </header>
 <iframe sandbox title="存档页面" srcdoc="{esc(inner, quote=True)}"></iframe>
-</body>
+</section>
+"""
+
+
+def _page(sections: list[str], title: str) -> str:
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+{"".join(sections)}</body>
 </html>
 """
 
 
-def view_name(record_id: int) -> str:
-    return f"{EVIDENCE_DIR}/{int(record_id)}.html"
+def offline_view(row: dict, record: dict, *, title: str | None = None) -> str:
+    """The self-contained, sandboxed HTML view of one archived page."""
+    return _page([_section(row, record, title)], title or "存档页面")
+
+
+# Views per file in a report: one file per archived page would be tens of thousands of files for a
+# province; a bundle of pages (each its own sandboxed frame) is opened at the page's anchor.
+VIEWS_PER_FILE = 25
+
+
+def view_href(number: int, record_id: int) -> str:
+    return f"{EVIDENCE_DIR}/p{number // VIEWS_PER_FILE + 1}.html#r{int(record_id)}"
+
+
+def _records(db, ids: list[int]):
+    """(index row, record) of each id, reading each WARC file once in offset order."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    rows = []
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk:chunk + 500]
+        rows += [dict(zip(RECORD_KEYS, r)) for r in db.execute(
+            RECORD_SQL.replace("w.id = ?", f"w.id in ({','.join('?' * len(part))})"), part)]
+    base = db_path_of(db)
+    by_file = {}
+    for row in rows:
+        by_file.setdefault(row["file"], []).append(row)
+    for name, group in by_file.items():
+        try:
+            fh = open(record_file(base, name), "rb")
+        except OSError:
+            continue  # the archive of that run is not beside the store: no view, the finding says so
+        with fh:
+            for row in sorted(group, key=lambda r: r["offset"]):
+                fh.seek(row["offset"])
+                try:
+                    record = next(iter(ArchiveIterator(io.BytesIO(fh.read(row["length"])))))
+                    http = record.http_headers
+                    yield row, {"headers": list(http.headers) if http else [], "body": record.content_stream().read()}
+                except Exception:  # a damaged record: no view for it
+                    continue
 
 
 def write_views(db, record_ids, out_dir: str | os.PathLike) -> dict[int, str]:
-    """Write the offline view of each archived record into ``out_dir/evidence/``; returns
-    {record_id: relative path} of the views written (records that cannot be read are left out)."""
+    """Write the offline views of the archived records into ``out_dir/evidence/`` (bundles of
+    ``VIEWS_PER_FILE``); returns {record_id: relative link} of the views written."""
     out = Path(out_dir) / EVIDENCE_DIR
     ids = sorted({int(r) for r in record_ids if r is not None})
-    written = {}
-    if not ids:
-        remove_stale_views(out_dir, ())
-        return written
-    out.mkdir(parents=True, exist_ok=True)
-    db_path = db_path_of(db)
-    for record_id in ids:
-        try:
-            row, record = load_record(db, record_id, db_path)
-        except ReportError:
-            continue
-        name = view_name(record_id)
-        (Path(out_dir) / name).write_text(offline_view(row, record), encoding="utf-8")
-        written[record_id] = name
-    remove_stale_views(out_dir, written.values())
+    written, files = {}, set()
+    if ids:
+        out.mkdir(parents=True, exist_ok=True)
+    sections = {}
+    for row, record in _records(db, ids):
+        sections[row["id"]] = _section(row, record)
+    readable = [i for i in ids if i in sections]
+    for start in range(0, len(readable), VIEWS_PER_FILE):
+        part = readable[start:start + VIEWS_PER_FILE]
+        name = view_href(start, part[0]).split("#")[0]
+        (Path(out_dir) / name).write_text(_page([sections[i] for i in part], "存档页面"), encoding="utf-8")
+        files.add(name)
+        for number, record_id in enumerate(part, start=start):
+            written[record_id] = view_href(number, record_id)
+    remove_stale_views(out_dir, files)
     return written
 
 
 def remove_stale_views(out_dir: str | os.PathLike, keep) -> None:
     """Views an earlier report wrote into the same folder that this one does not link."""
     keep = {Path(name).name for name in keep}
-    for stale in (Path(out_dir) / EVIDENCE_DIR).glob("*.html"):
-        if stale.name not in keep:
-            stale.unlink()
+    folder = Path(out_dir) / EVIDENCE_DIR
+    if folder.is_dir():
+        for stale in folder.glob("*.html"):
+            if stale.name not in keep:
+                stale.unlink()
 
 
 def finding_evidence(db, finding_id: int, fmt: str = "view") -> tuple[dict, bytes]:

@@ -170,3 +170,59 @@ def build_store(path, *, sites: int = 150, documents: int = 1_000_000, runs: int
         findings = len(run_checks(db, r, day, catalog))
     db.conn.close()
     return {"run_id": runs, "sites": sites, "documents": documents, "findings": findings, "path": path}
+
+
+def archive_pages(path, *, runs=None) -> dict[int, dict]:
+    """Give a synthetic store what a crawl with the evidence archive gives it: for each run, a WARC
+    file beside the store (``zwgk-warc/run-N.warc.gz``) holding the entry page of every site, the
+    list page of every column and the detail page of every document a finding rests on, indexed in
+    ``warc_records``; then each finding's page and record, as ``checks.run`` stores them after such a
+    crawl. ``runs``: the runs to archive (default: all). Returns
+    {run: {"records", "bytes", "path"}}."""
+    from datetime import datetime, timezone
+
+    from checks.evidence import archived_records
+    from crawler.archive import WarcFile, warc_path
+
+    path = Path(path)
+    db = store.connect(path)
+    conn = db.conn
+    out = {}
+    all_runs = [r[0] for r in conn.execute("select id from runs order by id")]
+    for run in (runs or all_runs):
+        moment = datetime.fromisoformat(conn.execute("select started_at from runs where id = ?", [run]).fetchone()[0])
+        pages = {}
+        for url, name in conn.execute("select url, name from sites where ? between first_run and last_run", [run]):
+            pages[url] = f"{name} 政府信息公开"
+        for url, name in conn.execute("select url, name from columns where ? between first_run and last_run", [run]):
+            pages[url] = name
+        # the pages the checks said the findings rest on (findings.page_url)
+        for url, title in conn.execute(
+                "select p.page_url, d.title from (select distinct page_url from findings where run_id = ? "
+                "and page_url is not null) p left join documents d on d.url = p.page_url", [run]):
+            pages.setdefault(url, title or url)
+        file = warc_path(path, run)
+        file.unlink(missing_ok=True)
+        warc = WarcFile(file, software="zwgk synthetic store")
+        relative = f"{file.parent.name}/{file.name}"
+        index = []
+        for url, title in pages.items():
+            if not url.startswith("http"):
+                continue
+            body = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body>"
+                    f"<h1>{title}</h1><p>根据有关规定，现将有关事项公开如下。</p></body></html>").encode("utf-8")
+            req_at, offset, length = warc.write_pair(
+                "GET", url, [("User-Agent", "zwgk")], b"", 200, [("Content-Type", "text/html; charset=utf-8")],
+                body, moment)
+            index.append((run, url, url, relative, offset, length, req_at, 200, "text/html; charset=utf-8",
+                          moment.astimezone(timezone.utc).isoformat(timespec="seconds")))
+        warc.close()
+        with conn:
+            conn.executemany("insert into warc_records (run_id, url, target_uri, file, offset, length, request_offset, "
+                             "status, content_type, fetched_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", index)
+            records = archived_records(db, run, pages)
+            conn.executemany("update findings set record_id = ? where run_id = ? and page_url = ?",
+                             ((record, run, page) for page, record in records.items()))
+        out[run] = {"records": len(index), "bytes": file.stat().st_size, "path": file}
+    conn.close()
+    return out

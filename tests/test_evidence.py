@@ -4,6 +4,8 @@ and each finding says since when it stands (first found, runs in a row, fixed)."
 from __future__ import annotations
 
 import gzip
+import re
+from datetime import datetime, timezone
 import subprocess
 import sys
 import urllib.request
@@ -29,16 +31,19 @@ def warcio_check(path) -> subprocess.CompletedProcess:
     return subprocess.run([str(WARCIO), "check", "-v", str(path)], capture_output=True, text=True)
 
 
-class _Srcdoc(HTMLParser):
-    """The iframes of a page: their attributes (srcdoc unescaped by the parser, as a browser does)."""
+class _Frames(HTMLParser):
+    """The sandboxed frames of a view file by section id (srcdoc unescaped by the parser, as a browser does)."""
 
     def __init__(self):
         super().__init__()
-        self.iframes, self.scripts = [], 0
+        self.frames, self.scripts, self.section = {}, 0, None
 
     def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "section":
+            self.section = attrs.get("id")
         if tag == "iframe":
-            self.iframes.append(dict(attrs))
+            self.frames[self.section] = attrs
         if tag == "script":
             self.scripts += 1
 
@@ -87,18 +92,23 @@ def test_the_report_links_an_offline_sandboxed_view_of_the_late_page(demo_run, l
     db = store.connect(demo_run.db_path)
     render_report(db, demo_run.run_id, tmp_path)
     pages = "".join(p.read_text(encoding="utf-8") for p in tmp_path.glob("site-*.html"))
-    href = f"evidence/{late['record_id']}.html"
-    assert f'<a href="{href}">存档页面</a>（抓取于 {beijing_time(late["fetched_at"])}）' in pages
-    view = (tmp_path / href).read_text(encoding="utf-8")
-    parser = _Srcdoc()
+    link = re.search(r'<a href="(evidence/p\d+\.html)#r(\d+)">存档页面</a>（抓取于 ([^<]*)）', pages[pages.index(late["url"]):])
+    assert link and int(link[2]) == late["record_id"] and link[3] == beijing_time(late["fetched_at"])
+    view = (tmp_path / link[1]).read_text(encoding="utf-8")
+    parser = _Frames()
     parser.feed(view)
-    assert parser.scripts == 0 and len(parser.iframes) == 1
-    frame = parser.iframes[0]
+    assert parser.scripts == 0
+    frame = parser.frames[f"r{late['record_id']}"]
     assert frame["sandbox"] in ("", None)     # no allow-scripts: the portal's scripts never run
     row, record = load_record(db, late["record_id"])
     page = decode_html(record["body"], row["content_type"])
     assert frame["srcdoc"].endswith(page) and "Content-Security-Policy" in frame["srcdoc"]
     assert "default-src 'none'" in view and late["url"] in view and beijing_time(late["fetched_at"]) in view
+    # a second report into the same folder leaves no view of the first behind
+    stale = tmp_path / "evidence" / "p999.html"
+    stale.write_text("old", encoding="utf-8")
+    render_report(db, demo_run.run_id, tmp_path)
+    assert not stale.exists() and (tmp_path / link[1]).exists()
 
 
 def test_zwgk_evidence_extracts_the_view_the_page_and_the_records(demo_run, late, tmp_path):
@@ -129,7 +139,7 @@ def test_warc_records_keep_the_body_scrapy_read_without_its_transfer_encodings(t
     response = HtmlResponse(request.url, status=200, body=body, request=request, headers={
         "Content-Type": "text/html; charset=gbk", "Content-Encoding": "gzip", "Transfer-Encoding": "chunked",
         "Content-Length": "12"})
-    _, offset, length = warc.write_exchange(request, response, store.datetime.now().astimezone())
+    _, offset, length = warc.write_exchange(request, response, datetime.now().astimezone())
     warc.close()
     record = read_record(tmp_path / "run-1.warc.gz", offset, length)
     assert record["body"] == body and record["status"] == 200
@@ -199,3 +209,66 @@ def test_persistence_text():
     assert persistence_text({"first_run": 3, "streak": 2, "fixed_run": 5}) == \
         "首次发现于第 3 次采集，已连续 2 次检查发现，第 5 次采集时已整改"
     assert persistence_text({}) == ""
+
+
+# -- the offline view in a real browser ------------------------------------------------------------
+
+PLANTED = """<!DOCTYPE html><html><head><meta charset="gbk"><title>关于2025年度预算的公告</title>
+<script>document.documentElement.setAttribute("data-ran", "1"); window.top.__zwgk_pwned = 1;</script>
+<script src="http://evil.example/x.js"></script><link rel="stylesheet" href="http://evil.example/x.css">
+</head><body onload="document.body.setAttribute('data-onload', '1')"><h1>关于2025年度预算的公告</h1>
+<p>发布日期：2026-03-20</p><img src="http://evil.example/t.gif"></body></html>"""
+
+
+def test_the_offline_view_shows_the_page_as_fetched_and_runs_none_of_its_scripts(tmp_path, monkeypatch):
+    import test_browser
+    from test_browser import CHROMIUM, Browser
+
+    # The sandboxed frame in the page's own process, so that its document can be read over CDP.
+    monkeypatch.setattr(test_browser, "FLAGS", (*test_browser.FLAGS, "--disable-site-isolation-trials",
+                                                "--disable-features=IsolateOrigins,site-per-process"))
+
+    if CHROMIUM is None:
+        pytest.skip("no Chromium on this machine")
+    db = store.connect(tmp_path / "zwgk.db")
+    with db.conn:
+        db["runs"].insert({"id": 1, "kind": "crawl", "status": "finished"})
+    warc = WarcFile(warc_path(tmp_path / "zwgk.db", 1))
+    body = PLANTED.encode("gb18030")
+    url = "http://www.example.gov.cn/xxgk/czyjs/202603/t20260320_1.html"
+    req_at, offset, length = warc.write_pair("GET", url, [], b"", 200, [("Content-Type", "text/html")], body,
+                                             datetime(2026, 3, 21, 2, 0, tzinfo=timezone.utc))
+    warc.close()
+    with db.conn:
+        record_id = db["warc_records"].insert({
+            "run_id": 1, "url": url, "target_uri": url, "file": "zwgk-warc/run-1.warc.gz", "offset": offset,
+            "length": length, "request_offset": req_at, "status": 200, "content_type": "text/html",
+            "fetched_at": "2026-03-21T02:00:00+00:00"}).last_pk
+    from reports.evidence import write_views
+
+    links = write_views(db, [record_id], tmp_path / "report")
+    page, anchor = links[record_id].split("#")
+    browser = Browser(CHROMIUM)
+    try:
+        browser.page("Network.enable")
+        browser.goto((tmp_path / "report" / page).as_uri() + "#" + anchor)
+        assert "2026年3月21日 10:00（北京时间）" in browser.eval("document.body.innerText")
+        tree = browser.page("Page.getFrameTree")["frameTree"]
+        [child] = tree["childFrames"]
+        world = browser.page("Page.createIsolatedWorld", frameId=child["frame"]["id"])["executionContextId"]
+        seen = browser.page("Runtime.evaluate", contextId=world, returnByValue=True, expression=(
+            "[document.body.innerText, document.documentElement.getAttribute('data-ran'), "
+            "document.body.getAttribute('data-onload')]"))["result"]["value"]
+        assert "关于2025年度预算的公告" in seen[0] and "发布日期：2026-03-20" in seen[0]  # decoded from GBK
+        assert seen[1] is None and seen[2] is None           # neither its scripts nor its handlers ran
+        assert browser.eval("window.__zwgk_pwned === undefined")
+        # what the page links on the network is refused by the view's Content-Security-Policy
+        outside = {e["params"]["requestId"] for e in browser.events if e["method"] == "Network.requestWillBeSent"
+                   and "evil.example" in e["params"]["request"]["url"]}
+        refused = {e["params"]["requestId"] for e in browser.events if e["method"] == "Network.loadingFailed"
+                   and e["params"].get("blockedReason") == "csp"}
+        assert outside <= refused
+        assert not [e for e in browser.events if e["method"] == "Network.responseReceived"
+                    and "evil.example" in e["params"]["response"]["url"]]
+    finally:
+        browser.close()

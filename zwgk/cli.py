@@ -22,7 +22,8 @@ DEMO_SETTINGS = {
     "CONCURRENT_REQUESTS": "32", "CONCURRENT_REQUESTS_PER_DOMAIN": "32",
 }
 FINDING_FIELDS = ("id", "site", "rule", "severity", "column", "column_url", "catalog_area", "catalog_item", "url",
-                  "message", "evidence", "basis", "as_of", "run")
+                  "message", "evidence", "basis", "as_of", "run",
+                  "page", "archived_at", "first_run", "streak", "fixed_run")
 
 
 def parse_as_of(value: str | None) -> date | None:
@@ -359,8 +360,12 @@ def findings(db_path, run, fmt):
         {"id": r["id"], "site": r["site_id"], "rule": r["rule"], "severity": r["severity"], "column": r["column_name"],
          "column_url": r["column_url"], "catalog_area": r["catalog_area"], "catalog_item": r["catalog_item"],
          "url": r["url"], "message": r["message"], "evidence": json.loads(r["evidence"] or "{}"),
-         "basis": r["basis"], "as_of": r["as_of"], "run": r["run_id"]}
-        for r in db.query("select * from findings where run_id = ? order by site_id, rule, id", [run_id])
+         "basis": r["basis"], "as_of": r["as_of"], "run": r["run_id"], "page": r["page_url"],
+         "archived_at": r["archived_at"], "first_run": r["first_run"], "streak": r["streak"],
+         "fixed_run": r["fixed_run"]}
+        for r in db.query("select f.*, w.fetched_at as archived_at from findings f "
+                          "left join warc_records w on w.id = f.record_id where f.run_id = ? "
+                          "order by f.site_id, f.rule, f.id", [run_id])
     ]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
