@@ -230,8 +230,8 @@ def archive_lines(finding: dict) -> list[str]:
     lines = []
     href, fetched = finding.get("archive_href"), finding.get("page_fetched_at")
     if href:
-        lines.append(f'<div class="sub archive"><a href="{html.escape(href)}">存档页面</a>'
-                     f'（抓取于 {html.escape(beijing_time(fetched))}）</div>')
+        when = f"（抓取于 {html.escape(beijing_time(fetched))}）" if fetched else ""
+        lines.append(f'<div class="sub archive"><a href="{html.escape(href)}">存档页面</a>{when}</div>')
     text = persistence_text(finding)
     if text:
         lines.append(f'<div class="sub persistence">{html.escape(text)}</div>')
