@@ -72,8 +72,9 @@ def test_xlsx_summary_is_ranked_worst_first_with_percentages(synthetic, tmp_path
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     assert sum(r["问题合计"] for r in rows) == db.execute(
         "select count(*) from findings where run_id = ?", [run_id]).fetchone()[0]
-    # worst first: with no scores stored (unchecked synthetic run), by the number of findings
-    assert [r["问题合计"] for r in rows] == sorted((r["问题合计"] for r in rows), reverse=True)
+    # worst first: failing sites (checks/score.py) before passing ones, then by score, then by findings
+    order = [(r["结论"] == "合格", r["得分"], -r["问题合计"]) for r in rows]
+    assert order == sorted(order) and {r["结论"] for r in rows} <= {"合格", "不合格"}
     coverage = ws.cell(row=2, column=header.index("目录覆盖率") + 1)
     assert coverage.number_format == "0.0%" and 0 < coverage.value <= 1
 
