@@ -11,8 +11,8 @@ in the archive: the page shows as its HTML text, which is what a finding cites.
 from __future__ import annotations
 
 import html
-import io
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from checks.zh import beijing_time
@@ -137,8 +137,6 @@ def view_href(number: int, record_id: int) -> str:
 
 def _records(db, ids: list[int]):
     """(index row, record) of each id, reading each WARC file once in offset order."""
-    from warcio.archiveiterator import ArchiveIterator
-
     rows = []
     for chunk in range(0, len(ids), 500):
         part = ids[chunk:chunk + 500]
@@ -149,17 +147,15 @@ def _records(db, ids: list[int]):
     for row in rows:
         by_file.setdefault(row["file"], []).append(row)
     for name, group in by_file.items():
+        path = record_file(base, name)
         try:
-            fh = open(record_file(base, name), "rb")
+            fh = open(path, "rb")
         except OSError:
             continue  # the archive of that run is not beside the store: no view, the finding says so
         with fh:
             for row in sorted(group, key=lambda r: r["offset"]):
-                fh.seek(row["offset"])
                 try:
-                    record = next(iter(ArchiveIterator(io.BytesIO(fh.read(row["length"])))))
-                    http = record.http_headers
-                    yield row, {"headers": list(http.headers) if http else [], "body": record.content_stream().read()}
+                    yield row, read_record(path, row["offset"], row["length"], fh=fh)
                 except Exception:  # a damaged record: no view for it
                     continue
 
@@ -224,13 +220,18 @@ def warc_bytes(db, index: dict) -> bytes:
         return fh.read(index["offset"] + index["length"] - start)
 
 
+@lru_cache(maxsize=4096)
+def _fetch_time(value: str) -> str:
+    return beijing_time(value)   # one per archived page, and pages of a run share their few seconds
+
+
 def archive_lines(finding: dict) -> list[str]:
     """HTML lines of a finding's evidence cell: the link to its archived page with the fetch time, and
     how long it has stood (first found, runs in a row, fixed)."""
     lines = []
     href, fetched = finding.get("archive_href"), finding.get("page_fetched_at")
     if href:
-        when = f"（抓取于 {html.escape(beijing_time(fetched))}）" if fetched else ""
+        when = f"（抓取于 {html.escape(_fetch_time(fetched))}）" if fetched else ""
         lines.append(f'<div class="sub archive"><a href="{html.escape(href)}">存档页面</a>{when}</div>')
     text = persistence_text(finding)
     if text:

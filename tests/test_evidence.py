@@ -147,6 +147,16 @@ def test_warc_records_keep_the_body_scrapy_read_without_its_transfer_encodings(t
     assert "content-encoding" not in headers and "transfer-encoding" not in headers
     assert headers["content-length"] == str(len(body)) and headers["content-type"] == "text/html; charset=gbk"
     assert warcio_check(tmp_path / "run-1.warc.gz").returncode == 0
+    # the fast reader of the archive's own records reads what warcio reads
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(tmp_path / "run-1.warc.gz", "rb") as fh:
+        fh.seek(offset)
+        general = next(iter(ArchiveIterator(fh)))
+        assert general.rec_type == record["type"] == "response"
+        assert general.content_stream().read() == record["body"]
+        assert list(general.http_headers.headers) == record["headers"]
+        assert general.rec_headers.get_header("WARC-Target-URI") == record["url"] == request.url
 
 
 def test_only_pages_are_archived():
