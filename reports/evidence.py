@@ -78,6 +78,11 @@ iframe { display: block; width: 100%; height: calc(100vh - 170px); min-height: 4
 """
 
 
+@lru_cache(maxsize=4096)
+def _fetch_time(value: str) -> str:
+    return beijing_time(value)   # one per archived page, and pages of a run share their few seconds
+
+
 def _section(row: dict, record: dict, title: str | None = None) -> str:
     """One archived page: its fetch details and the page itself in a script-less sandbox."""
     text = page_text(row, record)
@@ -87,7 +92,7 @@ def _section(row: dict, record: dict, title: str | None = None) -> str:
     lines = [
         ("页面地址", esc(row["url"])),
         *([("跳转后地址", esc(row["target_uri"]))] if redirected else []),
-        ("抓取时间", esc(beijing_time(row["fetched_at"]))),
+        ("抓取时间", esc(_fetch_time(row["fetched_at"] or ""))),
         ("HTTP 状态", esc(str(row["status"] or ""))),
         ("存档记录", f"{esc(row['file'])}，偏移 {row['offset']}（第 {row['run_id']} 次采集，WARC 格式）"),
     ]
@@ -218,11 +223,6 @@ def warc_bytes(db, index: dict) -> bytes:
     with open(path, "rb") as fh:
         fh.seek(start)
         return fh.read(index["offset"] + index["length"] - start)
-
-
-@lru_cache(maxsize=4096)
-def _fetch_time(value: str) -> str:
-    return beijing_time(value)   # one per archived page, and pages of a run share their few seconds
 
 
 def archive_lines(finding: dict) -> list[str]:
