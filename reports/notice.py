@@ -31,8 +31,9 @@ from docx.shared import Cm, Pt
 from checks import wording
 from checks.zh import beijing_time, zh_date
 from reports.common import LEVEL_NAMES, ReportError, xlsx_text
-from reports.export import ESTIMATE_NOTE, run_dates, site_code
-from reports.model import load_report, worst_first
+from checks.score import ESTIMATE_NOTE
+from reports.export import run_dates, site_code
+from reports.model import load_report
 
 EXAMPLES = 3              # named examples per problem type
 ANNEX_FAILING = ("序号", "网站名称", "网站标识码", "地区", "得分", "不合格原因")
@@ -131,7 +132,7 @@ def _pct(n: int, d: int) -> str:
 def notice_data(db, run_id: int) -> dict:
     """What the draft says, from the store: the ranked sites, verdicts, findings by rule."""
     report = load_report(db, run_id, diff=False, trend_runs=0)
-    ranked = worst_first(report.sites)
+    ranked = report.sites   # worst first (reports.model.rank)
     scored = report.has_scores
     failing = [s for s in ranked if scored and (s.score or {}).get("passed") is False]
     passed = [s for s in ranked if scored and (s.score or {}).get("passed") is True]
@@ -207,11 +208,10 @@ def write_notice(db, run_id: int, out_path, *, deadline: date | None = None, iss
     _paragraph(doc, "各网站检查结果排名（按问题严重程度由重到轻）：")
     if report.has_scores:
         _table(doc, ("排名", "网站名称", "得分", "结论", "问题数"),
-               [(i, s.name, (s.score or {}).get("score", ""), "合格" if (s.score or {}).get("passed") else "不合格",
-                 len(s.findings)) for i, s in enumerate(ranked, start=1)], [1.5, 7, 2, 2, 2])
+               [(s.rank, s.name, (s.score or {}).get("score", ""), "合格" if (s.score or {}).get("passed") else "不合格",
+                 len(s.findings)) for s in ranked], [1.5, 7, 2, 2, 2])
     else:
-        _table(doc, ("排名", "网站名称", "问题数"), [(i, s.name, len(s.findings)) for i, s in enumerate(ranked, start=1)],
-               [1.5, 9, 3])
+        _table(doc, ("排名", "网站名称", "问题数"), [(s.rank, s.name, len(s.findings)) for s in ranked], [1.5, 9, 3])
 
     # 三、存在的主要问题
     doc.add_heading("三、存在的主要问题", level=1)
@@ -260,7 +260,7 @@ def write_notice(db, run_id: int, out_path, *, deadline: date | None = None, iss
     rows = []
     for i, s in enumerate(failing, start=1):
         score = s.score or {}
-        reason = score.get("explanation") or "；".join(score.get("vetoes") or [])
+        reason = score.get("explanation") or "；".join(f"{v['indicator']}：{v['reason']}" for v in score.get("vetoes") or [])
         rows.append((i, s.name, site_code(s), s.region, score.get("score", ""), reason))
     if not rows:
         _paragraph(doc, "本次检查无不合格网站。" if report.has_scores else "本次采集尚未评分，无合格与否的结论。")
