@@ -20,6 +20,7 @@ headers are dropped and Content-Length is the archived body's. Records are compr
 from __future__ import annotations
 
 import io
+import logging
 import os
 import zlib
 from datetime import datetime, timezone
@@ -31,8 +32,8 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import TextResponse
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
+
+logger = logging.getLogger(__name__)
 
 # Sent after each archived response: record_archived(rows=[index row per URL of the exchange]).
 record_archived = object()
@@ -86,6 +87,8 @@ class WarcFile:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.level = gzip_level
+        from warcio.warcwriter import WARCWriter
+
         self.file = path.open("ab")
         self.buffer = io.BytesIO()
         self.builder = WARCWriter(self.buffer, gzip=False)   # builds records; we compress them
@@ -117,6 +120,8 @@ class WarcFile:
                    response_headers: list, body: bytes, when: datetime, *, target_uri: str | None = None,
                    protocol: str = "HTTP/1.1") -> tuple[int, int, int]:
         """Write a request record and its response record (``body`` as the page's bytes)."""
+        from warcio.statusandheaders import StatusAndHeaders
+
         target_uri = target_uri or url
         status_line = f"{status} {REASONS.get(status, '')}".strip()
         http_headers = StatusAndHeaders(status_line, response_headers + [("Content-Length", str(len(body)))],
@@ -159,6 +164,13 @@ class WarcArchive:
     def from_crawler(cls, crawler):
         if not crawler.settings.getbool("ZWGK_WARC", True):
             raise NotConfigured
+        try:
+            import warcio  # noqa: F401
+        except ImportError:
+            # An install from before the archive existed: crawl, and say plainly that nothing is archived.
+            logger.error("evidence archive off: warcio is not installed (pip install -e . installs it); "
+                         "findings of this run will name no archived page")
+            raise NotConfigured("warcio is not installed") from None
         ext = cls(crawler)
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
