@@ -58,7 +58,7 @@ def records(xml_or_html: str) -> list[str]:
 def test_enough_documents_with_dates_in_range(portal):
     docs = portal.documents()
     assert len(docs) >= 1000
-    assert {d.site_id for d in docs} == {"demo-trs", "demo-hanweb", "demo-plain"}
+    assert {d.site_id for d in docs} == set(("demo-trs", "demo-hanweb", "demo-plain", "demo-fj", "demo-js", "demo-gd"))
     assert len({d.url_path for d in docs}) == len(docs)
     for d in docs:
         for day in (d.list_date, d.published, d.written):
@@ -81,7 +81,7 @@ def test_deterministic():
 
 def test_sites_yaml_lists_entry_pages_without_columns(portal):
     data = yaml.safe_load(portal.sites_yaml("http://127.0.0.1:8000/"))
-    assert [s["id"] for s in data["sites"]] == ["demo-trs", "demo-hanweb", "demo-plain"]
+    assert [s["id"] for s in data["sites"]] == list(("demo-trs", "demo-hanweb", "demo-plain", "demo-fj", "demo-js", "demo-gd"))
     for entry, site in zip(data["sites"], portal.sites):
         assert entry["url"] == "http://127.0.0.1:8000" + site.entry_path
         assert entry["level"] in ("municipal", "county") and "columns" not in entry
@@ -100,7 +100,7 @@ def test_catalog_areas_on_every_site_except_the_missing_one(portal):
         expected = areas - {"社会救助"} if site.id == "demo-trs" else areas
         assert have == expected, site.id
     names = {area: {c.name for s in portal.sites for c in s.columns if c.catalog_area == area} for area in areas}
-    assert len(names["财政预决算"]) == 3 and len(names["救灾"]) == 3  # aliases vary between sites
+    assert len(names["财政预决算"]) == 3 and len(names["救灾"]) == 4  # aliases vary between sites
 
 
 # ----------------------------------------------------------------------------------- planted truth
@@ -109,17 +109,19 @@ def test_planted_ground_truth(portal):
     kinds = [p.kind for p in portal.planted]
     assert sorted(set(kinds)) == sorted(["column-missing", "column-empty", "column-stale", "content-mismatch",
                                          "late-publication", "missing-date", "dead-link", "annual-report-missing"])
-    assert kinds.count("late-publication") == 3
+    assert kinds.count("late-publication") == 4
     by = {(p.kind, p.site_id) for p in portal.planted}
     assert by == {("column-missing", "demo-trs"), ("column-empty", "demo-hanweb"), ("column-stale", "demo-plain"),
                   ("content-mismatch", "demo-trs"), ("late-publication", "demo-hanweb"),
                   ("missing-date", "demo-plain"), ("dead-link", "demo-trs"),
-                  ("annual-report-missing", "demo-hanweb")}
+                  ("annual-report-missing", "demo-hanweb"),
+                  ("dead-link", "demo-fj"), ("late-publication", "demo-js"),
+                  ("column-stale", "demo-gd")}
     docs = {d.url_path: d for d in portal.documents()}
 
-    stale = next(p for p in portal.planted if p.kind == "column-stale")
-    newest = max(d.list_date for d in docs.values() if d.column_path == stale.column_path and d.site_id == "demo-plain")
-    assert newest.year == 2021
+    for stale in (p for p in portal.planted if p.kind == "column-stale"):
+        newest = max(d.list_date for d in docs.values() if d.column_path == stale.column_path and d.site_id == stale.site_id)
+        assert newest.year == 2021
 
     for p in portal.planted:
         if p.kind == "late-publication":
@@ -129,14 +131,14 @@ def test_planted_ground_truth(portal):
     undated = docs[next(p.url_path for p in portal.planted if p.kind == "missing-date")]
     assert undated.list_date is None and undated.published is None and undated.written is None
 
-    empty = next(p for p in portal.planted if p.kind == "column-empty")
-    assert not [d for d in docs.values() if d.site_id == "demo-hanweb" and d.column_path == empty.column_path]
+    for empty in (p for p in portal.planted if p.kind == "column-empty"):
+        assert not [d for d in docs.values() if d.site_id == empty.site_id and d.column_path == empty.column_path]
 
     reports = {s.id: [d.title for d in docs.values() if d.site_id == s.id and d.column_path == c.path]
                for s in portal.sites for c in s.columns if c.catalog_area == "政府信息公开年报"}
     assert any("2024年" in t for t in reports["demo-hanweb"]) and any("2023年" in t for t in reports["demo-hanweb"])
     assert not any("2025年" in t for t in reports["demo-hanweb"])
-    assert all(any("2025年" in t for t in reports[s]) for s in ("demo-trs", "demo-plain"))
+    assert all(any("2025年" in t for t in reports[s]) for s in reports if s != "demo-hanweb")
 
 
 def test_everything_else_is_clean(portal):
@@ -164,9 +166,9 @@ def test_entry_pages_answer_with_the_column_tree(portal, base):
         status, headers, body = fetch(base + site.entry_path)
         assert status == 200
         text = body.decode("gb18030" if site.encoding == "gbk" else "utf-8")
-        for col in site.columns:
-            assert f">{col.name}<" in text
-        assert "法定主动公开内容" in text and "网站标识码" in text
+        for col in site.columns:  # gkmlpt: the tree is JSON in the shell's script
+            assert (f'"name": "{col.name}"' if site.id == "demo-gd" else f">{col.name}<") in text
+        assert "法定主动公开内容" in text and ("网站标识码" in text or site.id == "demo-gd")
     assert fetch(base + "/trs/xxgk/index.html")[0] == 200
     assert fetch(base + "/trs/xxgk/")[2] == fetch(base + "/trs/xxgk/index.html")[2]
 
@@ -211,7 +213,7 @@ def _labelled_fields(site_id: str, html: str) -> dict:
         return date(*map(int, m.groups())) if m else None
 
     sel = Selector(text=html)
-    if site_id == "demo-trs":
+    if site_id in ("demo-trs", "demo-fj", "demo-js", "demo-gd"):  # the TRS detail template
         kv = {re.sub(r"[\s\u3000\xa0：]", "", "".join(th.css("::text").getall())):
               ("".join(th.xpath("following-sibling::td[1]//text()").getall()).strip() or None)
               for th in sel.css("table.xxgk_table th")}
@@ -338,8 +340,8 @@ def test_mutations():
         assert listed[3] == before[0].url_path and len(listed) == 45
         assert fetch(url + new[0].url_path)[0] == 200
 
-        spread = portal.add_documents(3)
-        assert {d.site_id for d in spread} == {"demo-trs", "demo-hanweb", "demo-plain"}
+        spread = portal.add_documents(6)
+        assert {d.site_id for d in spread} == set(("demo-trs", "demo-hanweb", "demo-plain", "demo-fj", "demo-js", "demo-gd"))
 
         target = before[5].url_path
         old = fetch(url + target)[2]
@@ -357,3 +359,65 @@ def test_mutations():
         assert fetch(url + failing)[0] == 500
         assert portal.document(failing).status == 500
         assert failing in {d.url_path for d in portal.documents()}
+
+
+# ----------------------------------------------------------------------------------- platform styles
+
+def test_dongjing_page_holds_the_first_pages_as_hidden_groups_and_the_rest_behind_the_search(portal, base):
+    col = next(c for c in portal.site("demo-fj").columns if c.name == "通知公告")
+    expected = [d.url_path for d in docs_of(portal, "demo-fj", col)]
+    text = fetch(base + col.url_path)[2].decode()
+    sel = Selector(text=text)
+    groups = sel.xpath('//*[starts-with(@ms-visible, "$showStatic(")]')
+    assert [g.attrib["ms-visible"] for g in groups] == ["$showStatic(1)", "$showStatic(6)", "$showStatic(11)", "$showStatic(16)"]
+    hrefs = [urllib.parse.urljoin(col.url_path, h) for h in groups.css("li a::attr(href)").getall()]
+    assert hrefs == expected[:20] and len(expected) > 30
+    assert f"recordCount: '{len(expected)}'" in text and "maxStaticIndex: 2" in text and "list2.trsapi" in text
+    assert not sel.xpath('//a[contains(., "下一页")]') and fetch(base + col.url_path + "index_1.htm")[0] == 404
+    chnl = re.search(r"classsql: 'chnlid=(\d+)'", text).group(1)
+    form = urllib.parse.urlencode({"channelid": "229105", "sortfield": "-docorderpri,-docreltime",
+                                   "classsql": f"chnlid={chnl}", "classcol": "publishyear", "classnum": "100",
+                                   "classsort": "0", "cache": "true", "page": "2", "prepage": "20"}).encode()
+    status, headers, body = fetch(base + "/fj/fjdzapp/search", data=form)
+    answer = __import__("json").loads(body)
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    assert [d["docpuburl"] for d in answer["data"]] == expected[20:40] and answer["pageCount"] == 2
+    assert fetch(base + "/fj/fjdzapp/search")[0] == 405
+    oldest = next(p for p in portal.planted if p.site_id == "demo-fj")
+    assert oldest.kind == "dead-link" and oldest.url_path == expected[-1] and fetch(base + expected[-1])[0] == 404
+
+
+def test_script_only_pager_beside_the_hot_news_bar(portal, base):
+    col = next(c for c in portal.site("demo-js").columns if c.name == "重大建设项目")
+    expected = [d.url_path for d in docs_of(portal, "demo-js", col)]
+    pages = -(-len(expected) // 15)
+    text = fetch(base + col.url_path)[2].decode()
+    assert f"totalPage: {pages}," in text and "'index_' + i + '.html'" in text and pages == 3
+    assert not Selector(text=text).xpath('//a[contains(@href, "index_")]')  # no <a> to page 2
+    last = fetch(f"{base}{col.url_path}index_{pages - 1}.html")[2].decode()
+    hrefs = Selector(text=last).css("table.list a::attr(href)").getall()
+    assert [urllib.parse.urljoin(col.url_path, h) for h in hrefs] == expected[30:]
+    assert fetch(f"{base}{col.url_path}index_{pages}.html")[0] == 404
+    late = next(p for p in portal.planted if p.site_id == "demo-js" and p.kind == "late-publication")
+    assert late.url_path in expected[30:]
+    bar = Selector(text=text).css("div.top")
+    assert bar.css("a::text").getall()[:3] == ["首页", "政府信息公开", "互动交流"] and "热点：" in bar.get()
+    assert re.search(r"\d{4}-\d{2}-\d{2}", bar.get())
+
+
+def test_gkmlpt_shell_api_and_detail_pages(portal, base):
+    site = portal.site("demo-gd")
+    shell = fetch(base + site.entry_path)[2].decode()
+    assert "window._CONFIG" in shell and "SID: '449906'" in shell and "TREE: [" in shell
+    assert not Selector(text=shell).css("a")  # nothing but the script leads anywhere
+    col = next(c for c in site.columns if c.name == "政策文件")
+    assert col.url_path == f"/gd/gkmlpt/api/all/{col.url_path.split('/')[-1].split('?')[0]}?page=1&sid=449906"
+    expected = docs_of(portal, "demo-gd", col)
+    first = __import__("json").loads(fetch(base + col.url_path)[2])
+    second = __import__("json").loads(fetch(base + col.url_path.replace("page=1", "page=2"))[2])
+    assert first["total"] == len(expected) > 100 and first["offset"] == 0 and second["offset"] == 100
+    assert [a["url"] for a in first["articles"] + second["articles"]] == [d.url_path for d in expected]
+    a = first["articles"][0]
+    assert a["classify_main"] == first["classify"]["id"] and a["type"] == "normal"
+    assert a["url"] == f"/gd/gkmlpt/content/{a['id'] // 10**6}/{a['id'] // 10**3}/post_{a['id']}.html"
+    assert fetch(base + a["url"])[0] == 200

@@ -18,6 +18,9 @@ from .model import (
     DEMO_AS_OF, FIRST_DAY, LEGAL_PARENT, Column, ColumnSpec, ColumnTruth, Doc, DocTruth, Planted,
     SiteBase, SiteSpec, SiteTruth,
 )
+from .dongjing import DongjingSite
+from .gkmlpt import GkmlptSite
+from .jspager import JsPagerSite
 from .plain import PlainSite
 from .texts import Locale, T
 from .trs import TrsSite
@@ -99,22 +102,100 @@ SITE_SPECS: tuple[SiteSpec, ...] = (
             C("", "政府信息公开工作年度报告", "annual", "政府信息公开年报", "20"),
         ),
     ),
+    SiteSpec(
+        id="demo-fj", name="榕溪县人民政府", level="county", region="福建省/示例市/榕溪县", encoding="utf-8",
+        cms="dongjing", abbr="榕", domain="www.rongxi.gov.cn", site_code="3501990004", region_code="350199",
+        icp="闽ICP备05012345号-1", police="闽公网安备 35019902000123号", tel_area="0591",
+        locale=Locale("榕溪县", "县", ("城关镇", "梅溪镇", "白樟镇", "桔林乡", "雄江镇", "省璜镇"),
+                      ("县长黄志坚", "常务副县长林海峰", "副县长陈秀英", "副县长郑建华")),
+        columns=(
+            C("", "政府信息公开指南", "guide", "政府信息公开指南", "xxgkzn"),
+            C("", "政府信息公开制度", "rules", "政府信息公开制度", "xxgkzd"),
+            C(P, "机构职能", "functions", None, "jgzn", 8, scaled=False),
+            C(P, "政策文件", "policy", None, "zcwj", 14),
+            C(P, "财政预决算", "budget", "财政预决算", "czyjs", 12),
+            C(P, "重大建设项目", "project", "重大建设项目", "zdjsxm", 10),
+            C(P, "社会救助", "assistance", "社会救助", "shjz", 10),
+            C(P, "义务教育", "education", "义务教育", "ywjy", 10),
+            C(P, "卫生健康", "health", "卫生健康", "wsjk", 10),
+            C(P, "生态环境", "environment", "生态环境", "sthj", 10),
+            C(P, "应急救灾", "disaster", "救灾", "yjjz", 8),
+            C(P, "人事信息", "personnel", None, "rsxx", 8),
+            C(P, "通知公告", "notice", None, "tzgg", 36),   # planted: the oldest entry, only in the search API, is dead
+            C("", "政府信息公开年报", "annual", "政府信息公开年报", "xxgknb"),
+        ),
+    ),
+    SiteSpec(
+        id="demo-js", name="清溪县人民政府", level="county", region="湖南省/示例市/清溪县", encoding="utf-8",
+        cms="jspager", abbr="清", domain="www.qingxi.gov.cn", site_code="4399050005", region_code="439905",
+        icp="湘ICP备08004321号-2", police="湘公网安备 43990502000321号", tel_area="0731",
+        locale=Locale("清溪县", "县", ("清溪镇", "白沙镇", "龙潭镇", "桃花乡", "石门镇", "新塘乡"),
+                      ("县长刘卫民", "常务副县长谭志强", "副县长彭丽娟", "副县长曾国平")),
+        columns=(
+            C("", "政府信息公开指南", "guide", "政府信息公开指南", "xxgkzn"),
+            C("", "政府信息公开制度", "rules", "政府信息公开制度", "xxgkzd"),
+            C(P, "机构职能", "functions", None, "jgzn", 8, scaled=False),
+            C(P, "政策文件", "policy", None, "zcwj", 16),
+            C(P, "财政预决算", "budget", "财政预决算", "czyjs", 12),
+            C(P, "重大建设项目", "project", "重大建设项目", "zdjsxm", 40),   # planted: late, on the last list page
+            C(P, "社会救助", "assistance", "社会救助", "shjz", 10),
+            C(P, "义务教育", "education", "义务教育", "ywjy", 10),
+            C(P, "卫生健康", "health", "卫生健康", "wsjk", 10),
+            C(P, "生态环境", "environment", "生态环境", "sthj", 10),
+            C(P, "防灾减灾", "disaster", "救灾", "fzjz", 8),
+            C(P, "人事信息", "personnel", None, "rsxx", 8),
+            C(P, "通知公告", "notice", None, "tzgg", 14),
+            C("", "政府信息公开年报", "annual", "政府信息公开年报", "xxgknb"),
+        ),
+    ),
+    SiteSpec(
+        id="demo-gd", name="示例区人民政府", level="county", region="广东省/示例市/示例区", encoding="utf-8",
+        cms="gkmlpt", abbr="示区", domain="www.shiliqu.gov.cn", site_code="4499060006", region_code="449906",
+        icp="粤ICP备12034567号-1", police="粤公网安备 44990602000654号", tel_area="020",
+        locale=Locale("示例区", "区", ("东城街道", "西城街道", "南岗街道", "北江镇", "石湖镇", "新港镇"),
+                      ("区长何家明", "常务副区长梁志伟", "副区长冯雅琴", "副区长邓国强")),
+        columns=(
+            C("", "政府信息公开指南", "guide", "政府信息公开指南", "2001"),
+            C("", "政府信息公开制度", "rules", "政府信息公开制度", "2002"),
+            C(P, "机构职能", "functions", None, "2101", 8, scaled=False),
+            C(P, "政策文件", "policy", None, "2102", 100),                  # more than one API page (100 a page)
+            C(P, "财政预决算", "budget", "财政预决算", "2103", 12),
+            C(P, "重大建设项目", "project", "重大建设项目", "2104", 10),
+            C(P, "社会救助", "assistance", "社会救助", "2105", 10),
+            C(P, "义务教育", "education", "义务教育", "2106", 10),
+            C(P, "卫生健康", "health", "卫生健康", "2107", 10),               # planted: stale since 2021
+            C(P, "生态环境", "environment", "生态环境", "2108", 10),
+            C(P, "救灾", "disaster", "救灾", "2109", 8),
+            C(P, "人事信息", "personnel", None, "2110", 8),
+            C(P, "通知公告", "notice", None, "2111", 12),
+            C("", "政府信息公开年报", "annual", "政府信息公开年报", "2004"),
+        ),
+    ),
 )
 
-RENDERERS = {"trs": TrsSite, "hanweb": HanwebSite, "plain": PlainSite}
-ID_START = {"trs": (3_100_000, 60), "hanweb": (57_000_000, 400), "plain": (10_000, 6)}
+RENDERERS = {"trs": TrsSite, "hanweb": HanwebSite, "plain": PlainSite, "dongjing": DongjingSite,
+             "jspager": JsPagerSite, "gkmlpt": GkmlptSite}
+ID_START = {"trs": (3_100_000, 60), "hanweb": (57_000_000, 400), "plain": (10_000, 6), "dongjing": (7_218_000, 40),
+            "jspager": (913_000, 30), "gkmlpt": (3_874_000, 200)}
 
-# The planted gaps, by (site id, column key).
+# The planted gaps, by (site id, column key) -> what the column shows.
 MISSING_AREA = ("demo-trs", "社会救助")
-EMPTY = ("demo-hanweb", "1524576")
-STALE = ("demo-plain", "9")
+EMPTY = {
+    ("demo-hanweb", "1524576"): "the column exists (named 教育) and lists no entries: totalRecord 0, an empty datastore, 暂无信息",
+}
+STALE = (("demo-plain", "9"), ("demo-gd", "2107"))
 MISMATCH = ("demo-trs", "sthj")
-LATE = ("demo-hanweb", "1524574")
-LATE_POSITIONS = (2, 17, 50)       # list positions (0-based) of the late publications
+LATE = {                           # list positions (0-based) of the late publications
+    ("demo-hanweb", "1524574"): (2, 17, 50),
+    ("demo-js", "zdjsxm"): (38,),  # on the third and last list page, reached only through the script pager
+}
 MISSING_DATE = ("demo-plain", "7")
 MISSING_DATE_POSITION = 3
-DEAD = ("demo-trs", "czyjs")
-DEAD_POSITION = 4
+DEAD = {                           # list position (0-based; -1: the oldest entry) of the dead link
+    ("demo-trs", "czyjs"): (4, "list entry 5 on the first list page answers 404"),
+    ("demo-fj", "tzgg"): (-1, "the oldest entry, listed only by the POST search service past the static pages, "
+                              "answers 404"),
+}
 ANNUAL_MISSING = ("demo-hanweb", "1524563")
 
 LATE_TEMPLATE = T("关于{project}可行性研究报告的批复", "file", "fgj")
@@ -328,13 +409,13 @@ class DemoPortal:
         n = col.spec.count
         if col.spec.scaled:
             n = round(n * self.scale * rng.uniform(0.85, 1.15))
-        if where == LATE:
-            n = max(n, LATE_POSITIONS[-1] + 6)
-        if where == DEAD:
-            n = max(n, DEAD_POSITION + 6)
-        if where == EMPTY:
+        if where in LATE:
+            n = max(n, LATE[where][-1] + 6)
+        if where in DEAD:
+            n = max(n, DEAD[where][0] + 6)
+        if where in EMPTY:
             return []
-        if where == STALE:
+        if where in STALE:
             newest = _random_workday(rng, date(2021, 9, 1), date(2021, 12, 20))
         else:
             newest = workday_on_or_before(DEMO_AS_OF - timedelta(days=rng.randint(5, 40)))
@@ -342,11 +423,11 @@ class DemoPortal:
         dates.sort(reverse=True)
         used: set[str] = set()
         special = {}
-        if where == LATE:
+        if where in LATE:
             special = {pos: dict(template=LATE_TEMPLATE, gap=rng.randint(42, 58), tag=f"late{pos}")
-                       for pos in LATE_POSITIONS}
-        if where == DEAD:
-            special = {DEAD_POSITION: dict(doctype="info", tag="dead")}
+                       for pos in LATE[where]}
+        if where in DEAD:
+            special = {DEAD[where][0] % n: dict(doctype="info", tag="dead")}
         docs = []
         for i, d in enumerate(dates):
             opts = dict(special.get(i, {}))
@@ -448,8 +529,8 @@ class DemoPortal:
 
     def _apply_post_plants(self, site: SiteBase) -> None:
         for col in site.columns:
-            if (site.spec.id, col.key) == DEAD:
-                doc = col.docs[DEAD_POSITION]
+            if (site.spec.id, col.key) in DEAD:
+                doc = col.docs[DEAD[(site.spec.id, col.key)][0]]
                 doc.served = 404
                 t = doc.truth
                 for a in t.attachments:
@@ -464,42 +545,42 @@ class DemoPortal:
         def col_of(key):
             return by_key[key][1]
 
-        c = col_of(EMPTY)
         self.planted = [Planted(
             "column-missing", MISSING_AREA[0], None, MISSING_AREA[1], None,
             "示例市人民政府's 信息公开目录 has no column for 社会救助 under any accepted name "
             "(社会救助, 社会救助和社会福利, 低保)")]
-        self.planted.append(Planted(
-            "column-empty", EMPTY[0], c.truth.path, c.truth.catalog_area, c.truth.url_path,
-            "the column exists (named 教育) and lists no entries: totalRecord 0, an empty datastore, 暂无信息"))
-        c = col_of(STALE)
-        newest = max(d.truth.list_date for d in c.docs if d.truth.list_date)
-        self.planted.append(Planted(
-            "column-stale", STALE[0], c.truth.path, c.truth.catalog_area, c.truth.url_path,
-            f"newest entry dated {newest.isoformat()}; nothing since 2021"))
+        for key, note in EMPTY.items():
+            c = col_of(key)
+            self.planted.append(Planted("column-empty", key[0], c.truth.path, c.truth.catalog_area, c.truth.url_path, note))
+        for key in STALE:
+            c = col_of(key)
+            newest = max(d.truth.list_date for d in c.docs if d.truth.list_date)
+            self.planted.append(Planted(
+                "column-stale", key[0], c.truth.path, c.truth.catalog_area, c.truth.url_path,
+                f"newest entry dated {newest.isoformat()}; nothing since 2021"))
         c = col_of(MISMATCH)
         self.planted.append(Planted(
             "content-mismatch", MISMATCH[0], c.truth.path, c.truth.catalog_area, c.truth.url_path,
             "the 生态环境 column holds meeting and leadership news (常务会议, 调研, 会见), no environment content"))
-        c = col_of(LATE)
-        for pos in LATE_POSITIONS:
-            d = c.docs[pos]
-            days = workdays_between(d.written, d.published)
-            self.planted.append(Planted(
-                "late-publication", LATE[0], c.truth.path, c.truth.catalog_area, d.url_path,
-                f"list position {pos + 1}: written {d.written.isoformat()} (生成日期), published "
-                f"{d.published.isoformat()}: {days} working days later"))
+        for key, positions in LATE.items():
+            c = col_of(key)
+            for pos in positions:
+                d = c.docs[pos]
+                days = workdays_between(d.written, d.published)
+                self.planted.append(Planted(
+                    "late-publication", key[0], c.truth.path, c.truth.catalog_area, d.url_path,
+                    f"list position {pos + 1}: written {d.written.isoformat()}, published "
+                    f"{d.published.isoformat()}: {days} working days later"))
         c = col_of(MISSING_DATE)
         d = c.docs[MISSING_DATE_POSITION]
         self.planted.append(Planted(
             "missing-date", MISSING_DATE[0], c.truth.path, c.truth.catalog_area, d.url_path,
             "no date beside the list entry and no 发布时间 on the page; <meta name=\"PubDate\"> there is "
             "the page generation time, not a publication date"))
-        c = col_of(DEAD)
-        d = c.docs[DEAD_POSITION]
-        self.planted.append(Planted(
-            "dead-link", DEAD[0], c.truth.path, c.truth.catalog_area, d.url_path,
-            f"list entry {DEAD_POSITION + 1} on the first list page answers 404"))
+        for key, (pos, note) in DEAD.items():
+            c = col_of(key)
+            self.planted.append(Planted("dead-link", key[0], c.truth.path, c.truth.catalog_area, c.docs[pos].url_path,
+                                        note))
         c = col_of(ANNUAL_MISSING)
         self.planted.append(Planted(
             "annual-report-missing", ANNUAL_MISSING[0], c.truth.path, c.truth.catalog_area, c.truth.url_path,
@@ -523,7 +604,7 @@ class DemoPortal:
         raise KeyError(doc.title)
 
     def _columns_for(self, selector: str | None) -> list[tuple[SiteBase, Column]]:
-        gaps = {EMPTY, STALE, MISMATCH, LATE, ANNUAL_MISSING, MISSING_DATE, DEAD}
+        gaps = {*EMPTY, *STALE, MISMATCH, *LATE, ANNUAL_MISSING, MISSING_DATE, *DEAD}
         if selector is None:
             out = [(s, c) for s in self._sites for c in s.columns
                    if c.kind in CONTENT_KINDS and (s.spec.id, c.key) not in gaps]

@@ -47,18 +47,16 @@ function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt){
 </script>"""
 
 STATIC_PAGES = {
-    "/trs/zwdt/": ("政务动态", "政务动态栏目发布本市政务要闻、部门动态和基层动态。"),
-    "/trs/zwfw/": ("政务服务", "请登录省政务服务网办理相关事项。"),
-    "/trs/hdjl/": ("互动交流", "市长信箱、网上调查、在线访谈。"),
-    "/trs/zjsl/": ("走进示例", "示例市位于省境中部，辖6个县（区）。"),
-    "/trs/hdjl/ysqgk/": ("依申请公开", "请填写政府信息公开申请表，带*号为必填项。"),
-    "/trs/wzdt/": ("网站地图", "首页 | 政务动态 | 政府信息公开 | 政务服务 | 互动交流"),
-    "/trs/lxwm/": ("联系我们", "通讯地址：示例市人民大街1号 邮编：150000"),
-    "/trs/search/": ("站内搜索", "未找到相关结果，请更换关键词后重试。"),
+    "zwdt/": ("政务动态", "政务动态栏目发布本市政务要闻、部门动态和基层动态。"),
+    "zwfw/": ("政务服务", "请登录省政务服务网办理相关事项。"),
+    "hdjl/": ("互动交流", "市长信箱、网上调查、在线访谈。"),
+    "zjsl/": ("走进示例", "示例市位于省境中部，辖6个县（区）。"),
+    "hdjl/ysqgk/": ("依申请公开", "请填写政府信息公开申请表，带*号为必填项。"),
+    "wzdt/": ("网站地图", "首页 | 政务动态 | 政府信息公开 | 政务服务 | 互动交流"),
+    "lxwm/": ("联系我们", "通讯地址：示例市人民大街1号 邮编：150000"),
+    "search/": ("站内搜索", "未找到相关结果，请更换关键词后重试。"),
 }
 
-DETAIL_RE = re.compile(r"^/trs/xxgk/([a-z]+)/(\d{6})/t(\d{8})_(\d+)\.html$")
-LIST_RE = re.compile(r"^/trs/xxgk/([a-z]+)/(?:index(?:_(\d+))?\.html)?$")
 
 
 def rel(from_dir: str, to: str) -> str:
@@ -71,36 +69,42 @@ def rel(from_dir: str, to: str) -> str:
 class TrsSite(SiteBase):
     prefix = "/trs/"
     page_size = 20
+    ext = "html"
+
+    def __init__(self, spec, seed):
+        super().__init__(spec, seed)
+        entry, ext = re.escape(self.entry_path()), re.escape(self.ext)
+        self.detail_re = re.compile(rf"^{entry}([a-z]+)/(\d{{6}})/t(\d{{8}})_(\d+)\.{ext}$")
+        self.list_re = re.compile(rf"^{entry}([a-z]+)/(?:index(?:_(\d+))?\.{ext})?$")
 
     # -- URL scheme -------------------------------------------------------------------------------
     def entry_path(self) -> str:
-        return "/trs/xxgk/"
+        return f"{self.prefix}xxgk/"
 
     def column_url(self, spec: ColumnSpec) -> str:
-        return f"/trs/xxgk/{spec.key}/"
+        return f"{self.entry_path()}{spec.key}/"
 
     def doc_url(self, doc: Doc) -> str:
         c = doc.created
-        return f"/trs/xxgk/{doc.column.key}/{c:%Y%m}/t{c:%Y%m%d}_{doc.art_id}.html"
+        return f"{self.entry_path()}{doc.column.key}/{c:%Y%m}/t{c:%Y%m%d}_{doc.art_id}.{self.ext}"
 
     def attachment_url(self, doc: Doc, index: int, ext: str, rng: random.Random) -> str:
         c = doc.created
-        return f"/trs/xxgk/{doc.column.key}/{c:%Y%m}/P0{c:%Y%m%d}{rng.randrange(10**11, 10**12)}.{ext}"
+        return f"{self.entry_path()}{doc.column.key}/{c:%Y%m}/P0{c:%Y%m%d}{rng.randrange(10**11, 10**12)}.{ext}"
 
     # -- routing ----------------------------------------------------------------------------------
     def route(self, method, path, query, form):
-        if path in ("/trs/", "/trs/index.html"):
+        if path in (self.prefix, f"{self.prefix}index.html"):
             return Response(200, self.home().encode())
-        if path in ("/trs/xxgk/", "/trs/xxgk/index.html"):
+        if path in (self.entry_path(), f"{self.entry_path()}index.html"):
             return Response(200, self.entry().encode())
-        if path in STATIC_PAGES:
-            return Response(200, self.simple(path, *STATIC_PAGES[path]).encode())
-        m = DETAIL_RE.match(path)
-        if m:
+        if path[len(self.prefix):] in STATIC_PAGES:
+            return Response(200, self.simple(path, *STATIC_PAGES[path[len(self.prefix):]]).encode())
+        if self.detail_re.match(path):
             return self.document_response(path)
         if path in self.attachments:
             return self.attachment_response(path)
-        m = LIST_RE.match(path)
+        m = self.list_re.match(path)
         if m:
             col = self.column_by_key(m.group(1))
             if col is not None:
@@ -109,12 +113,12 @@ class TrsSite(SiteBase):
                     return self.not_found()
                 return Response(200, self.list_page(col, page).encode())
         static = asset(path)
-        if static and path.startswith(("/trs/css/", "/trs/js/", "/trs/images/")):
+        if static and path.startswith(tuple(self.prefix + d for d in ("css/", "js/", "images/"))):
             return static
         return self.not_found()
 
     def not_found(self) -> Response:
-        return Response(404, not_found_html(self.spec.name, "/trs/").encode())
+        return Response(404, not_found_html(self.spec.name, self.prefix).encode())
 
     # -- page parts -------------------------------------------------------------------------------
     def head(self, title: str, metas: list[tuple[str, str]], extra: str = "") -> str:
@@ -130,36 +134,36 @@ class TrsSite(SiteBase):
 <meta name="SiteDomain" content="{self.spec.domain}">
 <meta name="SiteIDCode" content="{self.spec.site_code}">
 {meta}
-<link rel="stylesheet" type="text/css" href="/trs/css/common.css">
-<link rel="stylesheet" type="text/css" href="/trs/css/xxgk.css">
-<script type="text/javascript" src="/trs/js/jquery-1.11.3.min.js"></script>
-<script type="text/javascript" src="/trs/js/common.js"></script>
+<link rel="stylesheet" type="text/css" href="{self.prefix}css/common.css">
+<link rel="stylesheet" type="text/css" href="{self.prefix}css/xxgk.css">
+<script type="text/javascript" src="{self.prefix}js/jquery-1.11.3.min.js"></script>
+<script type="text/javascript" src="{self.prefix}js/common.js"></script>
 {extra}
 </head>
 <body>
 <div class="topbar"><div class="w1200">
   <span class="fl">欢迎访问{esc(self.spec.name)}门户网站</span>
-  <span class="fr"><a href="/trs/">首页</a> | <a href="javascript:void(0);" id="wza">无障碍浏览</a> | <a href="javascript:void(0);">长者模式</a> | <a href="/trs/wzdt/">网站地图</a></span>
+  <span class="fr"><a href="{self.prefix}">首页</a> | <a href="javascript:void(0);" id="wza">无障碍浏览</a> | <a href="javascript:void(0);">长者模式</a> | <a href="{self.prefix}wzdt/">网站地图</a></span>
 </div></div>
 <div class="header"><div class="w1200">
-  <a class="logo" href="/trs/"><img src="/trs/images/logo.png" alt="{esc(self.spec.name)}"></a>
-  <div class="search"><form name="searchform" action="/trs/search/" method="get" target="_blank">
+  <a class="logo" href="{self.prefix}"><img src="{self.prefix}images/logo.png" alt="{esc(self.spec.name)}"></a>
+  <div class="search"><form name="searchform" action="{self.prefix}search/" method="get" target="_blank">
     <input type="text" name="searchword" placeholder="请输入关键词"><input type="submit" value="搜索"></form></div>
 </div></div>
 <div class="nav"><ul class="w1200">
-  <li><a href="/trs/">首页</a></li>
-  <li><a href="/trs/zwdt/">政务动态</a></li>
-  <li class="on"><a href="/trs/xxgk/">政府信息公开</a></li>
-  <li><a href="/trs/zwfw/">政务服务</a></li>
-  <li><a href="/trs/hdjl/">互动交流</a></li>
-  <li><a href="/trs/zjsl/">走进示例</a></li>
+  <li><a href="{self.prefix}">首页</a></li>
+  <li><a href="{self.prefix}zwdt/">政务动态</a></li>
+  <li class="on"><a href="{self.entry_path()}">政府信息公开</a></li>
+  <li><a href="{self.prefix}zwfw/">政务服务</a></li>
+  <li><a href="{self.prefix}hdjl/">互动交流</a></li>
+  <li><a href="{self.prefix}zjsl/">走进示例</a></li>
 </ul></div>
 """
 
     def footer(self) -> str:
         s = self.spec
         return f"""<div class="footer"><div class="w1200">
-  <div class="footer-links"><a href="/trs/wzdt/">网站地图</a> | <a href="/trs/lxwm/">联系我们</a> | <a href="/trs/hdjl/">意见建议</a></div>
+  <div class="footer-links"><a href="{self.prefix}wzdt/">网站地图</a> | <a href="{self.prefix}lxwm/">联系我们</a> | <a href="{self.prefix}hdjl/">意见建议</a></div>
   <p>主办单位：{esc(s.name)}办公室&nbsp;&nbsp;承办单位：{esc(self.loc.gov)}政务服务和数据管理局</p>
   <p>版权所有 &copy; {COPYRIGHT_YEARS} {esc(s.name)}&nbsp;&nbsp;网站标识码：{s.site_code}&nbsp;&nbsp;
      <a href="https://beian.miit.gov.cn/" target="_blank">{esc(s.icp)}</a>&nbsp;&nbsp;
@@ -195,7 +199,7 @@ class TrsSite(SiteBase):
   <ul class="xxgk-tree" id="xxgkTree">
 {nav}
   </ul>
-  <div class="ysq-box"><a href="{rel(from_dir, '/trs/hdjl/ysqgk/')}" class="ysq-btn">依申请公开</a></div>
+  <div class="ysq-box"><a href="{rel(from_dir, self.prefix + 'hdjl/ysqgk/')}" class="ysq-btn">依申请公开</a></div>
 </div>"""
 
     @staticmethod
@@ -208,7 +212,7 @@ class TrsSite(SiteBase):
     </li>"""
 
     def breadcrumb(self, from_dir: str, col=None, extra: str = "") -> str:
-        parts = [f'<a href="{rel(from_dir, "/trs/")}">首页</a>', f'<a href="{rel(from_dir, "/trs/xxgk/")}">政府信息公开</a>']
+        parts = [f'<a href="{rel(from_dir, self.prefix)}">首页</a>', f'<a href="{rel(from_dir, self.entry_path())}">政府信息公开</a>']
         if col is not None:
             if col.spec.parent:
                 parts.append(f"<span>{esc(col.spec.parent)}</span>")
@@ -220,19 +224,19 @@ class TrsSite(SiteBase):
     # -- pages ------------------------------------------------------------------------------------
     def home(self) -> str:
         hot = "".join(
-            f'<li><a href="{rel("/trs/", d.url_path)}" target="_blank">{esc(truncate(d.title, 26, "..."))}</a>'
+            f'<li><a href="{rel(self.prefix, d.url_path)}" target="_blank">{esc(truncate(d.title, 26, "..."))}</a>'
             f'<span>{d.truth.list_date:%m-%d}</span></li>' for d in self.hot_docs(8))
         return self.head(self.spec.name, [("ColumnName", "首页"), ("ColumnType", "首页")]) + f"""
 <div class="main w1200">
-  <div class="banner"><img src="/trs/images/banner.jpg" alt=""></div>
-  <div class="home-block"><div class="hd"><h3>政务要闻</h3><a href="/trs/zwdt/" class="more">更多&gt;&gt;</a></div>
+  <div class="banner"><img src="{self.prefix}images/banner.jpg" alt=""></div>
+  <div class="home-block"><div class="hd"><h3>政务要闻</h3><a href="{self.prefix}zwdt/" class="more">更多&gt;&gt;</a></div>
     <ul class="list">{hot}</ul></div>
-  <div class="home-block"><a href="/trs/xxgk/" class="xxgk-entry">政府信息公开</a></div>
+  <div class="home-block"><a href="{self.entry_path()}" class="xxgk-entry">政府信息公开</a></div>
 </div>
 """ + self.footer()
 
     def entry(self) -> str:
-        base = "/trs/xxgk/"
+        base = self.entry_path()
         hot = "\n".join(
             f'    <li><a href="{rel(base, d.url_path)}" target="_blank" title="{esc(d.title)}">'
             f'{esc(truncate(d.title, 24, "..."))}</a><span class="date">[{d.truth.list_date:%m-%d}]</span></li>'
@@ -253,7 +257,7 @@ class TrsSite(SiteBase):
 {hot}
     </ul>
   </div>
-  <div class="xxgk-search"><form action="/trs/search/" method="get"><input type="text" name="searchword"><input type="submit" value="信息公开检索"></form></div>
+  <div class="xxgk-search"><form action="{self.prefix}search/" method="get"><input type="text" name="searchword"><input type="submit" value="信息公开检索"></form></div>
 </div>
 </div>
 """ + self.footer()
@@ -330,7 +334,7 @@ class TrsSite(SiteBase):
             ("ColumnKeywords", col.truth.name), ("ColumnType", "信息公开"),
             ("ArticleTitle", t.title), ("PubDate", f"{t.published:%Y-%m-%d} {doc.pub_time}"),
             ("ContentSource", t.publisher), ("Keywords", col.truth.name), ("Author", t.publisher),
-            ("Description", desc), ("Url", f"http://{self.spec.domain}{doc.url_path[len('/trs'):]}"),
+            ("Description", desc), ("Url", f"http://{self.spec.domain}{doc.url_path[len(self.prefix) - 1:]}"),
         ]
         title = f"{t.title}_{col.truth.name}_{self.spec.name}"
         return self.head(title, metas) + self.breadcrumb(base, col, "<span>正文</span>") + f"""
@@ -350,7 +354,7 @@ class TrsSite(SiteBase):
     <h1 class="article-title">{esc(t.title)}</h1>
     <div class="article-info">
       <span>来源：{esc(t.publisher)}</span>
-      <span>浏览次数：<script type="text/javascript" src="/trs/js/count.js"></script></span>
+      <span>浏览次数：<script type="text/javascript" src="{self.prefix}js/count.js"></script></span>
       <span class="font-size">字号：<a href="javascript:doZoom(18)">大</a> <a href="javascript:doZoom(16)">中</a> <a href="javascript:doZoom(14)">小</a></span>
     </div>
     <div class="article-content" id="zoom">
@@ -373,6 +377,6 @@ class TrsSite(SiteBase):
 
     def simple(self, path: str, title: str, text: str) -> str:
         return self.head(f"{title}_{self.spec.name}", [("ColumnName", title), ("ColumnType", title)]) + f"""
-<div class="position w1200">当前位置：<a href="/trs/">首页</a> &gt; <span>{esc(title)}</span></div>
+<div class="position w1200">当前位置：<a href="{self.prefix}">首页</a> &gt; <span>{esc(title)}</span></div>
 <div class="main w1200"><h2>{esc(title)}</h2><p>{esc(text)}</p></div>
 """ + self.footer()
