@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from urllib.parse import urljoin
 
 from crawler.extraction import gkmlpt, scriptpager, trs
 from crawler.extraction.columns import discover_columns
@@ -150,3 +151,35 @@ def test_gkmlpt_article_date_is_its_publication_not_its_written_date():
                                                  "url": "/gkmlpt/content/0/0/post_7.html",
                                                  "date": 1746000000, "create_time": 1748736000}]})
     assert extract_entries(body, "http://www.gd.gov.cn/gkmlpt/api/all/721?page=1&sid=2")[0]["date"] == date(2025, 6, 1)
+
+
+# -- the real 动静结合 page (tests/fixtures/realpages/pingtan, changwu/pingtan-gov-zwgk-archive) ---------
+
+REAL = Path(__file__).parent / "fixtures" / "realpages" / "pingtan"
+
+
+def _real_label(name: str) -> dict:
+    return next(label for line in (REAL / "labels.jsonl").read_text(encoding="utf-8").splitlines()
+                if line.strip() and (label := json.loads(line))["file"] == name)
+
+
+def test_real_dongjing_page_all_static_entries_in_page_order_then_the_search_service():
+    label = _real_label("gzjzqk-index.html")
+    html = (REAL / "gzjzqk-index.html").read_text(encoding="utf-8")
+    entries = extract_entries(html, label["url"])
+    assert [(e["title"], e["url"]) for e in entries] == [(w["title"], urljoin(label["url"], w["url"]))
+                                                         for w in label["entries"]]
+    assert len(entries) == 75
+    assert trs.page_info(html) == trs.PageInfo(5, 15, 107, "200210", "1780", "/fjdzapp/search")
+    assert next_pages(html, label["url"]) == [PageRequest(
+        "https://www.pingtan.gov.cn/fjdzapp/search", "POST",
+        (("channelid", "200210"), ("sortfield", "-docorderpri,-docreltime"), ("classsql", "chnlid=1780"),
+         ("classcol", "publishyear"), ("classnum", "100"), ("classsort", "0"), ("cache", "true"),
+         ("page", "2"), ("prepage", "75")))]  # records 76..107
+
+
+def test_real_dongjing_page_with_every_record_static_asks_nothing_more():
+    label = _real_label("ndjh-index.html")
+    html = (REAL / "ndjh-index.html").read_text(encoding="utf-8")
+    assert len(extract_entries(html, label["url"])) == 39
+    assert next_pages(html, label["url"]) == []

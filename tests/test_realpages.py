@@ -26,14 +26,7 @@ DETAIL_FIELDS = ("title", "published", "written", "doc_number", "index_number", 
 
 # Pages whose failure is a platform feature the `platforms` work builds (issue 9 item 3), keyed
 # "<dir>/<file>:<check>". strict: the mark must go when the feature lands.
-PLATFORM_GAPS = {
-    "pingtan/gzjzqk-index.html:pagination": ("TRS 动静结合 search API: this page names its channel as "
-                                             "channelid: SiteInfo.searchId (searchId: 200210): platforms work"),
-    "pingtan/zfxxgknb-index.html:pagination": ("TRS 动静结合 search API: recordCount 20 > maxStaticIndex 1 x prepage 10, "
-                                               "list2.trsapi with no listApi url in the page: platforms work"),
-    "pingtan/zfxxgkzd-index.html:pagination": ("TRS 动静结合 search API: recordCount 34 > maxStaticIndex 1 x prepage 15, "
-                                               "list2.trsapi with no listApi url in the page: platforms work"),
-}
+PLATFORM_GAPS: dict[str, str] = {}  # "<dir>/<file>:<check>" -> why a platform module still misses it
 
 
 def _read(path: Path, where: Path) -> list[dict]:

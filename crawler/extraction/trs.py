@@ -17,9 +17,12 @@ the platform's search service, a form POST to ``/fjdzapp/search`` answering JSON
     classnum=100  classsort=0  cache=true  page=N  prepage=75
     -> {"data": [{"doctitle", "docpuburl" | "chnldocurl", "docreltime"}, …], "pageCount": N, …}
 
-(request and answer as public crawlers of these portals send and read them; where in the page the
-``channelid`` and ``chnlid`` of a column sit is read from the page's script configuration:
-``channelid: '…'`` and ``chnlid: '…'`` or ``classsql: 'chnlid=…'``.)
+(request and answer as public crawlers of these portals send and read them.) A real page
+(tests/fixtures/realpages/pingtan/) declares it in ``var pageChnlInfo = {quickMode: "动静结合",
+maxStaticIndex: 5, classsql: "" || "chnlid=1780", recordCount: '107', prepage: 15, …}`` and passes
+``channelid: SiteInfo.searchId`` (``searchId: 200210`` in the site's ``SiteInfo``) and
+``listApi: {url: "/fjdzapp/search"}`` to ``listModel``; inline ``channelid: '…'``/``chnlid: '…'``
+are read too.
 The search service is asked for the records past the static ones, ``prepage`` = the static count,
 from page 2 on: the fewest requests that cover the column.
 """
@@ -35,8 +38,10 @@ _GROUP = re.compile(r"^\s*\$?showStatic\s*\(\s*(\d+)\s*\)\s*$")
 _MAX_STATIC = re.compile(r"""\bmaxStaticIndex["']?\s*[:=]\s*["']?(\d+)""")
 _PREPAGE = re.compile(r"""\bprepage["']?\s*[:=]\s*["']?(\d+)""", re.I)
 _RECORDS = re.compile(r"""\brecordCount["']?\s*[:=]\s*["']?(\d+)""")
-_CHANNEL = re.compile(r"""\bchannelid["']?\s*[:=]\s*["']?(\d+)""", re.I)
-_CHNL = re.compile(r"""\b(?:chnlid["']?\s*[:=]\s*["']?|classsql["']?\s*[:=]\s*["']chnlid=)(\d+)""", re.I)
+# channelid: '229105', or channelid: SiteInfo.searchId with searchId: 200210 in the site's SiteInfo.
+_CHANNEL = re.compile(r"""\b(?:channelid|searchId)["']?\s*[:=]\s*["']?(\d+)""", re.I)
+# chnlid: '4910', classsql: 'chnlid=4910', classsql: "" || "chnlid=1780"
+_CHNL = re.compile(r"""\b(?:chnlid["']?\s*[:=]\s*["']?|classsql["']?\s*[:=][^,\n]{0,40}?chnlid=)(\d+)""", re.I)
 _SEARCH_URL = re.compile(r"""["']([^"'\s]*/fjdzapp/search)["']""")
 
 
