@@ -1,11 +1,14 @@
 """The bundled demo portal: synthetic government portals served over local HTTP.
 
 Used by ``zwgk demo``, the test-suite (which asserts extracted values against the ground truth kept
-here) and the benchmarks. Three portals share one server, each under its own URL prefix:
+here) and the benchmarks. Six portals share one server, each under its own URL prefix:
 
 - ``demo-trs``    ``/trs/``    TRS WCM style, UTF-8, municipal (``/trs/xxgk/`` entry page);
 - ``demo-hanweb`` ``/hanweb/`` Hanweb jcms style, UTF-8, county (``/hanweb/col/col1/index.html``);
-- ``demo-plain``  ``/plain/``  home-grown JSP CMS, GBK declared as gb2312, county (``/plain/zwgk/index.jsp``).
+- ``demo-plain``  ``/plain/``  home-grown JSP CMS, GBK declared as gb2312, county (``/plain/zwgk/index.jsp``);
+- ``demo-fj``     ``/fj/``     TRS 集约化 "动静结合" (Fujian), county (``/fj/xxgk/``): ``dongjing.py``;
+- ``demo-js``     ``/qx/``     pager only in a jQuery plugin script, county (``/qx/zwgk/``): ``jspager.py``;
+- ``demo-gd``     ``/gd/``     gkmlpt (Guangdong), district (``/gd/gkmlpt/index`` shell): ``gkmlpt.py``.
 
 Public API::
 
@@ -34,6 +37,15 @@ What a crawler meets (on purpose, as on real portals):
   charset on list pages and some detail pages; query URLs (``list.jsp?colid=N&page=P``,
   ``content.jsp?id=N``); meta PubDate is the page generation time on every page; no written date,
   index number or category on this site (truth None).
+- 动静结合 (demo-fj): a column is one ``index.htm`` holding its first 20 entries as hidden
+  ``$showStatic(N)`` groups of five; the rest only from a POST to ``/fj/fjdzapp/search`` (JSON); no
+  ``index_1.htm``. Its planted dead link is the oldest 通知公告 entry, listed only by the search service.
+- script pager (demo-js): ``index.html``, ``index_1.html`` … reachable only through
+  ``$(".pagination").pagination({totalPage: N, … 'index_' + i + '.html'})``; a late publication on the
+  last page of 重大建设项目; every page has a header bar of nav links and a dated 热点 link.
+- gkmlpt (demo-gd): the shell's ``window._CONFIG`` (``SID``, ``TREE``) is the only column tree;
+  columns are read at ``/gd/gkmlpt/api/all/{id}?page=N&sid=…`` (100 a page; 政策文件 has two pages);
+  卫生健康 is stale since 2021.
 - Every page carries other dates: footer 更新时间, copyright 2019-2026, hot-news and related boxes.
 """
 from .model import DEMO_AS_OF, ColumnTruth, DocTruth, Planted, SiteTruth
