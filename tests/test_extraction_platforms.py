@@ -183,3 +183,10 @@ def test_real_dongjing_page_with_every_record_static_asks_nothing_more():
     html = (REAL / "ndjh-index.html").read_text(encoding="utf-8")
     assert len(extract_entries(html, label["url"])) == 39
     assert next_pages(html, label["url"]) == []
+
+
+def test_gkmlpt_short_last_page_asks_for_no_more_pages():
+    body = json.dumps({"total": 103, "offset": 100, "articles": [
+        {"id": k, "title": f"关于第{k}项工作的通知", "url": f"/gkmlpt/content/0/0/post_{k}.html", "classify_main": 5,
+         "create_time": 1748736000} for k in range(3)]})
+    assert next_pages(body, "http://www.gd.gov.cn/gkmlpt/api/all/5?page=2&sid=2") == []

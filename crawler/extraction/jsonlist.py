@@ -155,6 +155,10 @@ def page_urls(data, url: str) -> list[str]:
         skip = None
         current = next(v for k, v in query if k == param)
         first = 0 if current == "0" else 1
+        if current.isdigit() and int(current) > first:
+            # A later page: the first one listed every page. Counting pages from this one's length
+            # would take a short last page for the page size and ask for pages that do not exist.
+            return []
     out = []
     for n in range(first, first + min(pages, MAX_PAGES)):
         if n == skip:
