@@ -188,6 +188,7 @@ def demo(out_dir, scale):
     for stale in (db_path, out / "zwgk.db-wal", out / "zwgk.db-shm"):
         stale.unlink(missing_ok=True)
     shutil.rmtree(out / "zwgk-logs", ignore_errors=True)
+    shutil.rmtree(out / "zwgk-warc", ignore_errors=True)
     portal = DemoPortal(scale=scale)
     with serve(portal) as base_url:
         sites_file = out / "sites.yaml"
