@@ -10,11 +10,13 @@ from ``checks.score`` (the deduction values are this project's estimate, and the
 It is a draft for an inspector to edit, not a signed document: the issuer and the deadline are
 fields left to fill in when not given.
 
-The two annex tables can hold tens of thousands of rows: their rows are built as WordprocessingML
-in one pass (python-docx adds a row in time proportional to the table's size).
+The annex of all problems can hold tens of thousands of rows: its rows are written as
+WordprocessingML text and spliced into the saved document (``_Bodies``); python-docx builds the rest.
 """
 from __future__ import annotations
 
+import io
+import zipfile
 from collections import Counter, defaultdict
 from datetime import date, datetime
 from pathlib import Path
@@ -44,7 +46,9 @@ CN_NUMBERS = "一二三四五六七八九十"
 
 def _text(value) -> str:
     """Stored text as Word can hold it (no XML-illegal or bidi control characters)."""
-    return xlsx_text("" if value is None else str(value))
+    if value is None:
+        return ""
+    return str(value) if isinstance(value, (int, float)) else xlsx_text(str(value))
 
 
 def _set_fonts(doc) -> None:
@@ -76,8 +80,38 @@ def _paragraph(doc, text: str, *, indent=True, align=None, bold=False):
     return p
 
 
-def _table(doc, header, rows, widths_cm=None, font_pt=10.5):
-    """A bordered table: the header with python-docx, the body rows as XML in one pass."""
+class _Bodies:
+    """Table bodies spliced into document.xml when it is saved: python-docx builds every element as
+    a Python object and lxml would parse the rows again, while the annex of a province's run holds
+    tens of thousands of rows. Each table gets an XML comment as its place holder."""
+
+    def __init__(self):
+        self.parts: dict[str, str] = {}
+
+    def add(self, table, xml: str) -> None:
+        from lxml import etree
+
+        mark = f"zwgk-rows-{len(self.parts)}"
+        table._tbl.append(etree.Comment(mark))
+        self.parts[f"<!--{mark}-->"] = xml
+
+    def save(self, doc, out_path: Path) -> None:
+        buffer = io.BytesIO()
+        doc.save(buffer)
+        buffer.seek(0)
+        with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out_path, "w", zipfile.ZIP_DEFLATED) as dst:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename == "word/document.xml" and self.parts:
+                    text = data.decode("utf-8")
+                    for mark, xml in self.parts.items():
+                        text = text.replace(mark, xml, 1)
+                    data = text.encode("utf-8")
+                dst.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+
+
+def _table(doc, header, rows, widths_cm=None, font_pt=10.5, bodies: _Bodies | None = None):
+    """A bordered table: the header with python-docx, the body rows as WordprocessingML text."""
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -91,29 +125,24 @@ def _table(doc, header, rows, widths_cm=None, font_pt=10.5):
     trpr = table.rows[0]._tr.get_or_add_trPr()
     trpr.append(parse_xml(f'<w:tblHeader {nsdecls("w")} w:val="true"/>'))
     widths = [int(Cm(w).twips) for w in (widths_cm or [])]
-    chunk = []
-
-    def flush():
-        if chunk:
-            body = parse_xml(f'<w:tbl {nsdecls("w")}>{"".join(chunk)}</w:tbl>')
-            for tr in list(body):
-                table._tbl.append(tr)
-            chunk.clear()
-
-    run_props = f'<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
+    cell_open = [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>' for w in widths]
+    p_open = (f'<w:p><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr><w:r><w:rPr><w:sz w:val="{size}"/>'
+              f'<w:szCs w:val="{size}"/></w:rPr><w:t xml:space="preserve">')
+    p_close = "</w:t></w:r></w:p>"
+    out = []
     for row in rows:
-        cells = []
+        out.append("<w:tr>")
         for i, value in enumerate(row):
-            width = f'<w:tcPr><w:tcW w:w="{widths[i]}" w:type="dxa"/></w:tcPr>' if i < len(widths) else ""
-            lines = _text(value).split("\n")
-            paragraphs = "".join(
-                f'<w:p><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr><w:r>{run_props}'
-                f'<w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>' for line in lines)
-            cells.append(f"<w:tc>{width}{paragraphs}</w:tc>")
-        chunk.append(f"<w:tr>{''.join(cells)}</w:tr>")
-        if len(chunk) >= 2000:
-            flush()
-    flush()
+            out.append(cell_open[i] if i < len(cell_open) else "<w:tc>")
+            text = escape(_text(value))
+            out.append(p_open + text.replace("\n", p_close + p_open) + p_close + "</w:tc>")
+        out.append("</w:tr>")
+    xml = "".join(out)
+    if bodies is not None:
+        bodies.add(table, xml)
+    elif xml:
+        for tr in list(parse_xml(f'<w:tbl {nsdecls("w")}>{xml}</w:tbl>')):
+            table._tbl.append(tr)
     return table
 
 
@@ -281,6 +310,7 @@ def write_notice(db, run_id: int, out_path, *, deadline: date | None = None, iss
         rows.append((i, s.name, site_code(s), f.get("column_name") or f.get("catalog_area") or "",
                      wording.rule_name(f["rule"]), wording.message(f), evidence,
                      f"{zh_date(first)}（第{f.get('first_run') or f.get('run_id')}次）" if first else ""))
-    _table(doc, ANNEX_FINDINGS, rows, [1.2, 3.4, 2.4, 2.8, 2.4, 6, 6, 2.6], font_pt=9)
-    doc.save(out_path)
+    bodies = _Bodies()
+    _table(doc, ANNEX_FINDINGS, rows, [1.2, 3.4, 2.4, 2.8, 2.4, 6, 6, 2.6], font_pt=9, bodies=bodies)
+    bodies.save(doc, out_path)
     return out_path
