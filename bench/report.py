@@ -1,6 +1,6 @@
 """Report rendering at scale: 150 sites, 1,000,000 documents, three checked runs.
 
-    .venv/bin/python bench/report.py [--sites 150] [--documents 1000000] [--runs 3] [--keep DIR]
+    .venv/bin/python bench/report.py [--sites 150] [--documents 1000000] [--runs 3] [--keep DIR [--reuse]]
 
 Builds the store with ``reports.synthetic.build_store`` (executemany in one transaction per table:
 sites, columns, column_runs, documents, column_entries, findings, fetch_errors) and gives its latest
@@ -49,25 +49,42 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="build the store and report here and keep them")
+    parser.add_argument("--reuse", action="store_true", help="with --keep: measure the store built there before")
     args = parser.parse_args()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="zwgk-bench-report-"))
     work.mkdir(parents=True, exist_ok=True)
     db_path, out, notice = work / "bench.db", work / "report", work / "通报.docx"
-    for stale in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
-        stale.unlink(missing_ok=True)
+    reuse = bool(args.keep and args.reuse and db_path.exists())
+    if not reuse:
+        for stale in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+            stale.unlink(missing_ok=True)
     shutil.rmtree(out, ignore_errors=True)
     try:
-        t0 = time.perf_counter()
-        info = build_store(db_path, sites=args.sites, documents=args.documents, runs=args.runs)
-        build = time.perf_counter() - t0
-        size_mb = db_path.stat().st_size / 1e6
-        t0 = time.perf_counter()
-        archives = archive_pages(db_path, runs=[info["run_id"]])
-        archived = time.perf_counter() - t0
+        if reuse:
+            db = store.connect(db_path)
+            run_id = db.execute("select max(id) from runs").fetchone()[0]
+            info = {"run_id": run_id, "findings": db.execute("select count(*) from findings where run_id = ?",
+                                                             [run_id]).fetchone()[0]}
+            docs = db.execute("select count(*) from documents").fetchone()[0]
+            records = db.execute("select count(*) from warc_records where run_id = ?", [run_id]).fetchone()[0]
+            db.conn.close()
+            warc_file = db_path.parent / f"{db_path.stem}-warc" / f"run-{run_id}.warc.gz"
+            archives = {run_id: {"records": records, "bytes": warc_file.stat().st_size, "path": warc_file}}
+            archived = 0.0
+            print(f"store: reused {db_path} ({docs:,} documents, {run_id} runs, {info['findings']:,} findings in the "
+                  f"latest; its WARC was written when it was built)")
+        else:
+            t0 = time.perf_counter()
+            info = build_store(db_path, sites=args.sites, documents=args.documents, runs=args.runs)
+            build = time.perf_counter() - t0
+            size_mb = db_path.stat().st_size / 1e6
+            t0 = time.perf_counter()
+            archives = archive_pages(db_path, runs=[info["run_id"]])
+            archived = time.perf_counter() - t0
+            print(f"store: {args.sites} sites, {args.documents:,} documents, {args.runs} runs, "
+                  f"{info['findings']:,} findings; built in {build:.1f} s ({size_mb:.0f} MB)")
         os.sync()  # let the build's writes reach the disk now, not during the measurements
-        print(f"store: {args.sites} sites, {args.documents:,} documents, {args.runs} runs, "
-              f"{info['findings']:,} findings; built in {build:.1f} s ({size_mb:.0f} MB)")
 
         db = store.connect(db_path)
         t0 = time.perf_counter()

@@ -221,8 +221,9 @@ def archive_pages(path, *, runs=None) -> dict[int, dict]:
             conn.executemany("insert into warc_records (run_id, url, target_uri, file, offset, length, request_offset, "
                              "status, content_type, fetched_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", index)
             records = archived_records(db, run, pages)
-            conn.executemany("update findings set record_id = ? where run_id = ? and page_url = ?",
-                             ((record, run, page) for page, record in records.items()))
+            rows = conn.execute("select id, page_url from findings where run_id = ?", [run]).fetchall()
+            conn.executemany("update findings set record_id = ? where id = ?",
+                             ((records[page], fid) for fid, page in rows if page in records))
         out[run] = {"records": len(index), "bytes": file.stat().st_size, "path": file}
     conn.close()
     return out
