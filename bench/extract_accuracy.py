@@ -42,7 +42,13 @@ def iso(value) -> str | None:
 
 
 def platform(label: dict) -> str:
-    return label.get("platform") or label.get("cms_guess", "unknown").split(" (")[0]
+    """The label's platform family; shared/realpages labels only carry a free-text cms_guess."""
+    if label.get("platform"):
+        return label["platform"]
+    guess = label.get("cms_guess", "unknown")
+    if "Jiangxi 集约化" in guess:  # same family as the fixtures' 江西集约化 pages
+        return "江西集约化 (开普云)"
+    return guess.split(" (")[0]
 
 
 def htmldate_date(html: str, extensive: bool) -> str | None:
