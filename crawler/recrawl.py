@@ -92,6 +92,29 @@ def page_order(url: str, body: bytes | str | None = None) -> tuple:
     return tuple(int(n) for n in _NUMBER.findall(text)), text
 
 
+class UrlSet:
+    """A set of URLs held as 96-bit digests: about 70 bytes an entry instead of 150+ for the URL string,
+    so a walk's memory stays small however long its column (a collision among a million URLs has a
+    probability of about 1e-17)."""
+    __slots__ = ("_keys",)
+
+    def __init__(self):
+        self._keys: set[int] = set()
+
+    @staticmethod
+    def _key(url: str) -> int:
+        return int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=12).digest(), "big")
+
+    def add(self, url: str) -> None:
+        self._keys.add(self._key(url))
+
+    def __contains__(self, url: str) -> bool:
+        return self._key(url) in self._keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
 class PriorState:
     """Read-only view of the store for the spider. Every method is safe when the store is empty."""
 

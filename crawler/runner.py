@@ -20,6 +20,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -226,6 +227,13 @@ def _crawl(sites_file, db_path, lock_fd, *, settings, only, kind, on_progress, p
         sites_json = log_path.with_suffix(".sites.json")
         sites_json.write_text(dump_sites(sites), encoding="utf-8")
         cmd += ["-a", f"sites_json={sites_json}"]
+    # Pending requests on disk (Scrapy's disk queues), not in memory: a first crawl queues every
+    # detail page while list pages go first, which made memory grow ~2.5 KB per page. Each run gets
+    # a fresh job directory (no resuming of an earlier run), removed when the crawl process ends.
+    for stale in log_path.parent.glob("run-*.jobdir"):   # left by a run killed with its parent
+        shutil.rmtree(stale, ignore_errors=True)
+    jobdir = log_path.with_suffix(".jobdir")
+    cmd += ["-s", f"JOBDIR={jobdir}"]
     for name, value in (settings or {}).items():
         cmd += ["-s", f"{name}={value}"]
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings", child_module.PARENT_ENV: str(os.getpid())}
@@ -252,6 +260,7 @@ def _crawl(sites_file, db_path, lock_fd, *, settings, only, kind, on_progress, p
         _children.discard(child)
         if sites_json is not None:
             sites_json.unlink(missing_ok=True)
+        shutil.rmtree(jobdir, ignore_errors=True)
     row = db["runs"].get(run_id)
     if row["status"] == "running":
         # The child died before it could close its run: killed (kill -9, OOM killer) or crashed.

@@ -30,6 +30,9 @@ REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = True                # some WAFs set a cookie on the first answer and expect it back
 
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+# Memory must not grow with the pages crawled: request fingerprints live in a SQLite scratch file, and
+# crawler.runner gives each crawl a JOBDIR so that Scrapy queues pending requests on disk.
+DUPEFILTER_CLASS = "crawler.dupefilter.DiskDupeFilter"
 # After redirects and retries (600, 550): sees the final answer, marks WAF/login pages as blocked.
 DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.BlockDetector": 540}
 EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None, "crawler.extensions.RequestLog": 500,

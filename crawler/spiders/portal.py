@@ -29,7 +29,7 @@ from crawler.extraction.listing import extract_entries, list_total
 from crawler.extraction.pagination import next_pages
 from crawler.items import ColumnItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem, UnchangedItem
 from crawler.middlewares import BlockedHost
-from crawler.recrawl import ColumnPrior, Known, PriorState, due, page_order
+from crawler.recrawl import ColumnPrior, Known, PriorState, UrlSet, due, page_order
 from crawler.sites import ConfigError, Site, load_sites, load_sites_json
 
 _INDEX_PAGE = re.compile(r"/(?:index|default)\.s?html?(?=$|\?)", re.I)
@@ -72,7 +72,7 @@ class ColumnWalk:
     pending: int = 0                             # list requests in flight (or their callback running)
     pages: int = 0                               # list pages read
     failed: bool = False                         # a list page failed or was blocked
-    seen: set = field(default_factory=set)       # entry URLs seen in this walk
+    seen: UrlSet = field(default_factory=UrlSet)  # entry URLs seen in this walk (compact)
     unknown: int = 0                             # entries not listed in this column before
     total: int | None = None                     # the total the list displays
     stopped: bool = False                        # incremental: stopped at known entries
@@ -84,6 +84,12 @@ class ColumnWalk:
     @property
     def known(self) -> dict[str, Known]:
         return self.prior.known
+
+    def release(self) -> None:
+        """Once the walk is concluded, only its outcome, counts and validators are read (by the
+        pipeline at close): drop what grows with the column, so memory stays flat over a run."""
+        self.seen, self.requested, self.queue = UrlSet(), set(), []
+        self.prior.known = {}
 
     def finish(self) -> str | None:
         self.done = True
@@ -405,6 +411,7 @@ class PortalSpider(scrapy.Spider):
             else:
                 # Not reached by this walk and still listed: stored? due for a revisit?
                 yield from self._detail_request(walk, url, entry, known)
+        walk.release()
 
     # -- detail requests: which known pages to fetch again -------------------------------------
 

@@ -1,0 +1,66 @@
+"""What keeps a crawl's memory flat in the number of pages (the figures: bench/crawl.py): pending
+requests queued on disk, fingerprints on disk, walk state compact and dropped once concluded."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import scrapy
+from scrapy.utils.test import get_crawler
+
+from crawler.dupefilter import DiskDupeFilter
+from crawler.recrawl import UrlSet
+from crawler.runner import crawl
+from zwgk.cli import DEMO_SETTINGS
+
+UNREACHABLE = """
+sites:
+  - id: demo-county
+    name: 示例县人民政府
+    level: county
+    region: 黑龙江省/示例市/示例县
+    url: http://127.0.0.1:9/xxgk/
+"""
+
+
+def test_fingerprints_are_kept_on_disk_not_in_a_python_set(tmp_path):
+    crawler = get_crawler(settings_dict={"JOBDIR": str(tmp_path)})
+    dupes = DiskDupeFilter.from_crawler(crawler)
+    scratch = Path(dupes.db_path)
+    assert scratch.parent == tmp_path
+    first = [scrapy.Request(f"http://example.gov.cn/xxgk/{i}.html") for i in range(2000)]
+    assert not any(dupes.request_seen(r) for r in first)
+    assert all(dupes.request_seen(scrapy.Request(r.url)) for r in first)
+    assert not dupes.request_seen(scrapy.Request("http://example.gov.cn/xxgk/2000.html"))
+    assert not dupes.request_seen(scrapy.Request("http://example.gov.cn/xxgk/1.html", method="POST", body=b"p=2"))
+    assert len(dupes._fingerprints) == 0   # Scrapy's in-memory set stays empty
+    dupes.close("finished")
+    assert not scratch.exists()
+
+
+def test_the_project_uses_the_disk_dupefilter():
+    from crawler import settings
+
+    assert settings.DUPEFILTER_CLASS == "crawler.dupefilter.DiskDupeFilter"
+
+
+def test_url_set_is_a_set_of_urls():
+    seen = UrlSet()
+    urls = [f"http://example.gov.cn/xxgk/t2024{i:04d}_{i}.html" for i in range(5000)]
+    for url in urls[:2500]:
+        seen.add(url)
+    seen.add(urls[0])
+    assert len(seen) == 2500
+    assert all(u in seen for u in urls[:2500]) and not any(u in seen for u in urls[2500:])
+
+
+def test_pending_requests_are_queued_on_disk_in_a_job_directory_removed_after_the_crawl(tmp_path):
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(UNREACHABLE, encoding="utf-8")
+    run_id, code = crawl(sites, tmp_path / "zwgk.db", settings={**DEMO_SETTINGS, "RETRY_TIMES": "0",
+                                                                 "LOG_LEVEL": "INFO"})
+    assert code == 0
+    log = (tmp_path / "zwgk-logs" / f"run-{run_id}.log").read_text(encoding="utf-8")
+    assert int(re.search(r"'scheduler/enqueued/disk': (\d+)", log).group(1)) >= 1
+    assert "scheduler/enqueued/memory" not in log
+    assert not list((tmp_path / "zwgk-logs").glob("*.jobdir"))
