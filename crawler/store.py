@@ -248,7 +248,8 @@ def _verify(path: Path) -> None:
     except sqlite3.DatabaseError as exc:
         problems = [str(exc)]
     if problems != ["ok"]:
-        raise StoreError(f"{path}: the database is damaged (PRAGMA quick_check: {problems[0]}); nothing was written. "
+        first = " ".join(str(problems[0]).split())   # quick_check's rows may span lines: the message is one
+        raise StoreError(f"{path}: the database is damaged (PRAGMA quick_check: {first}); nothing was written. "
                          f"Restore a backup or start a new store with --db")
 
 
