@@ -33,7 +33,7 @@ __all__ = ["render_report", "RULE_NAMES", "LEVEL_NAMES", "STATUS_NAMES", "PAGE_R
 
 PAGE_ROWS = 500       # rows per list page: bounds every page's size whatever the run's size
 PREVIEW_ROWS = 50     # rows of each list shown on a site page before "all N"
-FINDINGS_PAGE_ROWS = 4000  # the cross-site findings list on one page up to this many rows
+FINDINGS_PAGE_ROWS = 2000  # the cross-site findings list: one page up to this many rows, else pages by rule
 ASSETS = ("style.css", "report.js")
 TEMPLATES = Path(__file__).parent / "templates"
 STATUS_MARKS = {"missing": "✗", "empty": "○", "stale": "◔", "mismatch": "≠", "problem": "!", "unread": "?",

@@ -287,3 +287,18 @@ def test_report_of_the_demo_run(demo_run, tmp_path):
         assert f"发现的问题（{n}）" in page
     assert stats["largest_bytes"] < 2_000_000
     db.conn.close()
+
+
+def test_findings_page_splits_by_rule_when_long_and_keeps_every_finding(synthetic, tmp_path, monkeypatch):
+    db, run_id, _ = synthetic
+    monkeypatch.setattr(render, "FINDINGS_PAGE_ROWS", 50)
+    render_report(db, run_id, tmp_path / "r")
+    pages = [tmp_path / "r" / "findings.html", *sorted((tmp_path / "r").glob("findings-*.html"))]
+    seen = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        rows = re.findall(r'<tr class="sev-[a-z]+" data-rule="([a-z-]+)"', text)
+        assert 0 < len(rows) <= 50 and len(set(rows)) == 1, page.name
+        seen += rows
+    counts = dict(db.execute("select rule, count(*) from findings where run_id = ? group by rule", [run_id]).fetchall())
+    assert {rule: seen.count(rule) for rule in set(seen)} == counts
