@@ -62,7 +62,7 @@ def _above_nine(fd: int) -> int:
 class Browser:
     """A headless Chromium and one page of it, over --remote-debugging-pipe (flattened sessions)."""
 
-    def __init__(self, executable: str, timeout: float = 30.0):
+    def __init__(self, executable: str, timeout: float = 60.0):
         self.timeout = timeout
         self.profile = tempfile.mkdtemp(prefix="zwgk-chromium-")
         to_child_r, self._to_child = os.pipe()
