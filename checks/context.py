@@ -43,6 +43,7 @@ class ColumnState:
     newest_date: str | None     # as the crawler recorded it (may lie after as_of)
     mapping: Mapping | None
     recent: list[dict] = field(default_factory=list)  # newest entries up to as_of: url, title, day
+    empty_evidence: str | None = None  # what showed the list empty (暂无信息, 共0条 …); None: no evidence
 
 
 @dataclass
@@ -203,7 +204,7 @@ def load_context(db, run_id: int, as_of: date, catalog=None, overlays=None, cale
         settings = site.catalog.settings
         classifier = ctx.classifier(site)
         for col in db.query(
-            "select c.*, r.entries, r.pages, r.newest_date from columns c "
+            "select c.*, r.entries, r.pages, r.newest_date, r.empty_evidence from columns c "
             "left join column_runs r on r.column_id = c.id and r.run_id = ? "
             "where c.site_id = ? and ? between c.first_run and c.last_run order by c.id",
             [run_id, site.id, run_id],
@@ -217,7 +218,7 @@ def load_context(db, run_id: int, as_of: date, catalog=None, overlays=None, cale
             site.columns.append(ColumnState(
                 col["id"], site.id, col["name"], col["url"], col["path"],
                 col["entries"] if col["pages"] else None, col["pages"] or 0, col["newest_date"], mapping,
-                col_recent,
+                col_recent, col["empty_evidence"],
             ))
         ctx.sites.append(site)
     return ctx

@@ -67,10 +67,21 @@ class FetchErrorItem:
     site_id: str
     url: str
     target: str  # entry | list | detail | attachment
-    kind: str    # dns | refused | timeout | connection | http | too-large | no-columns | blocked | no-entries | other
+    kind: str    # dns | refused | timeout | connection | http | too-large | no-columns | blocked | list-not-found | other
     message: str
     status: int | None = None
     column_url: str | None = None
+
+
+@dataclass
+class TemplateItem:
+    """A site's column-page template, learned from its column pages in this run."""
+    site_id: str
+    pages: int                     # column pages it was learned from
+    list_region: str | None        # where the list sits (readable path), when the pages agree
+    pager: str | None
+    boilerplate_links: int         # links that repeat across the column pages and are never entries
+    boilerplate_examples: list = field(default_factory=list)   # a few of them: text, url
 
 
 @dataclass

@@ -20,7 +20,8 @@ import time
 from scrapy import signals
 
 from crawler import archive, store
-from crawler.items import ColumnItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem, UnchangedItem
+from crawler.items import (ColumnItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem, TemplateItem,
+                           UnchangedItem)
 
 DOC_FIELDS = (
     "site_id", "column_id", "title", "list_title", "list_date", "published", "written", "doc_number",
@@ -54,7 +55,8 @@ UPSERT_SITE = (
 )
 # What a column showed in a run, and how it was walked.
 COLUMN_RUN_STATS = """
-insert or replace into column_runs (run_id, column_id, entries, new_entries, pages, newest_date, walk, total)
+insert or replace into column_runs (run_id, column_id, entries, new_entries, pages, newest_date, walk, total,
+                                    empty_evidence)
 select :run, c.id,
        (select count(*) from column_entries e where e.column_id = c.id and e.last_run = :run),
        (select count(*) from column_entries e where e.column_id = c.id and e.first_run = :run),
@@ -62,7 +64,7 @@ select :run, c.id,
        (select max(coalesce(d.published, e.list_date)) from column_entries e
           left join documents d on d.url = e.url
          where e.column_id = c.id and e.last_run = :run),
-       :walk, :total
+       :walk, :total, :empty_evidence
 from columns c where c.id = :column_id
 """
 # The newest earlier read of a column (rows exist only for runs that reached spider close).
@@ -236,9 +238,16 @@ class StorePipeline:
             return
         self.conn.executemany(INSERT_WARC_RECORD, rows)
 
+    def _template(self, item: TemplateItem):
+        self.conn.execute(
+            "insert or replace into site_templates (run_id, site_id, pages, list_region, pager, boilerplate_links, "
+            "examples) values (?, ?, ?, ?, ?, ?, ?)",
+            [self.run_id, item.site_id, item.pages, item.list_region, item.pager, item.boilerplate_links,
+             store.dumps(item.boilerplate_examples)])
+
     HANDLERS = {
         SiteItem: _site, ColumnItem: _column, ListingItem: _listing,
-        DocumentItem: _document, FetchErrorItem: _error, UnchangedItem: _unchanged,
+        DocumentItem: _document, FetchErrorItem: _error, UnchangedItem: _unchanged, TemplateItem: _template,
     }
 
     # -- batching and the run row -------------------------------------------------------------------
@@ -289,8 +298,10 @@ class StorePipeline:
             self.conn.execute(
                 "update column_entries set last_run = ? where column_id = ? and last_run >= ? and last_run < ?",
                 [self.run_id, column_id, prev_run, self.run_id])
+        # Emptiness needs evidence the page showed; a walk that saw entries has none to give.
+        empty = getattr(walk, "empty", None) if not walk.seen else None
         self.conn.execute(COLUMN_RUN_STATS, {"run": self.run_id, "column_id": column_id, "pages": walk.pages,
-                                             "walk": outcome, "total": walk.total})
+                                             "walk": outcome, "total": walk.total, "empty_evidence": empty})
         if outcome in ("complete", "incremental"):
             for url, (etag, modified) in walk.validators.items():
                 self.conn.execute(

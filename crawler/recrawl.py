@@ -47,6 +47,7 @@ class ColumnPrior:
     prev_run: int | None = None        # P: the column's newest read with pages > 0
     prev_walk: str | None = None       # complete | incremental | partial | None (before walks were recorded)
     prev_total: int | None = None
+    prev_empty: str | None = None      # P's evidence that the list was empty (kept when a 304 says unchanged)
     last_complete_at: str | None = None  # when the newest complete walk's run started
     known: dict[str, Known] = field(default_factory=dict)
     validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
@@ -150,6 +151,12 @@ class PriorState:
         if not prev:
             return prior
         prior.prev_run, prior.prev_walk, prior.prev_total = prev
+        try:
+            row = self.conn.execute("select empty_evidence from column_runs where column_id = ? and run_id = ?",
+                                    [prior.column_id, prior.prev_run]).fetchone()
+            prior.prev_empty = row[0] if row else None
+        except sqlite3.Error:
+            pass  # a store from before empty evidence was recorded
         complete = self.conn.execute(
             "select r.started_at from column_runs c join runs r on r.id = c.run_id "
             "where c.column_id = ? and c.pages > 0 and (c.walk is null or c.walk = 'complete') "

@@ -196,7 +196,27 @@ def _m4_evidence(db: sqlite_utils.Database) -> None:
     db["findings"].create_index(["run_id", "key"])
 
 
-MIGRATIONS = [_m1_initial, _m2_check_tables, _m3_change_history, _m4_evidence]
+
+def _m5_list_evidence(db: sqlite_utils.Database) -> None:
+    """Owned by the crawler: how a column's emptiness was established, and each site's template.
+
+    - column_runs.empty_evidence: for a column read with no entries, what showed the list empty —
+      the marker as the page prints it (暂无信息, 共0条), an empty datastore or JSON total, or the
+      site's list region present and empty. NULL otherwise: no evidence, no column-empty;
+    - site_templates: per run and site, the column-page template learned from the column pages
+      (crawler.extraction.template): where the list and the pager sit, how many links are
+      boilerplate (never entries), a few of them as examples (JSON).
+    """
+    db["column_runs"].add_column("empty_evidence", str)
+    db["site_templates"].create(
+        {"run_id": int, "site_id": str, "pages": int, "list_region": str, "pager": str,
+         "boilerplate_links": int, "examples": str},
+        pk=("run_id", "site_id"),
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+
+
+MIGRATIONS = [_m1_initial, _m2_check_tables, _m3_change_history, _m4_evidence, _m5_list_evidence]
 
 
 def now() -> str:

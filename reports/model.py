@@ -39,6 +39,7 @@ class Column:
     newest_date: str | None
     days_since: int | None
     rules: list = field(default_factory=list)   # rule ids with a finding on this column
+    empty_evidence: str | None = None           # what showed the list empty (暂无信息, 共0条 …)
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Site:
     new_docs: list = field(default_factory=list)
     removed_entries: list = field(default_factory=list)
     rank: int = 0
+    template: dict | None = None                  # the column-page template learned in this run
 
     @property
     def by_rule(self) -> Counter:
@@ -223,7 +225,8 @@ def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs:
     mappings = stored_mappings(db, run_id)
     # Columns as shown in this run, with what their list pages held.
     for row in db.query(
-        "select c.id, c.site_id, c.name, c.url, c.path, c.catalog, r.entries, r.new_entries, r.pages, r.newest_date "
+        "select c.id, c.site_id, c.name, c.url, c.path, c.catalog, r.entries, r.new_entries, r.pages, r.newest_date, "
+        "r.empty_evidence "
         "from columns c left join column_runs r on r.column_id = c.id and r.run_id = :r "
         "where r.run_id is not null or :r between c.first_run and c.last_run order by c.site_id, c.id", {"r": run_id}
     ):
@@ -236,7 +239,12 @@ def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs:
             row["id"], row["site_id"], row["name"] or "", row["url"] or "", row["path"], area, reason,
             row["entries"] if read else None, row["new_entries"] if read else None, row["pages"] or 0,
             row["newest_date"], days_between(row["newest_date"], as_of),
+            empty_evidence=row["empty_evidence"] if read and not row["entries"] else None,
         ))
+    if _table_exists(db, "site_templates"):
+        for row in db.query("select * from site_templates where run_id = ?", [run_id]):
+            if row["site_id"] in sites:
+                sites[row["site_id"]].template = {**row, "examples": json.loads(row["examples"] or "[]")}
     # Documents: one pass over the table counts them per site and collects this run's new ones of the
     # sites that have a previous run to compare with (a first crawl would list everything as new).
     prev = previous_runs(db, run_id, sites) if diff else {}

@@ -66,7 +66,8 @@ class Portal:
     def finish(self, run, pages=1):
         for row in self.db.query("select id from columns where last_run = ?", [run]):
             self.db.conn.execute(COLUMN_RUN_STATS, {"run": run, "pages": pages, "column_id": row["id"],
-                                                    "walk": "complete", "total": None})
+                                                    "walk": "complete", "total": None,
+                                                    "empty_evidence": "暂无信息"})
         self.db.conn.commit()
 
     def check(self, run, as_of=AS_OF, **kw):

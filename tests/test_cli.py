@@ -34,7 +34,8 @@ def test_extract_on_bytes_that_are_not_a_page(tmp_path):
     junk.write_bytes(bytes(range(256)) * 40)
     result = invoke("extract", junk, "--url", "http://www.example.gov.cn/a.html", "--kind", "list")
     assert result.exit_code == 0
-    assert json.loads(result.output) == {"kind": "list", "entries": [], "next_pages": []}
+    assert json.loads(result.output) == {"kind": "list", "entries": [], "list_found": False, "empty": None, "total": None,
+                                         "next_pages": []}
 
 
 def test_catalog_for_a_level_and_a_missing_site(tmp_path):

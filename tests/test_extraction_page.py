@@ -28,6 +28,7 @@ def test_list_with_post_pages_given_by_url():
     assert out == {
         "kind": "list",
         "entries": [{"title": "关于某事的通知", "url": "http://www.x.gov.cn/art/2023/5/16/art_9_1.html", "date": "2023-05-16"}],
+        "list_found": True, "empty": None, "total": 50,
         "next_pages": ["http://www.x.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=2&endrecord=46&perpage=15",
                        "http://www.x.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=47&endrecord=50&perpage=15"],
     }

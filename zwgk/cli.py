@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import sys
 from datetime import date
@@ -426,16 +427,61 @@ def catalog(sites_file, site_id, level, region, fmt):
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--url", required=True, help="The URL the page was saved from (for links and dates).")
-@click.option("--kind", type=click.Choice(["list", "detail"]), required=True)
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--url", help="The URL the page was saved from (for links and dates); with --site-pages, the "
+                            "URL of the directory the pages were saved from.")
+@click.option("--kind", type=click.Choice(["list", "detail"]))
+@click.option("--site-pages", "site_pages", type=click.Path(exists=True, file_okay=False),
+              help="A directory of saved column pages of one site: print the template learned from them and "
+                   "each page's entries. Page URLs come from urls.txt in it (lines 'FILE URL'), the page's "
+                   "'saved from url' comment, or --url joined with the file name.")
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
-def extract(file, url, kind, fmt):
-    """Run the spider's extraction on one saved page and print what it finds."""
-    from crawler.extraction import extract_page
+def extract(file, url, kind, site_pages, fmt):
+    """Run the spider's extraction on one saved page (or a site's column pages) and print what it finds."""
+    from crawler.extraction import extract_page, extract_site_pages
 
+    if site_pages:
+        if file or kind:
+            raise click.UsageError("--site-pages reads a directory of list pages: give no FILE and no --kind")
+        pages = read_site_pages(Path(site_pages), url)
+        click.echo(json.dumps(extract_site_pages(pages), ensure_ascii=False, indent=2))
+        return
+    if not file or not url or not kind:
+        raise click.UsageError("give FILE, --url and --kind (or --site-pages DIR)")
     result = extract_page(Path(file).read_bytes(), url, kind)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+_SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.I)
+_PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".jsp", ".aspx", ".php", ".json", ".xml")
+
+
+def read_site_pages(directory: Path, base_url: str | None) -> list[tuple[str, bytes, str]]:
+    """The saved pages of ``--site-pages`` with their URLs; a page without one is a usage error."""
+    from urllib.parse import urljoin
+
+    listed = {}
+    urls_file = directory / "urls.txt"
+    if urls_file.exists():
+        for number, line in enumerate(urls_file.read_text(encoding="utf-8").splitlines(), 1):
+            parts = line.split()
+            if not parts or line.lstrip().startswith("#"):
+                continue
+            if len(parts) != 2:
+                raise UserError(f"{urls_file}:{number}: 应为“文件名 网址”", exit_code=2)
+            listed[parts[0]] = parts[1]
+    pages = []
+    for path in sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in _PAGE_SUFFIXES):
+        body = path.read_bytes()
+        saved = _SAVED_FROM.search(body[:4096])
+        page_url = listed.get(path.name) or (saved.group(1).decode("latin-1") if saved else None) or \
+            (urljoin(base_url.rstrip("/") + "/", path.name) if base_url else None)
+        if not page_url:
+            raise UserError(f"{path}: 不知道此页面的网址（写入 urls.txt，或给出 --url）", exit_code=2)
+        pages.append((path.name, body, page_url))
+    if not pages:
+        raise UserError(f"{directory}: 目录中没有保存的页面（{' '.join(_PAGE_SUFFIXES)}）", exit_code=2)
+    return pages
 
 
 main.add_command(schedule_command)

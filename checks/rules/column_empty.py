@@ -1,4 +1,9 @@
-"""column-empty: a column mapped to a catalog area lists no entries (空白栏目)."""
+"""column-empty: a column mapped to a catalog area lists no entries (空白栏目), shown as such.
+
+Emptiness needs positive evidence recorded by the crawl (column_runs.empty_evidence): the page's
+own empty-list marker (暂无信息, 共0条, an empty datastore, a JSON total of 0) or the site's list
+region present and empty. A page on which no list was found is a fetch error (list-not-found),
+never an empty column."""
 from checks.findings import Finding
 from checks.rules._common import INDICATORS, area_basis, column_fields
 from checks.mapping import explain
@@ -14,7 +19,7 @@ def check(ctx):
     for site in ctx.sites:
         for col in site.columns:
             # entries is None when the list page could not be read: that is a fetch error, not emptiness.
-            if not col.mapping or col.entries != 0:
+            if not col.mapping or col.entries != 0 or not col.empty_evidence:
                 continue
             area = site.area(col.mapping.area)
             if area and area.container and not col.mapping.item:
@@ -24,7 +29,7 @@ def check(ctx):
                 f"栏目“{col.name}”（对应标准目录“{col.mapping.area}”）没有任何信息",
                 area_basis(site, col.mapping.area, BASIS), url=col.url, **column_fields(col),
                 evidence={"column_url": col.url, "pages_read": col.pages, "entries": 0,
-                          "mapping": col.mapping.as_dict()},
+                          "shown_empty": col.empty_evidence, "mapping": col.mapping.as_dict()},
             )
 
 

@@ -17,6 +17,7 @@ from datetime import date
 from . import dom, hanweb, jsonlist, trs
 from .dates import china_today, parse_date, parse_month_day, url_date
 from .selectors import select, select_relative
+from .template import PageProfile, Paths, SiteTemplate, shown
 
 PAGER_TEXT = re.compile(
     r"^(?:首页|尾页|末页|上一页|下一页|上页|下页|前页|后页|上一篇|下一篇|返回|更多|更多>+|查看更多|more>*|"
@@ -56,8 +57,37 @@ class _Entry:
     el: object
 
 
+@dataclass
+class ListReading:
+    """What one list page says about its column: entries, or an empty list shown as such, or no list.
+
+    ``found`` is False when the page shows neither entries nor any sign of an empty list: nothing
+    can be concluded from it (the spider records ``list-not-found``). ``empty`` is the evidence of
+    an empty list, in the words an inspector can check on the page (``暂无信息``, ``共0条``, an
+    empty datastore, a JSON total of 0, or the site's list region present and empty).
+    """
+    entries: list[dict]
+    found: bool
+    empty: str | None = None
+    evidence: str | None = None                 # page (the page itself says so) | template (the site's list region is empty)
+    total: int | None = None
+    region: str | None = None                   # where the list sits on the page (readable path)
+    profile: PageProfile | None = None          # for learning the site's template
+
+
 def extract_entries(html, url: str, *, overrides: dict | None = None) -> list[dict]:
     """``[{"title", "url" (absolute), "date" (date or None)}]`` of the page's main list."""
+    return read_list(html, url, overrides=overrides).entries
+
+
+def read_list(html, url: str, *, overrides: dict | None = None, template: SiteTemplate | None = None,
+              profile: bool = False) -> ListReading:
+    """The page's main list, whether an empty list is shown, or that no list was found.
+
+    With the site's ``template`` (crawler.extraction.template), its boilerplate links are never
+    entries and its list region, present and empty, is evidence of an empty column. With
+    ``profile``, the reading carries what the page contributes to learning that template.
+    """
     limit = china_today()
     if isinstance(html, bytes):
         from .encoding import decode_html
@@ -67,11 +97,14 @@ def extract_entries(html, url: str, *, overrides: dict | None = None) -> list[di
 
     data = jsonlist.load(html)
     if data is not None:
-        return _dedupe([
+        entries = _dedupe([
             {"title": dom.squash(t), "url": u, "date": d}
             for t, href, d in jsonlist.entries(data, limit)
             if (u := dom.absolute(url, href))
         ])
+        total = list_total(html)
+        empty = f"JSON 列表总数为 {total}" if not entries and total == 0 else None
+        return ListReading(entries, bool(entries) or empty is not None, empty, "page" if empty else None, total)
 
     store = hanweb.find(html)
     if store is not None and store.records and not _has_override(overrides):
@@ -83,18 +116,193 @@ def extract_entries(html, url: str, *, overrides: dict | None = None) -> list[di
             entry = _entry(item, url, limit)
             if entry is not None:
                 out.append(_as_dict(entry))
-        return _dedupe(out)
+        entries = _dedupe(out)
+        return ListReading(entries, True, None, None, store.total)
 
+    total = list_total(html)
+    if not _has_override(overrides):
+        empty = _empty_datastore(html)
+        if empty is not None:
+            # The column's list is its datastore, and it is empty: the page's other links are the
+            # template around it.
+            return ListReading([], True, empty, "page", total)
     root = dom.parse(html)
     base = dom.base_url(root, url)
+    paths = Paths() if (template is not None or profile) else None
+    markers = _empty_markers(root, html)
     if _has_override(overrides):
-        return _dedupe(_with_overrides(root, base, overrides, limit))
-    own = url.split("#", 1)[0]
-    groups = trs.static_groups(root)
-    if groups:
+        entries = _dedupe(_with_overrides(root, base, overrides, limit))
+        container = None
+    elif groups := trs.static_groups(root):
         # TRS 动静结合: the first pages of the list, each a hidden group; all of them, in record order.
-        return _dedupe([_as_dict(e) for g in groups for e in _group_entries(g, base, limit) if e.url != own])
-    return _dedupe([_as_dict(e) for e in _main_list(root, base, limit) if e.url != own])
+        own = url.split("#", 1)[0]
+        entries = _dedupe([_as_dict(e) for g in groups for e in _group_entries(g, base, limit) if e.url != own])
+        container = None
+    else:
+        own = url.split("#", 1)[0]
+        ranked = [] if profile else None
+        chosen, container = _main_list(root, base, limit, template, paths, ranked)
+        chosen = [e for e in chosen if e.url != own]
+        if container is not None and markers and not all(_peer_boxes(container, m) for _, m in markers):
+            # The page says its list is empty: the links found elsewhere (a header bar, hot news, a
+            # side box) are not this column's entries.
+            chosen, container = [], None
+        entries = _dedupe([_as_dict(e) for e in chosen])
+    empty = evidence = None
+    if not entries:
+        if markers:
+            empty, evidence = markers[0][0], "page"
+        elif template is not None and template.region is not None and template.region in paths.all_ids(root):
+            empty, evidence = f"列表区域为空（本站其他栏目页在“{template.region_shown}”处列出信息）", "template"
+    reading = ListReading(entries, bool(entries) or empty is not None, empty, evidence, total,
+                          shown(container) if container is not None else None)
+    if profile:
+        reading.profile = _profile(root, base, url, paths, ranked or [])
+    return reading
+
+
+# -- empty lists -------------------------------------------------------------------------------
+
+# What portals print in an empty list: the whole text of its row, cell or box.
+_EMPTY_PHRASE = re.compile(
+    r"^[\W_]*(?:(?:本|该|此)?栏目)?(?:暂无|暂时没有|目前没有|目前暂无|没有|尚无|无)(?:相关|任何|符合条件的|可显示的|找到|查询到|检索到)?"
+    r"(?:的)?(?:公开)?(?:政府)?(?:信息|数据|记录|内容|文章|文件|结果|条目|资料)(?:公开)?[\W_]*$"
+    r"|^[\W_]*(?:查询|检索|搜索)?结果为空[\W_]*$|^[\W_]*no\s+(?:data|records?|results?)(?:\s+found)?[\W_]*$",
+    re.I)
+# A pager or counter saying there is nothing: 共0条, 共 0 条记录, 记录数：0, 总数：0, 共0页.
+_ZERO_TOTAL = re.compile(
+    r"(?:共|总共|总计|合计)\s*[:：]?\s*0\s*(?:条|篇|项|个|页)|(?:总?记录数?|总条数|信息总数|总数|条数)\s*[:：]\s*0(?![\d.])")
+_MARKER_HINT = re.compile(r"暂无|没有|尚无|无相关|无信息|无数据|无记录|无内容|为空|no\s+(?:data|record|result)|"
+                          r"[共计数][:：\s]*0(?![\d.])", re.I)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Elements whose visibility a front-end framework decides (v-if, ms-if, ng-if …): their text is a
+# template, shown or not by script, and proves nothing about this page.
+_SCRIPTED_ATTR = re.compile(r"^(?:v-|ms-|ng-|x-|:|@|\*ng|data-v-if|data-bind)", re.I)
+_LISTISH = frozenset({"ul", "ol", "table", "tbody", "dl", "div", "section", "td", "tr", "li", "dd", "p", "span"})
+
+
+def _empty_markers(root, html: str) -> list[tuple[str, object]]:
+    """Visible empty-list markers outside navigation/footer boxes: (text as printed, element)."""
+    if not _MARKER_HINT.search(html):
+        return []
+    out = []
+    hidden: dict = {}
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in dom.SKIP_TAGS:
+            continue
+        for text, owner in ((el.text, el), (el.tail, el.getparent())):
+            if not text or owner is None or not _MARKER_HINT.search(text):
+                continue
+            found = None
+            zero = _ZERO_TOTAL.search(text)
+            if zero:
+                found = dom.squash(zero.group(0))
+            else:
+                whole = dom.inline_text(owner)
+                if len(whole) <= 40 and _EMPTY_PHRASE.match(whole):
+                    found = whole.strip("!！。. ")
+            if found and _visible(owner, hidden) and not dom.in_noise(owner):
+                out.append((found, owner))
+    return out
+
+
+def _visible(el, memo: dict) -> bool:
+    chain = []
+    result = True
+    node = el
+    while node is not None and isinstance(node.tag, str):
+        if node in memo:
+            result = memo[node]
+            break
+        chain.append(node)
+        node = node.getparent()
+    for node in reversed(chain):
+        if result:
+            tag = node.tag.lower()
+            result = not (tag in dom.SKIP_TAGS or node.get("hidden") is not None
+                          or _HIDDEN_STYLE.search(node.get("style") or "")
+                          or any(_SCRIPTED_ATTR.match(str(k)) for k in node.attrib)
+                          or "{{" in (node.text or ""))
+        memo[node] = result
+    return result
+
+
+def _box_key(el) -> tuple:
+    return (el.tag, el.get("class") or "", re.sub(r"\d+", "", el.get("id") or ""), el.get("width") or "")
+
+
+def _peer_boxes(container, marker) -> bool:
+    """Do the list found and the empty-list marker sit in two like boxes of one page (an aggregate
+    column page: 政策文件 with entries beside 政策解读 showing 暂无信息)? Then the marker is that
+    other box's, not this list's."""
+    chain = {}
+    node = container
+    child = None
+    while node is not None:
+        chain[node] = child
+        child, node = node, node.getparent()
+    node, below = marker, None
+    while node is not None and node not in chain:
+        below, node = node, node.getparent()
+    if node is None or below is None or chain[node] is None:
+        return False  # one holds the other
+    return _box_key(below) == _box_key(chain[node])
+
+
+_DATASTORE = re.compile(r"<datastore\b", re.I)
+_RECORD_TAG = re.compile(r"<record\b", re.I)
+_DATASTORE_TOTAL = re.compile(r"<totalrecord>\s*(\d+)|totalRecord\s*[:=]\s*['\"]?(\d+)", re.I)
+
+
+def _empty_datastore(html: str) -> str | None:
+    """A Hanweb ``<datastore>`` holding no record, with a total of 0 or none at all."""
+    if not _DATASTORE.search(html) or _RECORD_TAG.search(html):
+        return None
+    m = _DATASTORE_TOTAL.search(html)
+    total = int(m.group(1) or m.group(2)) if m else None
+    if total not in (0, None) or (total is None and "<nextgroup" in html.lower()):
+        return None
+    return "datastore 中没有记录" + ("（totalrecord 为 0）" if total == 0 else "")
+
+
+# -- template profile ----------------------------------------------------------------------------
+
+_PAGER_HINT = re.compile(r"^(?:下一页|下页|尾页|末页|上一页|上页)$|共\s*\d+\s*[条页]|第\s*\d+\s*/\s*\d+\s*页|"
+                         r"^(?:下一页|尾页|末页)")
+
+
+PROFILED_LISTS = 3
+
+
+def _profile(root, base: str, url: str, paths: Paths, ranked: list) -> PageProfile:
+    links: dict[int, tuple[str, str]] = {}
+    pager = None
+    for a in root.iter("a"):
+        href = dom.absolute(base, a.get("href"))
+        if not href:
+            continue
+        key = paths.link_key(a, href)
+        links.setdefault(key, (dom.squash(dom.inline_text(a))[:40], href))
+        if pager is None and _PAGER_HINT.search(dom.inline_text(a)) and a.getparent() is not None:
+            pager = a.getparent()
+    if pager is None:
+        for el in root.iter():
+            if isinstance(el.tag, str) and el.tag not in dom.SKIP_TAGS and el.text and _PAGER_HINT.search(el.text.strip()):
+                pager = el
+                break
+    lists, seen = [], set()
+    for _, container, entries in sorted(ranked, key=lambda r: -r[0]):
+        urls = frozenset(e.url for e in entries)
+        if urls in seen:
+            continue  # the same list seen from a wrapper
+        seen.add(urls)
+        keys = frozenset(paths.link_key(a, h) for a in container.iter("a")
+                         if (h := dom.absolute(base, a.get("href"))) in urls)
+        lists.append((paths.of(container), shown(container), keys))
+        if len(lists) >= PROFILED_LISTS:
+            break
+    return PageProfile(url, links, lists,
+                       paths.of(pager) if pager is not None else None, shown(pager) if pager is not None else None)
 
 
 def _group_entries(group, base: str, limit: date) -> list[_Entry]:
@@ -181,12 +389,21 @@ def _entry(item, base: str, limit: date, date_cell=None) -> _Entry | None:
 
 # -- the main list -----------------------------------------------------------------------------
 
-def _main_list(root, base: str, limit: date) -> list[_Entry]:
+def _main_list(root, base: str, limit: date, template: SiteTemplate | None = None,
+               paths: Paths | None = None, ranked: list | None = None) -> tuple[list[_Entry], object]:
+    """The entries of the best-scoring list on the page and its container (None without one).
+    Links the site's template knows as boilerplate take no part; ``ranked`` (a list) receives every
+    acceptable list as (score, container, entries)."""
     containers: dict = {}
     order: dict = {}
+    skip = template.boilerplate if template is not None else ()
     for i, a in enumerate(root.iter("a")):
         if not a.get("href"):
             continue
+        if skip:
+            href = dom.absolute(base, a.get("href"))
+            if href and paths.link_key(a, href) in skip:
+                continue
         child, parent = a, a.getparent()
         for _ in range(MAX_CLIMB):
             if parent is None or not isinstance(parent.tag, str) or parent.tag in ("html",):
@@ -205,10 +422,12 @@ def _main_list(root, base: str, limit: date) -> list[_Entry]:
         if not _acceptable(entries):
             continue
         score = _score(container, entries)
+        if ranked is not None:
+            ranked.append((score, container, [e for e in entries if not e.multi]))
         if score > best_score:
             best, best_score, best_entries = container, score, entries
     if best is None:
-        return []
+        return [], None
     entries = list(best_entries)
     # Lists split into several same-class blocks (five <ul> of five <li>) are one list.
     parent = best.getparent()
@@ -222,7 +441,7 @@ def _main_list(root, base: str, limit: date) -> list[_Entry]:
         if siblings:
             position = {el: i for i, el in enumerate(parent.iter())}
             entries.sort(key=lambda e: position.get(e.el, 0))
-    return [e for e in entries if not e.multi]
+    return [e for e in entries if not e.multi], best
 
 
 def _noisy(el, memo: dict) -> bool:
@@ -304,12 +523,13 @@ def _acceptable(entries: list[_Entry]) -> bool:
     good = [e for e in entries if not e.multi]
     if not good:
         return False
-    if any(e.date for e in good):
+    dirs = sum(1 for e in good if e.dir_like)
+    dated = sum(1 for e in good if e.date)
+    if dirs * 2 > len(good) and dated < 2:
+        return False  # links to columns (a menu, a tree, a header bar with one dated hot-news link)
+    if dated:
         return True
     docs = sum(1 for e in good if e.doc_like)
-    dirs = sum(1 for e in good if e.dir_like)
-    if dirs * 2 > len(good):
-        return False  # links to columns (a menu or tree), not documents
     avg = sum(len(e.title) for e in good) / len(good)
     return len(good) >= 2 and (avg >= 8 or docs * 2 >= len(good))
 
@@ -352,7 +572,7 @@ def _with_overrides(root, base: str, overrides: dict, limit: date) -> list[dict]
         elif overrides.get("list_container"):
             found = [c for c in container if isinstance(c.tag, str)]
         else:
-            found = [e.el for e in _main_list(root, base, limit)]
+            found = [e.el for e in _main_list(root, base, limit)[0]]
         items.extend(el for el in found if not isinstance(el, str))
     out = []
     for item in items:

@@ -18,16 +18,19 @@ from datetime import datetime
 from urllib.parse import urldefrag, urlparse
 
 import scrapy
-from scrapy.exceptions import CloseSpider
+from scrapy import signals
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import TextResponse
 
 from crawler import blocking
 from crawler.errors import classify
 from crawler.extraction.columns import discover_columns
 from crawler.extraction.detail import extract_detail
-from crawler.extraction.listing import extract_entries, list_total
+from crawler.extraction import template as site_template
+from crawler.extraction.listing import ListReading, list_total, read_list
 from crawler.extraction.pagination import next_pages
-from crawler.items import ColumnItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem, UnchangedItem
+from crawler.items import (ColumnItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem, TemplateItem,
+                           UnchangedItem)
 from crawler.middlewares import BlockedHost
 from crawler.recrawl import ColumnPrior, Known, PriorState, UrlSet, due, page_order
 from crawler.sites import ConfigError, Site, load_sites, load_sites_json
@@ -80,6 +83,8 @@ class ColumnWalk:
     done: bool = False
     outcome: str | None = None                   # complete | incremental | partial | None (unread)
     validators: dict = field(default_factory=dict)  # list page URL -> (etag, last-modified)
+    answers: int = 0                             # list answers received (the first is the column page)
+    empty: str | None = None                     # the evidence that the list is empty, as the page shows it
 
     @property
     def known(self) -> dict[str, Known]:
@@ -104,8 +109,29 @@ class ColumnWalk:
         return self.outcome
 
 
+@dataclass
+class SiteLearning:
+    """A site's column pages held until its template is learned from them (crawler.extraction.template).
+
+    The first list page of each column is held (at most ``template.SAMPLE`` of them, or until every
+    column of the site has answered), the template is learned from their profiles, and the held
+    pages are then read with it, as every later page of the site is. No extra request is sent.
+    """
+    expected: int = 0                            # columns of the site whose first list page was sent
+    answered: int = 0                            # of those, answered or failed
+    held: list = field(default_factory=list)     # (walk, response, reading with profile)
+    template: site_template.SiteTemplate | None = None
+    done: bool = False
+
+
 class PortalSpider(scrapy.Spider):
     name = "portal"
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._idle, signal=signals.spider_idle)
+        return spider
 
     def __init__(self, sites: str | None = None, run_id: str | None = None, only: str | None = None,
                  sites_json: str | None = None, *args, **kwargs):
@@ -130,6 +156,7 @@ class PortalSpider(scrapy.Spider):
         self.allowed_domains = sorted({d for s in self.sites for d in s.domains})
         # Per (site id, column URL): the walk of its list pages (the pipeline reads them at close).
         self.walks: dict[tuple[str, str], ColumnWalk] = {}
+        self.learning: dict[str, SiteLearning] = {}
         self.today = datetime.now().date()
         self.now = datetime.now().astimezone()
         self.prior: PriorState | None = None
@@ -220,6 +247,9 @@ class PortalSpider(scrapy.Spider):
             ])
 
     def _crawl_columns(self, site: Site, columns: list[dict]):
+        learning = self.learning.setdefault(site.id, SiteLearning())
+        learning.expected += len({u for c in columns if (u := urldefrag(c["url"])[0]) and (site.id, u) not in self.walks
+                                  and self._on_site(site, u)})
         for col in columns:
             url = urldefrag(col["url"])[0]
             key = (site.id, url)
@@ -296,17 +326,92 @@ class PortalSpider(scrapy.Spider):
 
     def parse_list(self, response, site: Site, column_url: str):
         walk = self.walks[(site.id, column_url)]
-        yield from self._read_list_page(walk, response)
+        walk.answers += 1
+        learning = self.learning.get(site.id)
+        if learning is not None and not learning.done and walk.answers == 1:
+            learning.answered += 1
+            learning.held.append((walk, response, self._profiled(walk, response)))
+            yield from self._maybe_learn(site, learning)
+            return
+        yield from self._list_answered(walk, response)
+
+    def _list_answered(self, walk: ColumnWalk, response, reading: ListReading | None = None):
+        yield from self._read_list_page(walk, response, reading)
         walk.pending -= 1
         yield from self._maybe_finish(walk)
 
-    def _read_list_page(self, walk: ColumnWalk, response):
+    # -- the site's template: learned from its column pages, then used on every list page ---------
+
+    def _profiled(self, walk: ColumnWalk, response) -> ListReading | None:
+        if response.status == 304 or _blocked(response):
+            return None
+        text = _text(response)
+        if text is None:
+            return None
+        return read_list(text, response.url, overrides=walk.site.extract or None, profile=True)
+
+    def _maybe_learn(self, site: Site, learning: SiteLearning, force: bool = False):
+        if not learning.done and (force or len(learning.held) >= site_template.SAMPLE
+                                  or learning.answered >= learning.expected):
+            learning.done = True
+            learning.template = site_template.learn([r.profile for _, _, r in learning.held if r is not None])
+            if learning.template is not None:
+                yield TemplateItem(site.id, **learning.template.as_dict())
+            held, learning.held = learning.held, []
+            for walk, response, reading in held:
+                # Read again with the template (its boilerplate is never an entry), or as profiled.
+                yield from self._list_answered(walk, response, None if learning.template else reading)
+
+    def _idle(self):
+        """Pages still held when nothing else is left (a column page that never answered): read them."""
+        if any(learning.held for learning in self.learning.values()):
+            self.crawler.engine.crawl(scrapy.Request("data:,", callback=self._release_held, dont_filter=True,
+                                                     meta={"allow_offsite": True}))
+            raise DontCloseSpider
+
+    def _release_held(self, response):
+        for site in self.sites:
+            learning = self.learning.get(site.id)
+            if learning is not None and learning.held:
+                yield from self._maybe_learn(site, learning, force=True)
+
+    def _read(self, walk: ColumnWalk, text: str, url: str) -> ListReading:
+        learning = self.learning.get(walk.site.id)
+        return read_list(text, url, overrides=walk.site.extract or None,
+                         template=learning.template if learning is not None else None)
+
+    def _list_not_found(self, walk: ColumnWalk, response, text: str):
+        """A page showing no list: a shell whose list comes from the pages it leads to (a script's
+        API), or else a recorded error of its own kind — never an empty or stale column."""
+        sent = 0
+        for request in self._page_requests(walk.site, text, response.url):
+            if walk.mode == "full":
+                before = walk.pending
+                yield from self._send_list(walk, request)
+                sent += walk.pending - before
+            else:
+                before = len(walk.queue)
+                self._enqueue(walk, request)
+                sent += len(walk.queue) - before
+        if sent:
+            if walk.mode != "full":
+                yield from self._send_next(walk)
+            return
+        walk.failed = True
+        before = f"（上次有 {len(walk.known)} 条）" if walk.known else ""
+        yield FetchErrorItem(walk.site.id, response.url, "list", "list-not-found",
+                             f"栏目页面上未找到信息列表{before}：既无条目，也无“暂无信息”等空列表标志，"
+                             "本次不据此判断栏目为空、未更新或信息被删除", response.status, walk.url)
+
+    def _read_list_page(self, walk: ColumnWalk, response, reading: ListReading | None = None):
         site = walk.site
         if response.status == 304:
             # Unchanged since the last walk that read it to the end: all known, same total.
             walk.pages += 1
             walk.total = walk.total if walk.total is not None else walk.prior.prev_total
             walk.validators[response.url] = walk.prior.validators.get(response.url, (None, None))
+            if not walk.known:
+                walk.empty = walk.empty or walk.prior.prev_empty
             yield from self._stop_or_continue(walk, all_known=True)
             return
         reason = _blocked(response)
@@ -316,15 +421,15 @@ class PortalSpider(scrapy.Spider):
                                  response.status, walk.url)
             return
         text = _text(response) or ""
-        entries = extract_entries(text, response.url, overrides=site.extract or None)
-        if not entries and not walk.pages and len(walk.known) >= 3:
-            # The column listed entries before and its first page now shows none: most likely an error
-            # or maintenance page we do not recognise. Conclude nothing (no emptiness, no removals).
-            walk.failed = True
-            yield FetchErrorItem(site.id, response.url, "list", "no-entries",
-                                 f"栏目列表页未解析出任何条目（上次有 {len(walk.known)} 条），本次不据此判断栏目为空或信息被删除",
-                                 response.status, walk.url)
+        reading = reading or self._read(walk, text, response.url)
+        entries = reading.entries
+        if not reading.found or (not entries and reading.evidence == "template" and len(walk.known) >= 3):
+            # No list on the page (or only the template's word for an empty one, where the column
+            # listed entries before): nothing is concluded from it.
+            yield from self._list_not_found(walk, response, text)
             return
+        if not entries and walk.empty is None:
+            walk.empty = reading.empty
         walk.pages += 1
         if walk.total is None:
             walk.total = list_total(text)
@@ -388,6 +493,11 @@ class PortalSpider(scrapy.Spider):
     def list_failed(self, failure):
         kwargs = failure.request.cb_kwargs
         walk = self.walks[(kwargs["site"].id, kwargs["column_url"])]
+        walk.answers += 1
+        learning = self.learning.get(walk.site.id)
+        if learning is not None and not learning.done and walk.answers == 1:
+            learning.answered += 1
+            yield from self._maybe_learn(walk.site, learning)
         walk.failed = True
         kind, status, message = self._failure(failure)
         yield FetchErrorItem(kwargs["site"].id, failure.request.url, "list", kind, message, status, kwargs["column_url"])
