@@ -237,7 +237,7 @@ def test_the_report_shows_the_template_the_evidence_and_the_error(crawled, tmp_p
     assert "栏目页模板" in page and "div.wrap &gt; div.con &gt; table.lb" in page
     assert "div.wrap &gt; div.con &gt; div.fy" in page and f"{base}/hdjl/" in page
     assert "页面显示为空：暂无信息" in page
-    assert "list-not-found" in page and "栏目页面上未找到信息列表" in page
+    assert "未找到信息列表" in page and "栏目页面上未找到信息列表" in page
 
 
 # --- the spider, in process: pages held until the template is learned ------------------------

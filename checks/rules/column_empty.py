@@ -36,6 +36,8 @@ def check(ctx):
 def describe(ev: dict, finding: dict) -> list:
     lines = [page("栏目地址", ev.get("column_url")),
              [(f"已读取该栏目列表页{ev.get('pages_read') or 0}页，未列出任何信息", None)]]
+    if ev.get("shown_empty"):
+        lines.append([(f"页面显示为空：{ev['shown_empty']}", None)])
     if ev.get("mapping"):
         lines.append([(explain(ev["mapping"]), None)])
     return [line for line in lines if line]
