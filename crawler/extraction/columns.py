@@ -83,21 +83,12 @@ def _is_home(url: str) -> bool:
 
 
 def _in_chrome(el, memo: dict) -> bool:
-    chain = []
-    result = False
-    node = el
-    while node is not None and isinstance(node.tag, str) and node.tag not in ("html", "body"):
-        if node in memo:
-            result = memo[node]
-            break
-        chain.append(node)
-        node = node.getparent()
-    for n in reversed(chain):
-        tokens = dom.classes(n).lower().split()
-        result = result or n.tag in ("header", "footer") or bool(_CHROME.search(dom.classes(n))) \
-            or any(t in _CHROME_EXACT for t in tokens)
-        memo[n] = result
-    return memo[chain[0]] if chain else result
+    return dom.any_ancestor(el, _chrome, memo)
+
+
+def _chrome(el) -> bool:
+    return el.tag in ("header", "footer") or bool(_CHROME.search(dom.classes(el))) \
+        or any(t in _CHROME_EXACT for t in dom.classes(el).lower().split())
 
 
 def _in_site_nav(a, base: str) -> bool:

@@ -112,6 +112,25 @@ def in_noise(el) -> bool:
     return False
 
 
+def any_ancestor(el, test, memo: dict) -> bool:
+    """Whether ``test`` holds for ``el`` or one of its ancestors below <body>, memoised per element
+    in ``memo`` (siblings share most ancestors; iterative: deep malformed trees exceed the recursion
+    limit)."""
+    chain = []
+    result = False
+    node = el
+    while node is not None and isinstance(node.tag, str) and node.tag not in ("html", "body"):
+        if node in memo:
+            result = memo[node]
+            break
+        chain.append(node)
+        node = node.getparent()
+    for node in reversed(chain):
+        result = result or bool(test(node))
+        memo[node] = result
+    return result
+
+
 def base_url(root, url: str) -> str:
     """The URL relative links resolve against: a <base href> when the page has one."""
     for base in root.iter("base"):

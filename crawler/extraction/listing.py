@@ -207,24 +207,14 @@ def _empty_markers(root, html: str) -> list[tuple[str, object]]:
 
 
 def _visible(el, memo: dict) -> bool:
-    chain = []
-    result = True
-    node = el
-    while node is not None and isinstance(node.tag, str):
-        if node in memo:
-            result = memo[node]
-            break
-        chain.append(node)
-        node = node.getparent()
-    for node in reversed(chain):
-        if result:
-            tag = node.tag.lower()
-            result = not (tag in dom.SKIP_TAGS or node.get("hidden") is not None
-                          or _HIDDEN_STYLE.search(node.get("style") or "")
-                          or any(_SCRIPTED_ATTR.match(str(k)) for k in node.attrib)
-                          or "{{" in (node.text or ""))
-        memo[node] = result
-    return result
+    return not dom.any_ancestor(el, _hidden, memo)
+
+
+def _hidden(el) -> bool:
+    """Hidden, or shown only as a script decides (a front-end template)."""
+    return (el.tag.lower() in dom.SKIP_TAGS or el.get("hidden") is not None
+            or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+            or any(_SCRIPTED_ATTR.match(str(k)) for k in el.attrib) or "{{" in (el.text or ""))
 
 
 def _box_key(el) -> tuple:
@@ -445,20 +435,8 @@ def _main_list(root, base: str, limit: date, template: SiteTemplate | None = Non
 
 
 def _noisy(el, memo: dict) -> bool:
-    """dom.in_noise with a memo: containers share most of their ancestors (iterative: deep
-    malformed trees exceed the recursion limit)."""
-    chain = []
-    result = False
-    while el is not None and isinstance(el.tag, str) and el.tag not in ("html", "body"):
-        if el in memo:
-            result = memo[el]
-            break
-        chain.append(el)
-        el = el.getparent()
-    for node in reversed(chain):
-        result = result or dom.is_noise(node)
-        memo[node] = result
-    return memo[chain[0]] if chain else result
+    """dom.in_noise with a memo: containers share most of their ancestors."""
+    return dom.any_ancestor(el, dom.is_noise, memo)
 
 
 def _score_entries(container, items: dict, base: str, limit: date) -> list[_Entry]:
