@@ -66,6 +66,16 @@ def test_a_json_list_with_total_0_is_an_empty_list():
     assert (r.entries, r.found, r.empty, r.total) == ([], True, "JSON 列表总数为 0", 0)
 
 
+def test_a_trs_page_whose_record_count_is_0_is_an_empty_list():
+    # 动静结合: the list and its "暂无信息" are shown by script (ms-visible); the page's own count says 0.
+    html = emptysite.header("社会救助", "shjz") + """<div class="xxgk_list"><div ms-visible="$showStatic(0)">
+<ul></ul></div><div ms-visible="total == 0">暂无信息</div></div>
+<script>var pageChnlInfo = {maxStaticIndex: 5, prepage: 15, recordCount: 0, channelid: '12345', chnlid: 678};</script>
+""" + emptysite.FOOTER
+    r = read_list(html, url("shjz"))
+    assert (r.entries, r.found, r.empty, r.total) == ([], True, "列表记录数为 0（页面脚本给出的总数）", 0)
+
+
 def test_a_json_answer_without_a_list_is_no_list():
     r = read_list(json.dumps({"code": 500, "msg": "error"}), f"{BASE}/gkmlpt/api/all/123?page=1")
     assert (r.entries, r.found, r.empty) == ([], False, None)

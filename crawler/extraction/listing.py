@@ -152,6 +152,9 @@ def read_list(html, url: str, *, overrides: dict | None = None, template: SiteTe
     if not entries:
         if markers:
             empty, evidence = markers[0][0], "page"
+        elif total == 0:
+            # The platform's own record count (TRS 动静结合 pageChnlInfo): the list is empty.
+            empty, evidence = "列表记录数为 0（页面脚本给出的总数）", "page"
         elif template is not None and template.region is not None and template.region in paths.all_ids(root):
             empty, evidence = f"列表区域为空（本站其他栏目页在“{template.region_shown}”处列出信息）", "template"
     reading = ListReading(entries, bool(entries) or empty is not None, empty, evidence, total,
