@@ -241,10 +241,9 @@ def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs:
             row["newest_date"], days_between(row["newest_date"], as_of),
             empty_evidence=row["empty_evidence"] if read and not row["entries"] else None,
         ))
-    if _table_exists(db, "site_templates"):
-        for row in db.query("select * from site_templates where run_id = ?", [run_id]):
-            if row["site_id"] in sites:
-                sites[row["site_id"]].template = {**row, "examples": json.loads(row["examples"] or "[]")}
+    for row in db.query("select * from site_templates where run_id = ?", [run_id]):
+        if row["site_id"] in sites:
+            sites[row["site_id"]].template = {**row, "examples": json.loads(row["examples"] or "[]")}
     # Documents: one pass over the table counts them per site and collects this run's new ones of the
     # sites that have a previous run to compare with (a first crawl would list everything as new).
     prev = previous_runs(db, run_id, sites) if diff else {}
