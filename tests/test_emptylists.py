@@ -302,3 +302,14 @@ def test_held_pages_are_read_when_the_crawl_goes_idle(spider):
     assert len([i for i in out if isinstance(i, ListingItem)]) == 3
     assert spider.walks[("county", url("shjz"))].empty == "暂无信息"
     assert spider.learning["county"].template is None and not spider.learning["county"].held
+
+
+@pytest.mark.parametrize("overrides", [None, {"entry": "ul.list li"}])
+def test_every_kind_of_list_page_can_be_profiled(overrides):
+    # The spider profiles the first column pages of every site: 动静结合 groups and override pages too.
+    from pathlib import Path
+
+    page = Path(__file__).parent / "fixtures" / "platforms" / "trs_dongjing_list.html"
+    r = read_list(page.read_text(encoding="utf-8"), "https://www.example.gov.cn/zwgk/tzgg/index.htm", overrides=overrides,
+                  profile=True)
+    assert r.profile is not None and r.profile.links

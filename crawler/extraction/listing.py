@@ -130,6 +130,7 @@ def read_list(html, url: str, *, overrides: dict | None = None, template: SiteTe
     base = dom.base_url(root, url)
     paths = Paths() if (template is not None or profile) else None
     markers = _empty_markers(root, html)
+    ranked = [] if profile else None
     if _has_override(overrides):
         entries = _dedupe(_with_overrides(root, base, overrides, limit))
         container = None
@@ -140,7 +141,6 @@ def read_list(html, url: str, *, overrides: dict | None = None, template: SiteTe
         container = None
     else:
         own = url.split("#", 1)[0]
-        ranked = [] if profile else None
         chosen, container = _main_list(root, base, limit, template, paths, ranked)
         chosen = [e for e in chosen if e.url != own]
         if container is not None and markers and not all(_peer_boxes(container, m) for _, m in markers):
