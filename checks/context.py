@@ -38,7 +38,7 @@ class ColumnState:
     name: str
     url: str
     path: str
-    entries: int | None         # None: the column's list page was never read in this run
+    entries: int | None         # None: the column's list was not read to a conclusion in this run
     pages: int
     newest_date: str | None     # as the crawler recorded it (may lie after as_of)
     mapping: Mapping | None
@@ -204,7 +204,7 @@ def load_context(db, run_id: int, as_of: date, catalog=None, overlays=None, cale
         settings = site.catalog.settings
         classifier = ctx.classifier(site)
         for col in db.query(
-            "select c.*, r.entries, r.pages, r.newest_date, r.empty_evidence from columns c "
+            "select c.*, r.entries, r.pages, r.newest_date, r.empty_evidence, r.walk from columns c "
             "left join column_runs r on r.column_id = c.id and r.run_id = ? "
             "where c.site_id = ? and ? between c.first_run and c.last_run order by c.id",
             [run_id, site.id, run_id],
@@ -217,11 +217,22 @@ def load_context(db, run_id: int, as_of: date, catalog=None, overlays=None, cale
                                          float(settings["content_mapping_share"]))
             site.columns.append(ColumnState(
                 col["id"], site.id, col["name"], col["url"], col["path"],
-                col["entries"] if col["pages"] else None, col["pages"] or 0, col["newest_date"], mapping,
-                col_recent, col["empty_evidence"],
+                col["entries"] if concluded(col["pages"], col["walk"]) else None, col["pages"] or 0,
+                col["newest_date"], mapping, col_recent, col["empty_evidence"],
             ))
         ctx.sites.append(site)
     return ctx
+
+
+# Walks that read a column's list to a conclusion (crawler/spiders/portal.py ColumnWalk): a partial
+# walk (a list page blocked, not HTML, too complex, redirected off the site, cut at the page cap …)
+# concludes nothing. Stores written before walks were recorded have none: their reads count.
+CONCLUSIVE_WALKS = ("complete", "incremental")
+
+
+def concluded(pages: int | None, walk: str | None) -> bool:
+    """Was the column's list read to a conclusion (so that emptiness or staleness can be judged)?"""
+    return bool(pages) and (walk is None or walk in CONCLUSIVE_WALKS)
 
 
 def is_area_column(site: SiteState, col: ColumnState) -> bool:

@@ -7,7 +7,8 @@ its entries, not as an empty column. The spider records it as a fetch error of k
 
 Markers come from the interstitials seen on government portals: 知道创宇 创宇云防御/创宇盾 and 加速乐
 (521 + cookie script), 安全狗, 云锁, 360 网站卫士, 阿里云盾 (acw_sc__v2), 瑞数 (412 + $_ts),
-长亭雷池, 百度云加速, 腾讯云 WAF, Cloudflare, and login redirects (统一身份认证, CAS, SSO).
+长亭雷池, 百度云加速, 腾讯云 WAF, Cloudflare, login redirects (统一身份认证, CAS, SSO), and verification
+pages of any origin (安全验证, 请输入验证码 with a form or a captcha image: generic words, no host names).
 
 Headers alone never decide: a normal page served through a WAF carries the vendor's cookies and
 server name too. A marker must appear in the body (or the status must be a challenge status with a
@@ -48,6 +49,11 @@ _PASSWORD = re.compile(r"<input[^>]+type\s*=\s*['\"]?password", re.I)
 _LOGIN_TITLE = re.compile(r"登录|登陆|统一身份认证|身份认证|单点登录|用户认证|login|sign\s*in|\bcas\b", re.I)
 _LOGIN_URL = re.compile(r"(?:/|\b)(?:login|logon|signin|sso|cas|passport|auth(?:server)?|uc/|oauth)[/._?-]|"
                         r"(?:login|signin)\.(?:jsp|do|aspx?|php|html?)", re.I)
+# Verification (captcha) pages, whoever serves them: the words they say and the image they ask about.
+_CAPTCHA_TEXT = re.compile(r"安全验证|人机验证|访问验证|请(?:先)?输入(?:图片|图形)?验证码|请完成(?:安全)?验证|"
+                           r"滑动验证|拖动(?:下方)?滑块|点击(?:按钮)?(?:进行|开始)?验证|验证码错误|captcha", re.I)
+_CAPTCHA_FORM = re.compile(r"<form\b|<img[^>]+(?:captcha|verify|yzm|checkcode|validate|vcode|kaptcha|验证码)|"
+                           r"<input[^>]+(?:captcha|verify|yzm|checkcode|vcode|验证码)", re.I)
 _TAGS = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.I | re.S)
 
 CHALLENGE_STATUSES = {412, 521, 520, 468, 493, 418}
@@ -113,6 +119,11 @@ def is_block_page(status: int, headers, text: str | None, url: str | None = None
             and visible_text_length(head) < 200:
         return "cookie-challenge"
 
+    # A verification page: it says so, asks for a code or a slider, and has little else to show.
+    if status < 500 and _CAPTCHA_TEXT.search(head) and _CAPTCHA_FORM.search(head) \
+            and (status in BLOCK_STATUSES or (len(text) <= SMALL_PAGE and visible_text_length(head) < 600)):
+        return "captcha"
+
     # A login wall: the page's own title says login and it asks for a password.
     title = _TITLE.search(head)
     if title and _LOGIN_TITLE.search(title.group(1)) and _PASSWORD.search(head) and status < 500:
@@ -135,6 +146,7 @@ def _header_names(headers) -> list[str]:
 MESSAGES = {
     "login": "跳转到登录页，需要登录才能访问",
     "cookie-challenge": "网站防护要求执行脚本验证（Cookie 挑战），无法自动访问",
+    "captcha": "返回的是安全验证（验证码）页面而非内容，无法自动访问",
 }
 
 

@@ -1,5 +1,15 @@
 """Downloader middlewares of zwgk.
 
+RedirectPolicy (before Scrapy's RedirectMiddleware) lets a redirect be followed only within the
+site it was asked for (``Site.allows``: its hosts, its registrable domain, its allowed_domains).
+A redirect anywhere else is not followed: the request fails with ``OffsiteRedirect`` (kind
+``offsite-redirect``, naming the target), for entry, list, detail and attachment requests alike —
+the spider's ``dont_filter=True`` requests would otherwise bypass Scrapy's off-site filter.
+
+HostTimeouts: after ZWGK_HOST_TIMEOUTS timeouts in a row from one host, the remaining requests to
+that host fail at once with ``HostUnreachable`` (kind ``unreachable``) instead of each waiting
+DOWNLOAD_TIMEOUT (times the retries): one dead portal cannot stretch a run by hours.
+
 BlockDetector marks every answer that is a WAF challenge or a login wall (``crawler.blocking``) with
 ``response.meta["zwgk_blocked"] = reason``, so the spider records a fetch error of kind ``blocked``
 instead of reading it as content. After ZWGK_BLOCKED_MAX_PER_HOST such answers from one host, the
@@ -11,10 +21,16 @@ from __future__ import annotations
 from collections import Counter
 from urllib.parse import urlsplit
 
+from urllib.parse import urljoin
+
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import TextResponse
+from scrapy.http import HtmlResponse, TextResponse
+from scrapy.utils.response import get_meta_refresh
+from w3lib.url import safe_url_string
 
 from crawler.blocking import CHALLENGE_STATUSES, is_block_page
+from crawler.errors import HostUnreachable, OffsiteRedirect, classify_exception
+from crawler.pages import page_text
 
 
 class BlockedHost(IgnoreRequest):
@@ -40,10 +56,7 @@ class BlockDetector:
     def process_response(self, request, response, spider=None):
         text = None
         if isinstance(response, TextResponse):
-            try:
-                text = response.text
-            except Exception:  # undecodable: judge by status and headers only
-                text = None
+            text = page_text(response)   # None for binary or undecodable bytes: judged by status and headers
         elif response.status not in CHALLENGE_STATUSES and not (300 <= response.status < 400):
             request.meta["zwgk_block_checked"] = True
             return response
@@ -56,3 +69,67 @@ class BlockDetector:
             if self.stats:
                 self.stats.inc_value("zwgk/blocked")
         return response
+
+
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+
+
+class RedirectPolicy:
+    """Follow a redirect (HTTP 3xx, or a <meta http-equiv=refresh> that Scrapy would follow) only
+    within the site the request was made for (see the module docstring)."""
+
+    def __init__(self, meta_refresh: bool = True, ignore_tags=(), max_delay: float = 100):
+        self.meta_refresh, self.ignore_tags, self.max_delay = meta_refresh, list(ignore_tags), max_delay
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        return cls(settings.getbool("METAREFRESH_ENABLED"), settings.getlist("METAREFRESH_IGNORE_TAGS"),
+                   settings.getfloat("METAREFRESH_MAXDELAY"))
+
+    def process_response(self, request, response, spider=None):
+        site = request.cb_kwargs.get("site") if request.cb_kwargs else None
+        if site is None or request.meta.get("dont_redirect"):
+            return response
+        target, status = None, response.status
+        location = response.headers.get("Location")
+        if status in REDIRECT_STATUSES and location:
+            target = urljoin(request.url, safe_url_string(location))
+        elif self.meta_refresh and isinstance(response, HtmlResponse) and request.method != "HEAD":
+            delay, url = get_meta_refresh(response, ignore_tags=self.ignore_tags)
+            if url and delay is not None and delay < self.max_delay:
+                target = url
+        if target is None or urlsplit(target).scheme not in ("http", "https") or site.allows(target):
+            return response
+        raise OffsiteRedirect(target, status)
+
+
+class HostTimeouts:
+    """Stop asking a host that keeps timing out (ZWGK_HOST_TIMEOUTS in a row; 0: never)."""
+
+    def __init__(self, limit: int, stats=None):
+        self.limit = limit
+        self.streak: Counter = Counter()   # host -> timeouts in a row
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.getint("ZWGK_HOST_TIMEOUTS", 5), crawler.stats)
+
+    def process_request(self, request, spider=None):
+        host = urlsplit(request.url).hostname
+        if self.limit and self.streak[host] >= self.limit:
+            raise HostUnreachable(f"{host} timed out {self.streak[host]} times in a row")
+        return None
+
+    def process_response(self, request, response, spider=None):
+        self.streak.pop(urlsplit(request.url).hostname, None)
+        return response
+
+    def process_exception(self, request, exception, spider=None):
+        host = urlsplit(request.url).hostname
+        if classify_exception(exception) == "timeout":
+            self.streak[host] += 1
+            if self.stats and self.streak[host] == self.limit:
+                self.stats.inc_value("zwgk/unreachable_hosts")
+        return None

@@ -33,8 +33,14 @@ ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 # Memory must not grow with the pages crawled: request fingerprints live in a SQLite scratch file, and
 # crawler.runner gives each crawl a JOBDIR so that Scrapy queues pending requests on disk.
 DUPEFILTER_CLASS = "crawler.dupefilter.DiskDupeFilter"
-# After redirects and retries (600, 550): sees the final answer, marks WAF/login pages as blocked.
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.BlockDetector": 540}
+# After redirects and retries (600, 550): BlockDetector sees the final answer, marks WAF/login pages
+# as blocked. Before them: RedirectPolicy sees each redirect first (no redirect off the site is
+# followed), HostTimeouts sees each timeout before a retry is scheduled.
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.BlockDetector": 540,
+    "crawler.middlewares.HostTimeouts": 560,
+    "crawler.middlewares.RedirectPolicy": 650,
+}
 EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None, "crawler.extensions.RequestLog": 500,
               "crawler.archive.WarcArchive": 510}
 
@@ -52,6 +58,11 @@ ZWGK_REVISIT_DAYS = 28.0              # days (fractions allowed); 0: revisit eve
 # zwgk-warc/run-N.warc.gz beside the store, indexed in warc_records.
 ZWGK_WARC = True
 ZWGK_WARC_GZIP_LEVEL = 6
+# After this many timeouts in a row from one host (retries count), the rest of that host's pages are
+# recorded as 'unreachable' without being asked (0: never): a dead portal cannot stretch the run.
+ZWGK_HOST_TIMEOUTS = 5
+# CPU seconds the spider may spend extracting one page; a page beyond it is recorded 'too-complex'.
+ZWGK_PAGE_CPU_SECONDS = 5.0
 ZWGK_BLOCKED_MAX_PER_HOST = 10        # after this many block pages, stop asking that host in this run (0: never)
 
 LOG_LEVEL = "INFO"

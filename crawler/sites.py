@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import yaml
 
+from crawler.extraction.dom import site_of
 from crawler.extraction.selectors import selector_problem
 
 # libyaml's parser when PyYAML was built with it: several times faster on a big sites file.
@@ -61,6 +62,21 @@ class Site:
         hosts += [urlparse(c.url).hostname for c in self.columns]
         hosts += list(self.allowed_domains)
         return tuple(dict.fromkeys(h for h in hosts if h))
+
+    def allows(self, url: str) -> bool:
+        """May the crawl go to ``url`` for this site: one of its hosts, a host of the entry page's
+        registrable domain (http→https, www↔bare, xxgk.<domain>), or a subdomain of allowed_domains?"""
+        try:
+            parts = urlparse(url)
+            host = (parts.hostname or "").lower()
+        except ValueError:
+            return False
+        if parts.scheme not in ("http", "https") or not host:
+            return False
+        if host in self.domains or any(host.endswith("." + d) for d in self.allowed_domains):
+            return True
+        own = site_of(self.url)
+        return bool(own) and site_of(url) == own
 
     def as_config(self) -> dict:
         """The site as it appears in the YAML, for storing beside crawl results."""

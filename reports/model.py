@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from checks.catalog import catalog_order, default_catalog
+from checks.context import concluded
 from checks.mapping import explain
 from checks.score import site_scores
 from reports.common import RULE_NAMES, ReportError, days_between, finding_date, load_evidence, rule_order, run_as_of, slug
@@ -226,7 +227,7 @@ def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs:
     # Columns as shown in this run, with what their list pages held.
     for row in db.query(
         "select c.id, c.site_id, c.name, c.url, c.path, c.catalog, r.entries, r.new_entries, r.pages, r.newest_date, "
-        "r.empty_evidence "
+        "r.empty_evidence, r.walk "
         "from columns c left join column_runs r on r.column_id = c.id and r.run_id = :r "
         "where r.run_id is not null or :r between c.first_run and c.last_run order by c.site_id, c.id", {"r": run_id}
     ):
@@ -234,7 +235,7 @@ def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs:
         if site is None:
             continue
         area, reason = mappings.get(row["id"], (None, None))
-        read = bool(row["pages"])
+        read = concluded(row["pages"], row["walk"])   # a partial walk shows as not read, as the checks see it
         site.columns.append(Column(
             row["id"], row["site_id"], row["name"] or "", row["url"] or "", row["path"], area, reason,
             row["entries"] if read else None, row["new_entries"] if read else None, row["pages"] or 0,

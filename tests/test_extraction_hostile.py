@@ -7,6 +7,7 @@ import pytest
 from crawler.extraction import extract_page
 from crawler.extraction.columns import discover_columns
 from crawler.extraction.detail import extract_detail
+from crawler.extraction.dom import PageTooComplex
 from crawler.extraction.listing import extract_entries
 from crawler.extraction.metadata import extract_metadata_table
 from crawler.extraction.pagination import next_pages
@@ -25,7 +26,6 @@ INPUTS = [
     "<div><ul><li><a href='x'>unclosed <b>tags <table><tr><td>索引号：<td>",
     "<a href='javascript:alert(1)'>x</a><a href='http://[::1'>bad url</a><a href='http://%zz'>pct</a>",
     "<" * 5000,
-    "<div>" * 3000 + "发布日期：2023-05-16" + "</div>" * 10,
     "{\"articles\": [{\"title\": 1, \"url\": null}]}",
     "[1, 2, [3, [4]]]",
     "{not json",
@@ -67,11 +67,23 @@ def test_huge_page_of_five_megabytes():
     assert time.process_time() - start < 60
 
 
-def test_deeply_nested_tags():
-    html = "<div>" * 20000 + "<a href='/x/t20230516_1.html'>关于某事的通知公告</a><span>2023-05-16</span>" + "</div>" * 20000
-    extract_entries(html, URL)
-    extract_detail(html, URL)
-    discover_columns(html, URL)
+@pytest.mark.parametrize("depth", [300, 3000, 20000])
+def test_deeply_nested_tags_are_too_complex_and_cheap(depth):
+    """Deeper than libxml2 keeps (the list would silently be lost) or than linear-time extraction
+    allows: one clear exception, raised after a parse, not after seconds of tree walking."""
+    html = "<div>" * depth + "<a href='/x/t20230516_1.html'>关于某事的通知公告</a><span>2023-05-16</span>" + "</div>" * depth
+    start = time.process_time()
+    for extract in (lambda: extract_entries(html, URL), lambda: extract_detail(html, URL),
+                    lambda: discover_columns(html, URL), lambda: next_pages(html, URL)):
+        with pytest.raises(PageTooComplex):
+            extract()
+    assert time.process_time() - start < 2
+
+
+def test_nesting_below_the_limit_is_read():
+    html = "<div>" * 200 + "<ul><li><a href='/x/t20230516_1.html'>关于某事的通知公告</a><span>2023-05-16</span></li>" \
+        "<li><a href='/x/t20230517_2.html'>关于另一事的通知公告</a><span>2023-05-17</span></li></ul>" + "</div>" * 200
+    assert [e["title"] for e in extract_entries(html, URL)] == ["关于某事的通知公告", "关于另一事的通知公告"]
 
 
 def test_unknown_kind_is_an_error():

@@ -439,6 +439,7 @@ def catalog(sites_file, site_id, level, region, fmt):
 def extract(file, url, kind, site_pages, fmt):
     """Run the spider's extraction on one saved page (or a site's column pages) and print what it finds."""
     from crawler.extraction import extract_page, extract_site_pages
+    from crawler.extraction.dom import PageTooComplex
 
     if site_pages:
         if file or kind:
@@ -448,7 +449,10 @@ def extract(file, url, kind, site_pages, fmt):
         return
     if not file or not url or not kind:
         raise click.UsageError("give FILE, --url and --kind (or --site-pages DIR)")
-    result = extract_page(Path(file).read_bytes(), url, kind)
+    try:
+        result = extract_page(Path(file).read_bytes(), url, kind)
+    except PageTooComplex as exc:
+        raise UserError(f"{file}：页面结构过于复杂（{exc}），与采集时一样不予解析") from None
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 

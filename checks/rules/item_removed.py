@@ -3,7 +3,8 @@ is not listed in any other column of the site, and (when its URL was fetched aga
 answers. Reads only the store: column_runs says when each column was read, column_entries.last_run
 when each listing was last seen, documents.http_status what the URL answered last. Entries older
 than anything the column lists now are not reported (they may only have dropped out of the pages
-read)."""
+read), and a column whose walk did not conclude in this run (partial: a list page failed, was not
+a list, or the pager was cut at the page cap) reports nothing."""
 from checks.findings import Finding
 from checks.rules._common import LAW
 from checks.zh import page, zh_date
@@ -20,7 +21,7 @@ with prev as (
   join column_runs p on p.column_id = r.column_id and p.run_id < r.run_id and p.pages > 0
   left join (select column_id, min(list_date) as oldest from column_entries
              where last_run = :run group by column_id) cur on cur.column_id = r.column_id
-  where r.run_id = :run and r.pages > 0
+  where r.run_id = :run and r.pages > 0 and coalesce(r.walk, 'complete') in ('complete', 'incremental')
   group by r.column_id
 )
 select e.column_id, e.url, e.site_id, e.title, e.list_date, e.last_run, prev.prev_run,

@@ -1,7 +1,10 @@
 """Parsing and tree walking shared by the extractors.
 
-Everything here tolerates hostile input: empty strings, binary garbage, unclosed tags and very
-deep nesting all give a (possibly empty) tree, never an exception.
+Everything here tolerates hostile input: empty strings, binary garbage and unclosed tags all
+give a (possibly empty) tree. The one exception is nesting deeper than MAX_DEPTH: libxml2 drops
+what lies deeper than its limit (so the tree would silently lack the list), and every extractor
+that reads an element's text costs time in proportion to the depth. Such a page raises
+``PageTooComplex``: the spider records it as a fetch error of kind ``too-complex``.
 """
 from __future__ import annotations
 
@@ -37,6 +40,26 @@ NOISE_TOKEN = re.compile(
 NOISE_TAGS = frozenset({"footer", "nav", "aside"})
 
 
+MAX_DEPTH = 256   # libxml2's own limit without XML_PARSE_HUGE; real portal pages stay below 60
+
+
+class PageTooComplex(ValueError):
+    """The page's elements nest deeper than MAX_DEPTH: its tree is not read."""
+
+
+def _over_limit(parser) -> bool:
+    return any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+
+
+def _depth_over(root, limit: int) -> bool:
+    depth = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > limit:
+            return True
+    return False
+
+
 def parse(html) -> etree._Element:
     """An lxml HTML root for any input: text, bytes, an lxml element or a parsel Selector."""
     if hasattr(html, "root") and isinstance(getattr(html, "root"), etree._Element):
@@ -52,7 +75,16 @@ def parse(html) -> etree._Element:
         return lxml_html.document_fromstring("<html><body></body></html>")
     try:
         root = lxml_html.document_fromstring(text, parser=_PARSER)
-    except (etree.ParserError, ValueError, etree.XMLSyntaxError):
+        if _over_limit(_PARSER):
+            # Too deep, or a text node over 10 MB (an inline image): the huge parser tells them apart.
+            root = lxml_html.document_fromstring(text, parser=_HUGE_PARSER)
+            if _over_limit(_HUGE_PARSER) or _depth_over(root, MAX_DEPTH):
+                raise PageTooComplex(f"elements nested more than {MAX_DEPTH} deep")
+    except (etree.ParserError, etree.XMLSyntaxError):
+        root = None
+    except PageTooComplex:
+        raise
+    except ValueError:
         root = None
     if root is None:
         return lxml_html.document_fromstring("<html><body></body></html>")
@@ -82,7 +114,10 @@ def _merge_stray_documents(root) -> None:
                 body.append(part)  # an emptied stray <html> stays behind, childless
 
 
-_PARSER = lxml_html.HTMLParser(recover=True, remove_comments=True, remove_pis=True, huge_tree=True)
+# The default parser stops at MAX_DEPTH and reports it (ERR_RESOURCE_LIMIT), which costs nothing;
+# only such pages are parsed again with the huge parser to see which limit they hit.
+_PARSER = lxml_html.HTMLParser(recover=True, remove_comments=True, remove_pis=True)
+_HUGE_PARSER = lxml_html.HTMLParser(recover=True, remove_comments=True, remove_pis=True, huge_tree=True)
 
 
 def squash(text: str | None) -> str:
@@ -279,11 +314,15 @@ def inline_text(el) -> str:
     return squash(raw)
 
 
-_TWO_LEVEL = (".gov.cn", ".com.cn", ".org.cn", ".net.cn", ".edu.cn", ".ac.cn", ".mil.cn")
+# The Public Suffix List as bundled with tldextract: never fetched (no network during a crawl or a
+# test), so gov.cn, com.cn … are suffixes and yichun.gov.cn is a registrable domain.
+_PSL = None
 
 
 def site_of(url: str) -> str:
-    """Registrable domain of a URL (yichun.gov.cn for www.yichun.gov.cn); the host for IPs."""
+    """Registrable domain of a URL (yichun.gov.cn for www.yichun.gov.cn); the host for IPs and
+    names without a public suffix (localhost)."""
+    global _PSL
     from urllib.parse import urlsplit
     try:
         host = (urlsplit(url).hostname or "").lower().rstrip(".")
@@ -291,9 +330,11 @@ def site_of(url: str) -> str:
         return ""
     if not host or re.fullmatch(r"[\d.]+|\[?[0-9a-f:]+\]?", host):
         return host
-    labels = host.split(".")
-    keep = 3 if host.endswith(_TWO_LEVEL) else 2
-    return ".".join(labels[-keep:])
+    if _PSL is None:
+        import tldextract
+        _PSL = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    parts = _PSL(host)
+    return f"{parts.domain}.{parts.suffix}" if parts.domain and parts.suffix else host
 
 
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef])\s+(?=[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef])")

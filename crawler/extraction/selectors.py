@@ -51,3 +51,9 @@ def select_relative(item, expr: str | None) -> list:
             stripped = "(." + stripped[1:].lstrip()
         return select(item, stripped, within=item, xpath=True)
     return select(item, expr, within=item)
+
+
+def matches(html, expr: str) -> bool:
+    """Does ``expr`` select at least one node of the page (False for a broken selector)?"""
+    from .dom import parse
+    return bool(select(parse(html), expr))

@@ -9,6 +9,14 @@ Recrawls are incremental (see ``crawler.recrawl``): a column already read is pag
 a time until a page holds only known entries, known detail pages are fetched again only when due
 (ZWGK_REVISIT_DAYS), and answers that are block pages (``crawler.blocking``) are recorded as fetch
 errors of kind ``blocked``, never as content. ``-s ZWGK_INCREMENTAL=False`` reads everything.
+
+A column's walk is concluded (complete, incremental) only when its list was read: a list page that
+is blocked, not a page (``not-html``), too deeply nested or too costly (``too-complex``), that the
+site's ``extract:`` selector finds nothing on (``selector-matched-nothing``), that redirects off the
+site (``offsite-redirect``) or that fails, and a pager cut at ZWGK_MAX_PAGES_PER_COLUMN
+(``truncated``), each record a fetch error and leave the walk ``partial``: nothing is concluded
+from it (no emptiness, staleness or removal). Every page is decoded by the project's decoder
+(``crawler.pages.page_text``), as ``zwgk extract`` decodes it.
 """
 from __future__ import annotations
 
@@ -24,14 +32,17 @@ from scrapy.http import TextResponse
 
 from crawler import blocking
 from crawler.errors import classify
+from crawler.extraction import selectors
 from crawler.extraction.columns import discover_columns
 from crawler.extraction.detail import extract_detail
 from crawler.extraction import template as site_template
+from crawler.extraction.dom import PageTooComplex, site_of
 from crawler.extraction.listing import ListReading, list_total, read_list
 from crawler.extraction.pagination import next_pages
 from crawler.items import (ColumnItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem, TemplateItem,
                            UnchangedItem)
 from crawler.middlewares import BlockedHost
+from crawler.pages import cpu_budget, not_html, page_text
 from crawler.recrawl import ColumnPrior, Known, PriorState, UrlSet, due, page_order
 from crawler.sites import ConfigError, Site, load_sites, load_sites_json
 
@@ -44,10 +55,15 @@ def _iso(value) -> str | None:
 
 
 def _text(response) -> str | None:
-    """Decoded text of an HTML/XML/JSON answer; None for a PDF or other binary document."""
+    """Decoded text of an HTML/XML/JSON answer (the project's decoder, not ``response.text``);
+    None for a PDF or other binary document, or bytes that are no text at all."""
     if not isinstance(response, TextResponse):
         return None
-    return response.text
+    return page_text(response)
+
+
+TOO_COMPLEX = "页面结构过于复杂（{}），无法在限定时间内解析，本次不据此作任何判断"
+LIST_SELECTORS = ("list_container", "entry")
 
 
 def _header(response, name: str) -> str | None:
@@ -74,7 +90,8 @@ class ColumnWalk:
     queue: list = field(default_factory=list)    # incremental: (order, request) not yet sent
     pending: int = 0                             # list requests in flight (or their callback running)
     pages: int = 0                               # list pages read
-    failed: bool = False                         # a list page failed or was blocked
+    failed: bool = False                         # a list page failed, was blocked or was not a list
+    capped: bool = False                         # a list page was not asked: ZWGK_MAX_PAGES_PER_COLUMN
     seen: UrlSet = field(default_factory=UrlSet)  # entry URLs seen in this walk (compact)
     unknown: int = 0                             # entries not listed in this column before
     total: int | None = None                     # the total the list displays
@@ -96,11 +113,16 @@ class ColumnWalk:
         self.seen, self.requested, self.queue = UrlSet(), set(), []
         self.prior.known = {}
 
+    @property
+    def truncated(self) -> bool:
+        """Pages were left unread at the page cap (an incremental walk that stopped needed none of them)."""
+        return self.capped and not (self.mode == "incremental" and self.stopped)
+
     def finish(self) -> str | None:
         self.done = True
         if not self.pages:
             self.outcome = None
-        elif self.failed:
+        elif self.failed or self.truncated:
             self.outcome = "partial"
         elif self.mode == "incremental" and self.stopped:
             self.outcome = "incremental"
@@ -153,7 +175,8 @@ class PortalSpider(scrapy.Spider):
         except ConfigError as exc:
             self.config_error = str(exc)
             self.sites = []
-        self.allowed_domains = sorted({d for s in self.sites for d in s.domains})
+        # Scrapy's off-site filter: the sites' hosts and registrable domains (subdomains included).
+        self.allowed_domains = sorted({d for s in self.sites for d in (*s.domains, site_of(s.url)) if d})
         # Per (site id, column URL): the walk of its list pages (the pipeline reads them at close).
         self.walks: dict[tuple[str, str], ColumnWalk] = {}
         self.learning: dict[str, SiteLearning] = {}
@@ -206,8 +229,20 @@ class PortalSpider(scrapy.Spider):
             columns = [{"name": c.name, "url": c.url, "path": c.name, "catalog": c.catalog, "source": "config"}
                        for c in site.columns]
         else:
-            text = _text(response) or ""
-            columns = [c for c in discover_columns(text, response.url) if self._on_site(site, c["url"])]
+            fault = None
+            if (message := not_html(response)) is not None:
+                fault = ("not-html", message)
+            else:
+                try:
+                    with cpu_budget(self.page_budget):
+                        found = discover_columns(_text(response) or "", response.url)
+                except PageTooComplex as exc:
+                    fault = ("too-complex", TOO_COMPLEX.format(exc))
+            if fault:
+                yield self._site_item(site, "error", f"信息公开入口页无法读取：{fault[1]}")
+                yield FetchErrorItem(site.id, response.url, "entry", fault[0], fault[1], response.status)
+                return
+            columns = [c for c in found if self._on_site(site, c["url"])]
         if not columns:
             message = "信息公开入口页上未发现栏目"
             yield self._site_item(site, "error", message)
@@ -215,6 +250,10 @@ class PortalSpider(scrapy.Spider):
             return
         yield self._site_item(site)
         yield from self._crawl_columns(site, columns)
+
+    @property
+    def page_budget(self) -> float:
+        return self.settings.getfloat("ZWGK_PAGE_CPU_SECONDS", 5.0)
 
     @staticmethod
     def _configured(site: Site) -> list[dict]:
@@ -274,7 +313,7 @@ class PortalSpider(scrapy.Spider):
     # -- list pages ----------------------------------------------------------------------------
 
     def _on_site(self, site: Site, url: str) -> bool:
-        return urlparse(url).scheme in ("http", "https") and urlparse(url).hostname in site.domains
+        return site.allows(url)
 
     @staticmethod
     def _fingerprint(request) -> tuple:
@@ -286,7 +325,9 @@ class PortalSpider(scrapy.Spider):
         if self._fingerprint(request) in walk.requested or not self._on_site(walk.site, request.url):
             return False
         if len(walk.requested) >= self.settings.getint("ZWGK_MAX_PAGES_PER_COLUMN"):
-            self.logger.warning("column %s: stopped at %d pages", walk.url, len(walk.requested))
+            if not walk.capped:
+                self.logger.warning("column %s: stopped at %d pages", walk.url, len(walk.requested))
+            walk.capped = True
             return False
         walk.requested.add(self._fingerprint(request))
         return True
@@ -348,7 +389,11 @@ class PortalSpider(scrapy.Spider):
         text = _text(response)
         if text is None:
             return None
-        return read_list(text, response.url, overrides=walk.site.extract or None, profile=True)
+        try:
+            with cpu_budget(self.page_budget):
+                return read_list(text, response.url, overrides=walk.site.extract or None, profile=True)
+        except PageTooComplex:
+            return None   # _read_list_page records it when the page is read
 
     def _maybe_learn(self, site: Site, learning: SiteLearning, force: bool = False):
         if not learning.done and (force or len(learning.held) >= site_template.SAMPLE
@@ -416,13 +461,28 @@ class PortalSpider(scrapy.Spider):
             return
         reason = _blocked(response)
         if reason:
-            walk.failed = True
-            yield FetchErrorItem(site.id, response.url, "list", "blocked", blocking.message(reason),
-                                 response.status, walk.url)
+            yield from self._not_read(walk, response, "blocked", blocking.message(reason))
+            return
+        message = not_html(response)
+        if message is not None:
+            yield from self._not_read(walk, response, "not-html", message)
             return
         text = _text(response) or ""
-        reading = reading or self._read(walk, text, response.url)
+        try:
+            with cpu_budget(self.page_budget):
+                reading = reading or self._read(walk, text, response.url)
+                total = list_total(text) if walk.total is None else walk.total
+                pages = list(self._page_requests(site, text, response.url))
+        except PageTooComplex as exc:
+            yield from self._not_read(walk, response, "too-complex", TOO_COMPLEX.format(exc))
+            return
         entries = reading.entries
+        if not entries and (expr := self._list_selector(site)) and not selectors.matches(text, expr):
+            broken = selectors.selector_problem(expr)
+            yield from self._not_read(walk, response, "selector-matched-nothing", (
+                f"网站配置的列表选择器 {expr} 无效（{broken}）" if broken else
+                f"网站配置的列表选择器 {expr} 在该页上没有匹配到任何元素") + "，本次不据此判断栏目为空")
+            return
         if not reading.found or (not entries and reading.evidence == "template" and len(walk.known) >= 3):
             # No list on the page (or only the template's word for an empty one, where the column
             # listed entries before): nothing is concluded from it.
@@ -431,8 +491,7 @@ class PortalSpider(scrapy.Spider):
         if not entries and walk.empty is None:
             walk.empty = reading.empty
         walk.pages += 1
-        if walk.total is None:
-            walk.total = list_total(text)
+        walk.total = total
         if response.request.method == "GET" and not response.request.body:
             etag, modified = _header(response, "ETag"), _header(response, "Last-Modified")
             if etag or modified:
@@ -463,14 +522,25 @@ class PortalSpider(scrapy.Spider):
             # all may still lead on (a gkmlpt shell page to its JSON API).
             if entries and not fresh:
                 return
-            for request in self._page_requests(site, text, response.url):
+            for request in pages:
                 yield from self._send_list(walk, request)
             return
-        for request in self._page_requests(site, text, response.url):
+        for request in pages:
             self._enqueue(walk, request)
         # A page repeating entries already seen in this walk tells nothing: go on to the next one.
         # An empty page ends the list.
         yield from self._stop_or_continue(walk, (all_known and fresh > 0) or not entries)
+
+    def _not_read(self, walk: ColumnWalk, response, kind: str, message: str):
+        """This list page is not a list: record why; the walk concludes nothing."""
+        walk.failed = True
+        yield FetchErrorItem(walk.site.id, response.url, "list", kind, message, response.status, walk.url)
+
+    @staticmethod
+    def _list_selector(site: Site) -> str | None:
+        """The site's own selector for its lists' container or entries, when its config gives one."""
+        extract = site.extract or {}
+        return next((extract[k] for k in LIST_SELECTORS if extract.get(k)), None)
 
     def _page_requests(self, site: Site, text: str, url: str):
         for page in next_pages(text, url, overrides=site.extract or None):
@@ -509,6 +579,11 @@ class PortalSpider(scrapy.Spider):
         if walk.done or walk.pending > 0:
             return
         outcome = walk.finish()
+        if walk.truncated:
+            cap = self.settings.getint("ZWGK_MAX_PAGES_PER_COLUMN")
+            yield FetchErrorItem(walk.site.id, walk.url, "list", "truncated",
+                                 f"栏目列表超过 {cap} 页的上限（ZWGK_MAX_PAGES_PER_COLUMN），只读取了 {walk.pages} 页，"
+                                 "本次不据此判断栏目为空、未更新或信息被撤下", None, walk.url)
         if outcome is None:
             return
         for url, known in walk.known.items():
@@ -570,6 +645,9 @@ class PortalSpider(scrapy.Spider):
             return
         list_date = _iso(entry.get("date"))
         text = _text(response)
+        if isinstance(response, TextResponse) and (message := not_html(response)) is not None:
+            yield FetchErrorItem(site.id, entry["url"], "detail", "not-html", message, response.status, column_url)
+            return
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         validators = {"etag": _header(response, "ETag"), "last_modified": _header(response, "Last-Modified")}
         if text is None:
@@ -580,7 +658,13 @@ class PortalSpider(scrapy.Spider):
                 http_status=response.status, content_type=content_type, fetched_at=fetched_at, **validators,
             )
             return
-        data = extract_detail(text, response.url, fetched_at=self.today, overrides=site.extract or None)
+        try:
+            with cpu_budget(self.page_budget):
+                data = extract_detail(text, response.url, fetched_at=self.today, overrides=site.extract or None)
+        except PageTooComplex as exc:
+            yield FetchErrorItem(site.id, entry["url"], "detail", "too-complex", TOO_COMPLEX.format(exc),
+                                 response.status, column_url)
+            return
         fields = data["fields"]
         published, date_source = _iso(fields.get("published")), data.get("date_source")
         if not published and list_date:
@@ -621,7 +705,7 @@ class PortalSpider(scrapy.Spider):
         site, entry = kwargs["site"], kwargs["entry"]
         kind, status, message = self._failure(failure)
         yield FetchErrorItem(site.id, entry["url"], "detail", kind, message, status, kwargs["column_url"])
-        if status and kind != "blocked":
+        if status and kind == "http":   # it answered with an error status (not a block page, not a redirect away)
             yield DocumentItem(
                 site.id, kwargs["column_url"], entry["url"], entry.get("title"), list_title=entry.get("title"),
                 list_date=_iso(entry.get("date")), http_status=status,
