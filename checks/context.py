@@ -13,6 +13,7 @@ from datetime import date
 from checks.catalog import Area, SiteCatalog, areas_for_level, default_catalog, default_overlays, site_catalog
 from checks.mapping import AREA_SECTION, KeywordClassifier, Mapping, map_by_content, map_column
 from checks.workdays import Calendar, default_calendar
+from crawler.store import concluded
 
 # The newest entries of every column of a run (dated on or before as_of), for content checks.
 RECENT_SQL = """
@@ -222,17 +223,6 @@ def load_context(db, run_id: int, as_of: date, catalog=None, overlays=None, cale
             ))
         ctx.sites.append(site)
     return ctx
-
-
-# Walks that read a column's list to a conclusion (crawler/spiders/portal.py ColumnWalk): a partial
-# walk (a list page blocked, not HTML, too complex, redirected off the site, cut at the page cap …)
-# concludes nothing. Stores written before walks were recorded have none: their reads count.
-CONCLUSIVE_WALKS = ("complete", "incremental")
-
-
-def concluded(pages: int | None, walk: str | None) -> bool:
-    """Was the column's list read to a conclusion (so that emptiness or staleness can be judged)?"""
-    return bool(pages) and (walk is None or walk in CONCLUSIVE_WALKS)
 
 
 def is_area_column(site: SiteState, col: ColumnState) -> bool:

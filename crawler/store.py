@@ -21,6 +21,17 @@ class StoreError(RuntimeError):
     """The database cannot be used; the message is one line for the user."""
 
 
+# Walks that read a column's list to a conclusion (crawler/spiders/portal.py ColumnWalk): a partial
+# walk (a list page blocked, not HTML, too complex, redirected off the site, cut at the page cap …)
+# concludes nothing. Stores written before walks were recorded have none: their reads count.
+CONCLUSIVE_WALKS = ("complete", "incremental")
+
+
+def concluded(pages: int | None, walk: str | None) -> bool:
+    """Was the column's list read to a conclusion (so that emptiness or staleness can be judged)?"""
+    return bool(pages) and (walk is None or walk in CONCLUSIVE_WALKS)
+
+
 def _m1_initial(db: sqlite_utils.Database) -> None:
     db["runs"].create(
         {

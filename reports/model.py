@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from checks.catalog import catalog_order, default_catalog
-from checks.context import concluded
 from checks.mapping import explain
 from checks.score import site_scores
+from crawler.store import concluded
 from reports.common import RULE_NAMES, ReportError, days_between, finding_date, load_evidence, rule_order, run_as_of, slug
 
 TREND_RUNS = 12
