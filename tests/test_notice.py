@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from checks import wording
 from checks.score import site_scores
 from crawler import store
+from crawler.sites import load_sites
 from reports.notice import ANNEX_FAILING, ANNEX_FINDINGS, write_notice
 from reports.synthetic import build_store
 from zwgk.cli import main
@@ -41,9 +42,8 @@ def test_zwgk_notice_writes_a_draft_whose_annex_is_the_runs_findings(demo_run, t
     assert [int(r[0]) for r in annex] == list(range(1, len(annex) + 1))
     assert sorted((r[1], r[4], r[5]) for r in annex) == expected
     # 网站标识码 from the sites config, on every row
-    codes = {"demo-trs": "2399000001", "demo-hanweb": "3399010002", "demo-plain": "2399030003"}
-    by_name = {names[k]: v for k, v in codes.items() if k in names}
-    assert all(r[2] == by_name[r[1]] for r in annex)
+    by_name = {site.name: site.code for site in load_sites(demo_run.sites_file)}
+    assert all(by_name.values()) and all(r[2] == by_name[r[1]] for r in annex)
     # typical problems name examples: each problem type found is a section naming a site
     for rule in {f["rule"] for f in db.query("select rule from findings where run_id = ?", [demo_run.run_id])}:
         assert any(p.text.endswith(wording.rule_name(rule)) for p in document.paragraphs if p.style.name == "Heading 2")
