@@ -115,7 +115,7 @@ def test_planted_ground_truth(portal):
                   ("content-mismatch", "demo-trs"), ("late-publication", "demo-hanweb"),
                   ("missing-date", "demo-plain"), ("dead-link", "demo-trs"),
                   ("annual-report-missing", "demo-hanweb"),
-                  ("dead-link", "demo-fj"), ("late-publication", "demo-js"),
+                  ("dead-link", "demo-fj"), ("column-empty", "demo-js"), ("late-publication", "demo-js"),
                   ("column-stale", "demo-gd")}
     docs = {d.url_path: d for d in portal.documents()}
 
@@ -387,7 +387,7 @@ def test_dongjing_page_holds_the_first_pages_as_hidden_groups_and_the_rest_behin
     assert oldest.kind == "dead-link" and oldest.url_path == expected[-1] and fetch(base + expected[-1])[0] == 404
 
 
-def test_script_only_pager_beside_the_hot_news_bar(portal, base):
+def test_script_only_pager_and_the_empty_column_beside_the_hot_news_bar(portal, base):
     col = next(c for c in portal.site("demo-js").columns if c.name == "重大建设项目")
     expected = [d.url_path for d in docs_of(portal, "demo-js", col)]
     pages = -(-len(expected) // 15)
@@ -400,6 +400,9 @@ def test_script_only_pager_beside_the_hot_news_bar(portal, base):
     assert fetch(f"{base}{col.url_path}index_{pages}.html")[0] == 404
     late = next(p for p in portal.planted if p.site_id == "demo-js" and p.kind == "late-publication")
     assert late.url_path in expected[30:]
+    empty = next(p for p in portal.planted if p.site_id == "demo-js" and p.kind == "column-empty")
+    text = fetch(base + empty.url_path)[2].decode()
+    assert "暂无信息" in text and "共0条" in text and "totalPage: 0," in text
     bar = Selector(text=text).css("div.top")
     assert bar.css("a::text").getall()[:3] == ["首页", "政府信息公开", "互动交流"] and "热点：" in bar.get()
     assert re.search(r"\d{4}-\d{2}-\d{2}", bar.get())

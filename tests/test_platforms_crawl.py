@@ -67,3 +67,11 @@ def test_gkmlpt_site_end_to_end_columns_entries_and_metadata(demo_run, db):
                                  [demo_run.run_id])]
     assert [(f["rule"], f["url"]) for f in stale] == [
         ("column-stale", demo_run.base_url + next(p.url_path for p in demo_run.portal.planted if p.site_id == "demo-gd"))]
+
+
+def test_empty_column_beside_the_hot_news_bar_is_column_empty_and_nothing_else(demo_run, db):
+    got = sorted((f["rule"], f["url"]) for f in db.query(
+        "select rule, url from findings where run_id = ? and site_id = 'demo-js'", [demo_run.run_id]))
+    assert got == sorted((p.kind, demo_run.base_url + p.url_path) for p in demo_run.portal.planted
+                         if p.site_id == "demo-js")
+    assert ("column-empty", demo_run.base_url + "/qx/zwgk/ywjy/") in got

@@ -42,7 +42,8 @@ What a crawler meets (on purpose, as on real portals):
   ``index_1.htm``. Its planted dead link is the oldest 通知公告 entry, listed only by the search service.
 - script pager (demo-js): ``index.html``, ``index_1.html`` … reachable only through
   ``$(".pagination").pagination({totalPage: N, … 'index_' + i + '.html'})``; a late publication on the
-  last page of 重大建设项目; every page has a header bar of nav links and a dated 热点 link.
+  last page of 重大建设项目; 义务教育 is empty (暂无信息, 共0条) under the header bar of nav links and a
+  dated 热点 link that every page carries.
 - gkmlpt (demo-gd): the shell's ``window._CONFIG`` (``SID``, ``TREE``) is the only column tree;
   columns are read at ``/gd/gkmlpt/api/all/{id}?page=N&sid=…`` (100 a page; 政策文件 has two pages);
   卫生健康 is stale since 2021.

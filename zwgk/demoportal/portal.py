@@ -116,7 +116,7 @@ SITE_SPECS: tuple[SiteSpec, ...] = (
             C(P, "财政预决算", "budget", "财政预决算", "czyjs", 12),
             C(P, "重大建设项目", "project", "重大建设项目", "zdjsxm", 10),
             C(P, "社会救助", "assistance", "社会救助", "shjz", 10),
-            C(P, "义务教育", "education", "义务教育", "ywjy", 10),
+            C(P, "义务教育", "education", "义务教育", "ywjy", 10),           # planted: empty (暂无信息)
             C(P, "卫生健康", "health", "卫生健康", "wsjk", 10),
             C(P, "生态环境", "environment", "生态环境", "sthj", 10),
             C(P, "应急救灾", "disaster", "救灾", "yjjz", 8),
@@ -139,7 +139,7 @@ SITE_SPECS: tuple[SiteSpec, ...] = (
             C(P, "财政预决算", "budget", "财政预决算", "czyjs", 12),
             C(P, "重大建设项目", "project", "重大建设项目", "zdjsxm", 40),   # planted: late, on the last list page
             C(P, "社会救助", "assistance", "社会救助", "shjz", 10),
-            C(P, "义务教育", "education", "义务教育", "ywjy", 10),
+            C(P, "义务教育", "education", "义务教育", "ywjy", 10),           # planted: empty (暂无信息)
             C(P, "卫生健康", "health", "卫生健康", "wsjk", 10),
             C(P, "生态环境", "environment", "生态环境", "sthj", 10),
             C(P, "防灾减灾", "disaster", "救灾", "fzjz", 8),
@@ -182,6 +182,8 @@ ID_START = {"trs": (3_100_000, 60), "hanweb": (57_000_000, 400), "plain": (10_00
 MISSING_AREA = ("demo-trs", "社会救助")
 EMPTY = {
     ("demo-hanweb", "1524576"): "the column exists (named 教育) and lists no entries: totalRecord 0, an empty datastore, 暂无信息",
+    ("demo-js", "ywjy"): "the column lists no entries: 暂无信息 in its list table, 共0条 and totalPage 0 in its script "
+                         "pager, beside the page's header bar (nav links and a dated hot-news link)",
 }
 STALE = (("demo-plain", "9"), ("demo-gd", "2107"))
 MISMATCH = ("demo-trs", "sthj")
