@@ -72,7 +72,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "template_lead": "由本次采集的 {pages} 个栏目页学习得出：各栏目页都有的链接（页头、热点、栏目树、页脚等）不作为栏目信息。",
         "list_region": "列表位置", "pager_region": "翻页位置", "boilerplate_links": "模板链接数",
         "boilerplate_examples": "模板链接举例", "not_learned": "未能确定", "shown_empty": "页面显示为空",
-        "matrix_lead": "每格为该网站在该目录事项上的状态；点击进入网站页面。",
+        "matrix_lead": "每格为该网站在该目录事项上的状态，由栏目缺失、空白、长期未更新、内容不符及年报、解读问题判定；发布超期、错栏等单条信息的问题列在网站页面。点击进入网站页面。",
         "legend": "图例",
         "print": "打印",
         "headline": "总体情况", "sites_checked": "检查网站", "pass_rate": "合格率", "pass_fail": "合格 {passed} 个，不合格 {failed} 个",
@@ -87,7 +87,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ranking_lead_unscored": "本次采集未经检查，按问题数排序；点击表头可改变排序。",
         "findings_lead": "本次检查发现的全部问题共 {n} 条，可按问题类型、地区、层级、严重程度和栏目筛选，点击表头排序。",
         "findings_parts": "按问题类型分页", "any": "全部", "column_filter": "栏目或目录事项", "filter_text": "关键词",
-        "st_problem": "有其他问题", "st_na": "不适用", "total_of": "{what}合计", "days_since_asof": "距检查基准日天数",
+        "st_problem": "年报或解读问题", "st_na": "不适用", "total_of": "{what}合计", "days_since_asof": "距检查基准日天数",
     },
     "en": {
         "html_lang": "en",
@@ -136,7 +136,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "template_lead": "Learned from {pages} column pages of this run: links every column page shows (header, hot news, tree, footer …) are never entries.",
         "list_region": "List region", "pager_region": "Pager", "boilerplate_links": "Template links",
         "boilerplate_examples": "Template links, e.g.", "not_learned": "not determined", "shown_empty": "shown empty",
-        "matrix_lead": "Each cell is the site's status for that catalog area; click through to the site page.",
+        "matrix_lead": "Each cell is the site's status for that catalog area, from the column-level findings; findings on single documents are on the site page.",
         "legend": "Legend",
         "print": "Print",
         "headline": "Summary", "sites_checked": "Sites checked", "pass_rate": "Pass rate", "pass_fail": "{passed} passed, {failed} failed",
@@ -151,7 +151,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ranking_lead_unscored": "This run was not checked: sorted by findings; click a header to re-sort.",
         "findings_lead": "All {n} findings of this run; filter by rule, region, level, severity and column, sort by any header.",
         "findings_parts": "Pages by rule", "any": "any", "column_filter": "column or catalog area", "filter_text": "Text",
-        "st_problem": "other findings", "st_na": "not applicable", "total_of": "{what} total", "days_since_asof": "Days before check date",
+        "st_problem": "annual report or interpretation", "st_na": "not applicable", "total_of": "{what} total", "days_since_asof": "Days before check date",
     },
 }
 

@@ -21,8 +21,10 @@ TREND_RUNS = 12
 # mapping the check stored ("has"), a column whose list was not read ("unread"), or an area the
 # site's catalog does not require and no column stands for ("na", 不适用). One status per cell.
 AREA_STATUSES = ("missing", "empty", "stale", "mismatch", "problem", "unread", "has", "na")
+# Findings about the area's column as a whole decide its cell; findings about single documents
+# (late, misfiled, undated, dead, removed) are listed beside it, not shown as the area's status.
 STATUS_RULES = {"column-missing": "missing", "column-empty": "empty", "column-stale": "stale",
-                "content-mismatch": "mismatch"}
+                "content-mismatch": "mismatch", "annual-report-missing": "problem", "interpretation-missing": "problem"}
 
 
 @dataclass
@@ -394,7 +396,7 @@ def _areas(site: Site, catalog) -> None:
     site.areas = []
     for name in names:
         cols, found = by_area_cols.get(name, []), area_findings.get(name, [])
-        ruled = [STATUS_RULES.get(f["rule"], "problem") for f in found]
+        ruled = [STATUS_RULES[f["rule"]] for f in found if f["rule"] in STATUS_RULES]
         if ruled:
             status = min(ruled, key=AREA_STATUSES.index)
         elif cols and all(c.entries is None for c in cols):
