@@ -147,8 +147,8 @@ def build_store(path, *, sites: int = 150, documents: int = 1_000_000, runs: int
             "select r.id, e.column_id, count(*), sum(e.first_run = r.id), (count(*) + 19) / 20, max(e.list_date) "
             "from runs r join column_entries e on e.first_run <= r.id and e.last_run >= r.id group by r.id, e.column_id")
         conn.execute(
-            "insert or ignore into column_runs (run_id, column_id, entries, new_entries, pages, newest_date) "
-            "select r.id, c.id, 0, 0, 1, null from runs r cross join columns c")
+            "insert or ignore into column_runs (run_id, column_id, entries, new_entries, pages, newest_date, empty_evidence) "
+            "select r.id, c.id, 0, 0, 1, null, '暂无信息' from runs r cross join columns c")  # shown empty, as portals print it
 
     errors = []
     for r in range(1, runs + 1):
