@@ -277,6 +277,8 @@ def _verify(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):   # not SQLite at all, rather than a damaged store
+            raise StoreError(f"{path}: cannot open as a zwgk database: {exc}") from None
         problems = [str(exc)]
     if problems != ["ok"]:
         first = " ".join(str(problems[0]).split())   # quick_check's rows may span lines: the message is one
