@@ -313,3 +313,18 @@ def test_every_kind_of_list_page_can_be_profiled(overrides):
     r = read_list(page.read_text(encoding="utf-8"), "https://www.example.gov.cn/zwgk/tzgg/index.htm", overrides=overrides,
                   profile=True)
     assert r.profile is not None and r.profile.links
+
+
+def test_an_idle_crawl_with_held_pages_asks_for_one_more_callback(spider):
+    from types import SimpleNamespace
+
+    from scrapy.exceptions import DontCloseSpider
+
+    sent = []
+    spider.crawler.engine = SimpleNamespace(crawl=sent.append)
+    spider._idle()                                                    # nothing held: may close
+    assert sent == []
+    answer(spider, "shjz")
+    with pytest.raises(DontCloseSpider):
+        spider._idle()
+    assert [(r.url, r.callback) for r in sent] == [("data:,", spider._release_held)]
