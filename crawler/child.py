@@ -6,7 +6,8 @@ The child runs in its own session, so a terminal's Ctrl-C or a process-group kil
 parent, which forwards it. When the parent itself dies without forwarding anything (``kill -9``,
 the OOM killer, ``timeout`` without a handler) the child must not crawl on, orphaned, holding the
 store's lock: it asks the kernel for SIGTERM when its parent dies (Linux ``PR_SET_PDEATHSIG``) and
-also watches its parent's pid, for systems without prctl. SIGTERM makes Scrapy stop gracefully and
+watches its parent's pid instead on systems without prctl (never both: two SIGTERMs make Scrapy
+stop uncleanly). SIGTERM makes Scrapy stop gracefully and
 close the run as 'interrupted'.
 """
 from __future__ import annotations
@@ -53,10 +54,13 @@ def tie_to_parent() -> None:
     parent = int(os.environ.get(PARENT_ENV) or 0)
     if not parent:
         return
-    _set_parent_death_signal(signal.SIGTERM)
+    tied = _set_parent_death_signal(signal.SIGTERM)
     if os.getppid() != parent:   # the parent died before prctl took effect
         sys.exit(f"crawl not started: its parent process {parent} has exited")
-    _watch_parent(parent)
+    if not tied:
+        # Only without prctl: a second SIGTERM on top of the kernel's would make Scrapy stop at once
+        # (unclean), leaving the run 'running' instead of closing it as 'interrupted'.
+        _watch_parent(parent)
 
 
 def main() -> None:

@@ -285,6 +285,10 @@ def make_scheduler(db_path: str | os.PathLike, *, background: bool = True):
 
 def _open_jobstore(db_path):
     scheduler = make_scheduler(db_path)
+    # This scheduler only edits the job store: it must never run a job. Paused is not enough: between
+    # shutdown() setting STOPPED and its thread exiting, APScheduler processes due jobs once more and
+    # submits them to the executor it has just shut down (a traceback when a job is due within seconds).
+    scheduler._process_jobs = lambda: None
     try:
         scheduler.start(paused=True)
     except Exception as exc:  # an unreadable job store
