@@ -55,6 +55,8 @@ class DocumentItem:
     date_source: str | None = None
     body: str | None = None
     attachments: list = field(default_factory=list)
+    validity: str | None = None        # the validity mark the page shows (有效, 废止 …)
+    repeals: list = field(default_factory=list)  # documents it says it repeals or amends
     http_status: int = 200
     content_type: str | None = None
     fetched_at: str | None = None

@@ -26,7 +26,7 @@ from crawler.items import (ColumnItem, DocumentItem, FetchErrorItem, ListingItem
 DOC_FIELDS = (
     "site_id", "column_id", "title", "list_title", "list_date", "published", "written", "doc_number",
     "index_number", "publisher", "category", "column_meta", "date_source", "body", "body_hash",
-    "attachments", "http_status", "content_type", "fetched_at", "etag", "last_modified",
+    "attachments", "http_status", "content_type", "fetched_at", "etag", "last_modified", "validity", "repeals",
 )
 UPSERT_DOCUMENT = (
     f"insert into documents (url, {', '.join(DOC_FIELDS)}, first_run, last_run) "
@@ -177,6 +177,7 @@ class StorePipeline:
         row["column_id"] = column_id
         del row["column_url"]
         row["attachments"] = store.dumps(item.attachments)
+        row["repeals"] = store.dumps(item.repeals) if item.repeals else None
         row["body_hash"] = new_hash = body_hash(item.body)
         row["run"] = self.run_id
         self.conn.execute(UPSERT_DOCUMENT, row)
@@ -213,9 +214,11 @@ class StorePipeline:
                     "insert into document_versions (url, site_id, version, body_hash, title, published, body) "
                     "values (?, ?, 1, ?, ?, ?, ?)", [item.url, item.site_id, prev[1], prev[3], prev[4], prev[2]])
         self.conn.execute(
-            "insert into document_versions (url, site_id, version, body_hash, title, published, first_run, last_run) "
-            "values (?, ?, coalesce((select max(version) from document_versions where url = ?), 0) + 1, ?, ?, ?, ?, ?)",
-            [item.url, item.site_id, item.url, new_hash, item.title, item.published, self.run_id, self.run_id])
+            "insert into document_versions (url, site_id, version, body_hash, title, published, validity, first_run, "
+            "last_run) values (?, ?, coalesce((select max(version) from document_versions where url = ?), 0) + 1, "
+            "?, ?, ?, ?, ?, ?)",
+            [item.url, item.site_id, item.url, new_hash, item.title, item.published, item.validity, self.run_id,
+             self.run_id])
 
     def _unchanged(self, item: UnchangedItem):
         self.conn.execute("update documents set fetched_at = ?, last_run = ? where url = ?",

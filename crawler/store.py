@@ -227,7 +227,21 @@ def _m5_list_evidence(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [_m1_initial, _m2_check_tables, _m3_change_history, _m4_evidence, _m5_list_evidence]
+def _m6_validity(db: sqlite_utils.Database) -> None:
+    """Owned by the crawler: what a normative document says about its own force and others'.
+
+    - documents.validity / document_versions.validity: the validity mark the page shows (有效, 失效,
+      废止, 已修改, 部分失效; crawler.extraction.validity), NULL where it shows none — per version,
+      like the title and the publication date;
+    - documents.repeals: the documents its text says it repeals or amends (JSON list of
+      ``{doc_number, title, action}``), NULL when it names none.
+    """
+    db["documents"].add_column("validity", str)
+    db["documents"].add_column("repeals", str)
+    db["document_versions"].add_column("validity", str)
+
+
+MIGRATIONS = [_m1_initial, _m2_check_tables, _m3_change_history, _m4_evidence, _m5_list_evidence, _m6_validity]
 
 
 def now() -> str:

@@ -50,6 +50,8 @@ def test_trs_page_fields():
         "index_number": "11330100MB0000000X/2023-00042",
         "publisher": "示例市人民政府办公室",
         "category": "综合政务",
+        "validity": None,
+        "repeals": [],
     }
     assert out["date_source"] == "table"
     assert out["column_name"] == "政策文件"

@@ -13,7 +13,8 @@ def test_detail_from_gb2312_bytes():
     assert out == {
         "kind": "detail",
         "fields": {"title": "关于张堃、李珺、王镕同志任职的通知", "published": "2023-05-16", "written": None,
-                   "doc_number": None, "index_number": None, "publisher": "昇平县人民政府办公室", "category": None},
+                   "doc_number": None, "index_number": None, "publisher": "昇平县人民政府办公室", "category": None,
+                   "validity": None, "repeals": []},
         "attachments": [],
     }
     json.dumps(out, ensure_ascii=False)

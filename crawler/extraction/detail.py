@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from . import article, dom
+from . import article, dom, validity
 from .dates import china_today, find_dates, parse_date
 from .metadata import Hit, is_media_outlet, label_runs, looks_like_government_body, resolve, scan
 from .selectors import select
@@ -53,6 +53,7 @@ def extract_detail(html, url: str, *, fetched_at: date | None = None, overrides:
 
     body_el = article.find_body(root)
     title, title_el = _title(root, metas, md)
+    title, badge = validity.split_title(title)
     published, source = _published(page_lines, hits, metas, title, body_el, limit)
     written = _first_date(hits, ("written",), limit) or _issued_as_written(hits, limit)
 
@@ -69,6 +70,8 @@ def extract_detail(html, url: str, *, fetched_at: date | None = None, overrides:
         body = article.trafilatura_body(html)
     else:  # huge or pre-parsed input: the page's own non-chrome text rather than seconds of scoring
         body = "\n".join(dom.squash(l.text.replace(dom.SOFT, "")) for l in page_lines if not l.noise)
+    under_title = _lines_under_title(page_lines, title_el, body_el)
+    doc_number = md.get("doc_number") or _doc_number_under_title(under_title)
     area = article.common_ancestor(title_el, body_el) if title_el is not None else None
     if area is None or area.tag in ("html", "body"):
         area = body_el.getparent() if body_el is not None and body_el.getparent() is not None else root
@@ -77,10 +80,12 @@ def extract_detail(html, url: str, *, fetched_at: date | None = None, overrides:
             "title": title,
             "published": published,
             "written": written,
-            "doc_number": md.get("doc_number") or _doc_number_under_title(page_lines, title_el, body_el),
+            "doc_number": doc_number,
             "index_number": md.get("index_number"),
             "publisher": publisher,
             "category": md.get("category"),
+            "validity": _validity(hits, title, title_el, under_title) or badge,
+            "repeals": validity.repealed(body, doc_number),
         },
         "column_name": metas.get("columnname") or None,
         "body": body,
@@ -95,25 +100,48 @@ def extract_detail(html, url: str, *, fetched_at: date | None = None, overrides:
 # (岚综委干〔2024〕46号, 国发〔2023〕5号, 闽政办〔2022〕第3号).
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,16}[〔\[［【(（](?:19|20)\d{2}[〕\]］】)）]第?\d{1,5}号$")
 _UNDER_TITLE = 6
+_BESIDE_TITLE = 14   # a validity mark may sit at the end of a metadata block under the title
 
 
-def _doc_number_under_title(page_lines, title_el, body_el) -> str | None:
-    """An official document prints its 文号 on a line of its own right under its title, often in
-    the body and split over several <span>s; a 文号 cited inside a sentence is not it."""
-    candidates = []
+def _lines_under_title(page_lines, title_el, body_el) -> list:
+    """The few visible lines right under the title (the title's own line first), or the first
+    lines of the body when the title is not found on the page."""
     if title_el is not None:
         start = next((i for i, line in enumerate(page_lines)
                       if line.el is not None and (line.el is title_el or title_el in line.el.iterancestors()
                                                   or line.el in title_el.iterancestors())), None)
-        if start is not None:
-            candidates = [l for l in page_lines[start + 1:] if not l.noise][:_UNDER_TITLE]
-    if not candidates and body_el is not None:
-        candidates = dom.lines(body_el)[:_UNDER_TITLE]
-    for line in candidates:
+        after = [l for l in page_lines[start + 1:] if not l.noise][:_BESIDE_TITLE] if start is not None else []
+        if after:
+            return [page_lines[start]] + after
+    if body_el is not None:
+        return [None] + dom.lines(body_el)[:_UNDER_TITLE]
+    return [None]
+
+
+def _doc_number_under_title(under_title) -> str | None:
+    """An official document prints its 文号 on a line of its own right under its title, often in
+    the body and split over several <span>s; a 文号 cited inside a sentence is not it."""
+    for line in under_title[1:_UNDER_TITLE + 1]:
         text = re.sub(r"\s+", "", line.text.replace(dom.SOFT, ""))
         if _DOC_NUMBER.match(text):
             return text
     return None
+
+
+def _validity(hits: list[Hit], title, title_el, under_title) -> str | None:
+    """The validity mark: the 信息公开 block's (有效性/效力状态/是否有效/时效), else one printed with
+    the title — bracketed after it, or alone on a line under it (现行有效)."""
+    for hit in hits:
+        if hit.key == "validity" and hit.value:
+            mark = validity.normalize(hit.value, hit.word)
+            if mark:
+                return mark
+    lines = [dom.squash(l.text.replace(dom.SOFT, " ")) for l in under_title[1:]]
+    if under_title[0] is not None:
+        own = dom.squash(under_title[0].text.replace(dom.SOFT, " "))
+        if title and own.startswith(title):
+            lines.insert(0, own[len(title):])   # <h1>title <span>现行有效</span></h1>
+    return validity.beside_title(title, lines)
 
 
 # -- dates -------------------------------------------------------------------------------------

@@ -675,7 +675,8 @@ class PortalSpider(scrapy.Spider):
             written=_iso(fields.get("written")), doc_number=fields.get("doc_number"),
             index_number=fields.get("index_number"), publisher=fields.get("publisher"),
             category=fields.get("category"), column_meta=data.get("column_name"), date_source=date_source,
-            body=data.get("body"), attachments=data.get("attachments") or [], http_status=response.status,
+            body=data.get("body"), attachments=data.get("attachments") or [], validity=fields.get("validity"),
+            repeals=fields.get("repeals") or [], http_status=response.status,
             content_type=content_type, fetched_at=fetched_at, **validators,
         )
         for attachment in data.get("attachments") or []:
