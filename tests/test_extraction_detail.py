@@ -169,6 +169,21 @@ def test_doc_number_on_its_own_line_under_the_title_split_over_spans():
     assert fields["published"] == date(2024, 5, 6)
 
 
+def test_doc_number_under_the_heading_when_the_title_tag_names_only_column_and_site():
+    # Real Pingtan 人事任免 pages: <title> is "人事任免_ …管委会", the ArticleTitle meta holds the
+    # title, and the signature line "…党工委" is the only text the <title> contains. The 文号
+    # is read under the heading that holds the title, not under that signature.
+    page = (BODY_DOC_NUMBER_PAGE
+            .replace("<title>关于某某同志职务任免的通知_人事信息_平潭综合实验区党工委管委会</title>",
+                     '<title>\n\t\t人事任免_\n\t\t平潭综合实验区党工委管委会\n\t</title>'
+                     '<meta name="ArticleTitle" content="关于某某同志职务任免的通知"/>')
+            .replace('<p style="text-align:right">2024年5月6日</p>',
+                     '<p>&nbsp;&nbsp;&nbsp;&nbsp; 平潭综合实验区党工委</p><p style="text-align:right">2024年5月6日</p>'))
+    fields = extract_detail(page, "https://www.pingtan.gov.cn/zwgk/rsxx/202405/t20240506_1.htm", fetched_at=FETCHED)["fields"]
+    assert fields["title"] == "关于某某同志职务任免的通知"
+    assert fields["doc_number"] == "岚综委干〔2024〕46号"
+
+
 def test_a_doc_number_cited_in_a_sentence_is_not_the_page_s_own():
     page = BODY_DOC_NUMBER_PAGE.replace(
         '<p style="text-align:center"><span style="font-family:仿宋_GB2312">岚综委干</span><span>〔</span>'

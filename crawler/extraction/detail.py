@@ -255,6 +255,12 @@ def _title(root, metas, md):
     for candidate in (metas.get("articletitle"), md.get("title")):
         candidate = dom.squash(candidate)
         if candidate and len(candidate) >= 2:
+            if element is None or _flat(element_text) != _flat(candidate):
+                # A <title> naming only the column and site ("人事任免_…管委会") best matches some
+                # other line (a signature "…党工委"); the heading is the one holding this title.
+                own, own_text = _title_element(root, head_title, site, candidate, set(parts))
+                if own is not None and _flat(own_text) == _flat(candidate):
+                    element = own
             return candidate, element if element is not None else _find_text(root, candidate)
     if element_text:
         return element_text, element
