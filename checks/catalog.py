@@ -23,7 +23,7 @@ SECTIONS = ("政府信息公开专栏", "基层政务公开标准目录")
 AREA_KEYS = {"area", "section", "aliases", "former_names", "seeds", "slugs", "levels", "required", "container",
              "verified", "basis", "guideline", "keywords", "time_limit", "time_rule", "sources", "note", "items"}
 ITEM_KEYS = {"id", "l1", "l2", "content", "basis", "time_limit", "time_rule", "subject", "channels", "audience",
-             "mode", "levels", "aliases", "keywords", "verified", "sources", "note"}
+             "mode", "levels", "aliases", "keywords", "verified", "required", "sources", "note"}
 RULE_KEYS = {"within", "from", "annual", "update_every", "keep", "event_driven", "permanent"}
 RULE_UNITS = {
     "within": ("workdays", "days", "hours", "months"),
@@ -126,6 +126,7 @@ class Item:
     aliases: tuple[str, ...] = ()            # column names that stand for this item
     keywords: tuple[str, ...] = ()
     verified: bool = True
+    required: bool = False                   # a column must stand for the item where its area is required
     sources: tuple[str, ...] = ()
     note: str | None = None
 
@@ -304,6 +305,7 @@ def parse_item(data, area: str, area_levels: tuple[str, ...], where: str) -> Ite
         aliases=_strings(data.get("aliases"), where, "aliases"),
         keywords=_strings(data.get("keywords"), where, "keywords"),
         verified=_bool(data.get("verified"), where, "verified", True),
+        required=_bool(data.get("required"), where, "required", False),
         sources=_strings(data.get("sources"), where, "sources"),
         note=_text(data.get("note"), where, "note"),
     )
@@ -443,7 +445,8 @@ def find_area(areas, name: str) -> Area | None:
 OVERLAY_KEYS = {"province", "names", "source", "settings", "areas", "items", "change"}
 CHANGE_KEYS = {"area", "item", "set"}
 CHANGEABLE_AREA = {"aliases", "keywords", "levels", "required", "basis", "time_limit", "time_rule", "note"}
-CHANGEABLE_ITEM = {"time_limit", "time_rule", "basis", "levels", "aliases", "keywords", "verified", "note", "sources"}
+CHANGEABLE_ITEM = {"time_limit", "time_rule", "basis", "levels", "aliases", "keywords", "verified", "required", "note",
+                   "sources"}
 
 
 def parse_overlay(data, path: Path) -> Overlay:
@@ -541,7 +544,8 @@ def apply_overlay(areas, overlay: Overlay | None) -> tuple[Area, ...]:
 
 
 def _item_dict(item: Item) -> dict:
-    out = {"id": item.id, "l1": item.l1, "levels": list(item.levels), "verified": item.verified}
+    out = {"id": item.id, "l1": item.l1, "levels": list(item.levels), "verified": item.verified,
+           "required": item.required}
     for key in ("l2", "content", "basis", "time_limit", "subject", "note"):
         if getattr(item, key):
             out[key] = getattr(item, key)
@@ -589,6 +593,12 @@ class SiteCatalog:
 
     def area(self, name: str) -> Area | None:
         return next((a for a in self.areas if a.name == name), None)
+
+    @property
+    def required_items(self) -> tuple[Item, ...]:
+        """Items that need a column of their own (``required: true``), in the site's required areas."""
+        return tuple(i for a in self.required for i in a.items
+                     if i.required and i.verified and self.level in i.levels)
 
 
 def site_catalog(site_config: dict, level: str, catalog=None, overlays=None) -> SiteCatalog:

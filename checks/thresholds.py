@@ -15,7 +15,8 @@ NUMBERS = {"recent_entries", "mismatch_min_entries", "mismatch_max_own", "conten
            "content_mapping_share", "interpretation_min_documents", "veto_stale_columns", "veto_empty_columns",
            "veto_should_update_columns", "pass_score"}
 OPTIONAL_NUMBERS = {"interpretation_ratio"}
-KEYS = DURATIONS | NUMBERS | OPTIONAL_NUMBERS | {"deductions"}
+BOOLEANS = {"validity_marks_required"}
+KEYS = DURATIONS | NUMBERS | OPTIONAL_NUMBERS | BOOLEANS | {"deductions"}
 DURATION = re.compile(r"^\s*(\d+)\s*(workday|day|week|month|year)s?\s*$")
 
 
@@ -43,6 +44,9 @@ def validate_settings(settings: dict, where: str) -> None:
         elif key in NUMBERS or (key in OPTIONAL_NUMBERS and value is not None):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise _error(f"{where}: setting '{key}' must be a number >= 0, got {value!r}")
+        elif key in BOOLEANS:
+            if not isinstance(value, bool):
+                raise _error(f"{where}: setting '{key}' must be true or false, got {value!r}")
         elif key == "deductions":
             if not isinstance(value, dict) or not all(
                     isinstance(v, dict) and set(v) == {"each", "cap"} for v in value.values()):

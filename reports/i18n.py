@@ -19,6 +19,9 @@ RULE_NAMES_EN = {
     "annual-report-missing": "Annual report missing",
     "item-removed": "Item taken down",
     "interpretation-missing": "No policy interpretation",
+    "normative-library-missing": "Normative-document library missing",
+    "validity-unmarked": "Validity not marked",
+    "validity-stale": "Repealed document still marked in force",
 }
 LEVEL_NAMES_EN = {"province": "Province", "municipal": "Municipal", "county": "County", "township": "Township",
                   "department": "Department"}

@@ -60,7 +60,8 @@ def test_every_planted_gap_and_nothing_else(demo_run, checked):
     assert len(findings) == len(want)  # one finding per gap
     kinds = {p.kind for p in demo_run.portal.planted}
     assert {"column-missing", "column-empty", "column-stale", "content-mismatch", "late-publication",
-            "missing-date", "dead-link", "annual-report-missing"} <= kinds
+            "missing-date", "dead-link", "annual-report-missing", "normative-library-missing", "validity-unmarked",
+            "validity-stale"} <= kinds
 
 
 def test_findings_cite_basis_and_evidence(checked):
@@ -70,6 +71,37 @@ def test_findings_cite_basis_and_evidence(checked):
         assert f.evidence
     late = [f for f in findings if f.rule == "late-publication"]
     assert all(f.evidence["written"] < f.evidence["deadline"] < f.evidence["published"] for f in late)
+
+
+def test_normative_library_findings_exact(demo_run, checked):
+    """The three normative-library findings with their exact evidence (issue 14)."""
+    from checks import wording
+    db, findings = checked
+    portal, base = demo_run.portal, demo_run.base_url
+    by_rule = {f.rule: [x for x in findings if x.rule == f.rule] for f in findings}
+    lib = [d for d in portal.documents() if d.site_id == "demo-plain" and d.column_path.endswith("现行有效规范性文件")]
+    newest, oldest = lib[0], lib[-1]
+    unmarked = next(d for d in lib if d.validity is None)
+
+    [missing] = by_rule["normative-library-missing"]
+    assert (missing.site_id, missing.catalog_area, missing.catalog_item) == ("demo-trs", "法定主动公开内容", "fdzd-gfxwjk")
+    assert missing.message == "未设置“现行有效行政规范性文件库”栏目（黑龙江省要求）"
+    assert "黑龙江省2022年政务公开工作要点第（8）项" in missing.basis
+    assert missing.evidence["required_by"] == "黑龙江省" and "现行有效规范性文件" in missing.evidence["names_tried"]
+
+    [bare] = by_rule["validity-unmarked"]
+    assert bare.url == base + unmarked.url_path and bare.column_name == "现行有效规范性文件"
+    assert bare.evidence["doc_number"] == unmarked.doc_number and bare.evidence["marked_documents"] == 9
+    assert bare.message == f"规范性文件“{unmarked.title}”未标注有效性（有效、失效、废止或已修改）"
+
+    [stale] = by_rule["validity-stale"]
+    assert stale.url == base + oldest.url_path
+    assert stale.evidence["doc_number"] == oldest.doc_number and stale.evidence["validity"] == "有效"
+    assert stale.evidence["repealed_by"] == {"url": base + newest.url_path, "title": newest.title,
+                                             "doc_number": newest.doc_number, "published": newest.published.isoformat()}
+    text = wording.describe(stale)
+    assert oldest.title in text and newest.title in text and "同时废止" in text
+    assert wording.rule_name("validity-stale") == "废止文件仍标注有效"
 
 
 def test_rerun_gives_identical_findings(demo_run, checked):

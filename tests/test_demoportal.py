@@ -108,7 +108,8 @@ def test_catalog_areas_on_every_site_except_the_missing_one(portal):
 def test_planted_ground_truth(portal):
     kinds = [p.kind for p in portal.planted]
     assert sorted(set(kinds)) == sorted(["column-missing", "column-empty", "column-stale", "content-mismatch",
-                                         "late-publication", "missing-date", "dead-link", "annual-report-missing"])
+                                         "late-publication", "missing-date", "dead-link", "annual-report-missing",
+                                         "normative-library-missing", "validity-unmarked", "validity-stale"])
     assert kinds.count("late-publication") == 4
     by = {(p.kind, p.site_id) for p in portal.planted}
     assert by == {("column-missing", "demo-trs"), ("column-empty", "demo-hanweb"), ("column-stale", "demo-plain"),
@@ -116,7 +117,8 @@ def test_planted_ground_truth(portal):
                   ("missing-date", "demo-plain"), ("dead-link", "demo-trs"),
                   ("annual-report-missing", "demo-hanweb"),
                   ("dead-link", "demo-fj"), ("column-empty", "demo-js"), ("late-publication", "demo-js"),
-                  ("column-stale", "demo-gd")}
+                  ("column-stale", "demo-gd"), ("normative-library-missing", "demo-trs"),
+                  ("validity-unmarked", "demo-plain"), ("validity-stale", "demo-plain")}
     docs = {d.url_path: d for d in portal.documents()}
 
     for stale in (p for p in portal.planted if p.kind == "column-stale"):
@@ -139,6 +141,22 @@ def test_planted_ground_truth(portal):
     assert any("2024年" in t for t in reports["demo-hanweb"]) and any("2023年" in t for t in reports["demo-hanweb"])
     assert not any("2025年" in t for t in reports["demo-hanweb"])
     assert all(any("2025年" in t for t in reports[s]) for s in reports if s != "demo-hanweb")
+
+
+def test_normative_library_ground_truth(portal):
+    """demo-plain's library of normative documents: every document marked 效力状态：有效 on its page but
+    the planted unmarked one; the newest revises and repeals the oldest, which still says 有效."""
+    lib = [d for d in portal.documents() if d.site_id == "demo-plain" and d.column_path.endswith("现行有效规范性文件")]
+    unmarked = next(p for p in portal.planted if p.kind == "validity-unmarked")
+    stale = next(p for p in portal.planted if p.kind == "validity-stale")
+    assert len(lib) == 10 and all(d.doc_number for d in lib)
+    assert [d.url_path for d in lib if d.validity is None] == [unmarked.url_path]
+    newest, oldest = lib[0], lib[-1]
+    assert stale.url_path == oldest.url_path and oldest.validity == "有效" and oldest.published < newest.published
+    page = portal.handle("GET", newest.url_path).body.decode("gb18030")
+    assert f"（{oldest.doc_number}）同时废止" in page and "效力状态：有效" in page
+    assert "效力状态" not in portal.handle("GET", unmarked.url_path).body.decode("gb18030")
+    assert not any(c.name == "现行有效规范性文件" for c in portal.site("demo-trs").columns)
 
 
 def test_everything_else_is_clean(portal):

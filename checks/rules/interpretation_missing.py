@@ -19,12 +19,13 @@ SEVERITY = "medium"
 BASIS = ("《国务院办公厅关于印发〈关于全面推进政务公开工作的意见〉实施细则的通知》（国办发〔2016〕80号）：政策解读与政策文件"
          "同步组织、同步审签、同步部署；《政府网站发展指引》（国办发〔2017〕47号）：发布重要政策文件时同步发布解读材料")
 POLICY_ITEM = "fdzd-gzgfxwj"
+POLICY_ITEMS = (POLICY_ITEM, "fdzd-gfxwjk")   # 政策文件 columns and the normative-document library
 CORE = re.compile(r"《([^》]{4,})》")
 TRIM = re.compile(r"^(.*?关于)?(印发|转发|公布)?|的(通知|决定|意见|公告|通告|批复)$")
 
 POLICIES = """
 select d.url, d.title, d.doc_number, d.attachments, d.column_id from documents d
-join temp.ck_columns x on x.column_id = d.column_id and x.item = :item
+join temp.ck_columns x on x.column_id = d.column_id and x.item in (:item, :library)
 where :run between d.first_run and d.last_run and d.site_id = :site and coalesce(d.http_status, 200) < 400
   and d.doc_number is not null and trim(d.doc_number) not in ('', '无')
   and coalesce(d.title, '') not like '%解读%'
@@ -47,7 +48,8 @@ def check(ctx):
         ratio = site.settings.get("interpretation_ratio")
         if ratio is None or site.status != "ok":
             continue
-        policies = list(ctx.db.query(POLICIES, {"run": ctx.run_id, "site": site.id, "item": POLICY_ITEM}))
+        policies = list(ctx.db.query(POLICIES, {"run": ctx.run_id, "site": site.id, "item": POLICY_ITEMS[0],
+                                                "library": POLICY_ITEMS[1]}))
         if len(policies) < int(site.settings["interpretation_min_documents"]):
             continue
         readings = list(ctx.db.query(READINGS, {"run": ctx.run_id, "site": site.id}))
@@ -63,7 +65,7 @@ def check(ctx):
         share = 1 - len(missing) / len(policies)
         if share >= ratio:
             continue
-        col = next((c for c in site.columns if c.mapping and c.mapping.item == POLICY_ITEM), None)
+        col = next((c for c in site.columns if c.mapping and c.mapping.item in POLICY_ITEMS), None)
         yield Finding(
             site.id, RULE, SEVERITY,
             f"政策文件解读比例为{share:.0%}（{len(policies) - len(missing)}/{len(policies)}），低于{ratio:.0%}",

@@ -56,12 +56,14 @@ class DocTruth:
     category: str | None
     attachments: list[str] = field(default_factory=list)
     status: int = 200
+    validity: str | None = None   # the validity mark the page shows (有效, 废止 …)
 
 
 @dataclass
 class Planted:
     kind: str                # column-missing|column-empty|column-stale|content-mismatch|late-publication|
-                             # missing-date|dead-link|annual-report-missing
+                             # missing-date|dead-link|annual-report-missing|normative-library-missing|
+                             # validity-unmarked|validity-stale
     site_id: str
     column_path: str | None  # None for column-missing
     catalog_area: str
@@ -145,6 +147,8 @@ class Doc:
     doc_number: str | None = None
     index_number: str | None = None
     truth: DocTruth | None = None
+    validity: str | None = None   # the validity mark the page prints (the library of normative documents)
+    extra_paragraphs: list[str] = field(default_factory=list)  # text a plant adds at the end of the body
 
     @property
     def url_path(self) -> str:
@@ -222,6 +226,7 @@ class SiteBase:
         ctx.setdefault("tel", texts.tel(rng, self.spec.tel_area))
         ctx.setdefault("name2", texts.person(rng, self.loc.gbk_names))
         paras = texts.body_paragraphs(doc.kind, rng, ctx, self.loc.level_word, no_dates=doc.no_dates)
+        paras += doc.extra_paragraphs
         if doc.version:
             paras.append(rng.choice(texts.REVISION_NOTES).format(n=doc.version))
         return paras

@@ -250,6 +250,8 @@ class PlainSite(SiteBase):
         info.append(f"来源：{esc(t.publisher)}")
         if t.doc_number:
             info.append(f"文号：{esc(t.doc_number)}")
+        if doc.validity:
+            info.append(f"效力状态：{esc(doc.validity)}")
         info.append(f"浏览次数：{37 + doc.art_id % 500}")
         paras = "\n".join(f"<p>&nbsp;&nbsp;&nbsp;&nbsp;{esc(p)}</p>" for p in self.paragraphs(doc))
         fj = ""

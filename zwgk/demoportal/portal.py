@@ -54,7 +54,7 @@ SITE_SPECS: tuple[SiteSpec, ...] = (
             C(P, "人事信息", "personnel", None, "rsxx", 35),
             C(P, "通知公告", "notice", None, "tzgg", 60),
             C("", "政府信息公开年报", "annual", "政府信息公开年报", "xxgknb"),
-        ),  # planted: no 社会救助 column at all (column-missing)
+        ),  # planted: no 社会救助 column at all (column-missing), no 规范性文件库 (normative-library-missing)
     ),
     SiteSpec(
         id="demo-hanweb", name="演示县人民政府", level="county", region="浙江省/样本市/演示县", encoding="utf-8",
@@ -90,6 +90,7 @@ SITE_SPECS: tuple[SiteSpec, ...] = (
             C("", "政府信息公开制度", "rules", "政府信息公开制度", "2"),
             C(P, "机构职能", "functions", None, "3", 8, scaled=False),
             C(P, "政策文件", "policy", None, "4", 70),
+            C(P, "现行有效规范性文件", "normative", None, "14", 10, scaled=False),  # planted: validity-unmarked, -stale
             C(P, "预决算公开", "budget", "财政预决算", "5", 60),
             C(P, "重点项目", "project", "重大建设项目", "6", 45),
             C(P, "社会救助和社会福利", "assistance", "社会救助", "7", 50),       # planted: 1 undated entry
@@ -199,6 +200,12 @@ DEAD = {                           # list position (0-based; -1: the oldest entr
                               "answers 404"),
 }
 ANNUAL_MISSING = ("demo-hanweb", "1524563")
+# The library of normative documents in force (黑龙江 requires one: checks/catalog/provinces/heilongjiang.yaml).
+# demo-trs, also in 黑龙江, has none; demo-plain's marks every document 效力状态：有效 but one, and still
+# marks its oldest document 有效 although its newest says that one is repealed (同时废止).
+LIBRARY_MISSING = "demo-trs"
+LIBRARY = ("demo-plain", "14")
+UNMARKED_POSITION = 4
 
 LATE_TEMPLATE = T("关于{project}可行性研究报告的批复", "file", "fgj")
 UNDATED_TEMPLATE = T("{gov}最低生活保障审核确认办事指南", "info", "mzj")
@@ -531,6 +538,15 @@ class DemoPortal:
 
     def _apply_post_plants(self, site: SiteBase) -> None:
         for col in site.columns:
+            if (site.spec.id, col.key) == LIBRARY:
+                for i, doc in enumerate(col.docs):
+                    doc.validity = doc.truth.validity = None if i == UNMARKED_POSITION else "有效"
+                newest, oldest = col.docs[0], col.docs[-1]
+                # the newest is the revision of the oldest, which it repeals
+                rule = oldest.title.split("关于印发", 1)[1].removesuffix("的通知")
+                newest.title = newest.truth.title = (f"{newest.publisher}关于印发{rule}（{newest.published.year}年修订）"
+                                                     "的通知")
+                newest.extra_paragraphs = [f"本办法自印发之日起施行，《{oldest.title}》（{oldest.doc_number}）同时废止。"]
             if (site.spec.id, col.key) in DEAD:
                 doc = col.docs[DEAD[(site.spec.id, col.key)][0]]
                 doc.served = 404
@@ -583,6 +599,20 @@ class DemoPortal:
             c = col_of(key)
             self.planted.append(Planted("dead-link", key[0], c.truth.path, c.truth.catalog_area, c.docs[pos].url_path,
                                         note))
+        self.planted.append(Planted(
+            "normative-library-missing", LIBRARY_MISSING, None, LEGAL_PARENT, None,
+            "黑龙江省 requires a library of the normative documents in force (2022 要点第（8）项); 示例市人民政府's "
+            "信息公开目录 has no such column (现行有效规范性文件, 行政规范性文件, 规范性文件库 …)"))
+        c = col_of(LIBRARY)
+        unmarked, newest, oldest = c.docs[UNMARKED_POSITION], c.docs[0], c.docs[-1]
+        self.planted.append(Planted(
+            "validity-unmarked", LIBRARY[0], c.truth.path, LEGAL_PARENT, unmarked.url_path,
+            f"list position {UNMARKED_POSITION + 1} ({unmarked.doc_number}) prints no 效力状态; every other document "
+            "of the library prints 效力状态：有效"))
+        self.planted.append(Planted(
+            "validity-stale", LIBRARY[0], c.truth.path, LEGAL_PARENT, oldest.url_path,
+            f"the oldest document ({oldest.doc_number}, {oldest.published}) still prints 效力状态：有效; the newest "
+            f"({newest.doc_number}, {newest.published}) says 《…》（{oldest.doc_number}）同时废止"))
         c = col_of(ANNUAL_MISSING)
         self.planted.append(Planted(
             "annual-report-missing", ANNUAL_MISSING[0], c.truth.path, c.truth.catalog_area, c.truth.url_path,
@@ -606,7 +636,7 @@ class DemoPortal:
         raise KeyError(doc.title)
 
     def _columns_for(self, selector: str | None) -> list[tuple[SiteBase, Column]]:
-        gaps = {*EMPTY, *STALE, MISMATCH, *LATE, ANNUAL_MISSING, MISSING_DATE, *DEAD}
+        gaps = {*EMPTY, *STALE, MISMATCH, *LATE, ANNUAL_MISSING, MISSING_DATE, *DEAD, LIBRARY}
         if selector is None:
             out = [(s, c) for s in self._sites for c in s.columns
                    if c.kind in CONTENT_KINDS and (s.spec.id, c.key) not in gaps]

@@ -48,6 +48,7 @@ CATEGORY = {
     "disaster": "民政、扶贫、救灾",
     "functions": "综合政务",
     "policy": "综合政务",
+    "normative": "综合政务",
     "personnel": "劳动、人事、监察",
     "notice": "综合政务",
     "guide": "综合政务",
@@ -59,7 +60,7 @@ CATEGORY = {
 # Default publisher per content kind.
 DEFAULT_PUBLISHER = {
     "budget": "czj", "project": "fgj", "assistance": "mzj", "education": "jyj", "health": "wjj",
-    "environment": "hbj", "disaster": "yjj", "functions": "office", "policy": "gov",
+    "environment": "hbj", "disaster": "yjj", "functions": "office", "policy": "gov", "normative": "gov",
     "personnel": "rsj", "notice": "office", "guide": "office", "rules": "office", "annual": "office",
     "meeting_news": "office",
 }
@@ -176,6 +177,18 @@ TITLES: dict[str, list[Template]] = {
         T("{govoffice}关于进一步加强{area2}工作的通知", "file", "office"),
         T("{govfull}关于公布{gov}现行有效行政规范性文件目录的决定", "file", "gov"),
         T("{govoffice}关于{Y}年度政务服务“好差评”情况的通报", "file", "office"),
+    ],
+    "normative": [   # the library of normative documents in force: rules with a 文号
+        T("{govfull}关于印发{gov}城市绿化管理办法的通知", "file", "gov"),
+        T("{govfull}关于印发{gov}户外广告设置管理办法的通知", "file", "gov"),
+        T("{govoffice}关于印发{gov}农村集体资产管理办法的通知", "file", "office"),
+        T("{govfull}关于印发{gov}殡葬管理办法的通知", "file", "gov"),
+        T("{govoffice}关于印发{gov}城镇燃气安全管理规定的通知", "file", "office"),
+        T("{govfull}关于印发{gov}养犬管理规定的通知", "file", "gov"),
+        T("{govoffice}关于印发{gov}河道采砂管理办法的通知", "file", "office"),
+        T("{govfull}关于印发{gov}物业管理办法的通知", "file", "gov"),
+        T("{govoffice}关于印发{gov}政府投资项目管理暂行办法的通知", "file", "office"),
+        T("{govfull}关于印发{gov}住房公积金提取管理办法的通知", "file", "gov"),
     ],
     "personnel": [
         T("{gov}{Y}年公开招聘事业单位工作人员公告", "notice", "rsj"),
@@ -406,6 +419,13 @@ BODY: dict[str, list[str]] = {
         "强化要素保障，统筹用好各级财政资金，加大用地、人才等支持力度。",
         "本意见自印发之日起施行，有效期5年。此前有关规定与本意见不一致的，以本意见为准。",
         "加强督促检查，将工作落实情况纳入年度绩效考核，对工作不力的单位予以通报。",
+    ],
+    "normative": [
+        "第一条 为了加强管理，规范有关活动，维护公共利益和群众合法权益，根据有关法律、法规，结合本{lw}实际，制定本办法。",
+        "第二条 本办法适用于本{lw}行政区域内的有关活动及其监督管理。",
+        "第三条 {govfull}负责统筹协调本{lw}有关工作，各有关部门按照职责分工做好相关工作。",
+        "第四条 违反本办法规定的，由有关部门依照有关法律、法规的规定予以处理。",
+        "第五条 本办法由{govoffice}负责解释。",
     ],
     "personnel": [
         "根据《事业单位公开招聘人员暂行规定》等有关规定，经研究决定，面向社会公开招聘事业单位工作人员{n}名。",
