@@ -25,7 +25,8 @@ from scrapy.settings import Settings  # noqa: E402
 
 from crawler.recrawl import ColumnPrior  # noqa: E402
 from crawler.sites import Site  # noqa: E402
-from crawler.spiders.portal import ColumnWalk, PortalSpider  # noqa: E402
+from crawler.spiders.portal import PortalSpider  # noqa: E402
+from crawler.walk import ColumnWalk  # noqa: E402
 
 URL = "http://www.example.gov.cn/xxgk/czyjs/"
 SITE = Site("bench", "示例县人民政府", "county", "黑龙江省/示例市/示例县", "http://www.example.gov.cn/xxgk/")

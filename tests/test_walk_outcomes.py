@@ -17,7 +17,8 @@ from crawler.middlewares import RedirectPolicy
 from crawler.pages import cpu_budget, not_html, page_text
 from crawler.recrawl import ColumnPrior
 from crawler.sites import Site
-from crawler.spiders.portal import ColumnWalk, PortalSpider
+from crawler.spiders.portal import PortalSpider
+from crawler.walk import ColumnWalk
 from faultserver import CAPTCHA, garbage, list_page
 
 COLUMN = "http://www.example.gov.cn/xxgk/czyjs/"
@@ -117,13 +118,6 @@ def test_the_cpu_budget_interrupts_a_runaway_extraction():
     with cpu_budget(0.2):   # a block within its budget is not interrupted, then or later
         sum(range(1000))
     time.sleep(0.01)
-
-
-def test_a_truncated_walk_is_not_complete():
-    walk = ColumnWalk(site(), COLUMN, ColumnPrior(None), "full", pages=6, capped=True)
-    assert walk.truncated and walk.finish() == "partial"
-    incremental = ColumnWalk(site(), COLUMN, ColumnPrior(None), "incremental", pages=1, capped=True, stopped=True)
-    assert not incremental.truncated and incremental.finish() == "incremental"
 
 
 @pytest.mark.parametrize("target, allowed", [

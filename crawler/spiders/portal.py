@@ -20,10 +20,8 @@ from it (no emptiness, staleness or removal). Every page is decoded by the proje
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urldefrag, urlparse
+from urllib.parse import urldefrag
 
 import scrapy
 from scrapy import signals
@@ -43,10 +41,10 @@ from crawler.items import (ColumnItem, DocumentItem, FetchErrorItem, ListingItem
                            UnchangedItem)
 from crawler.middlewares import BlockedHost
 from crawler.pages import cpu_budget, not_html, page_text
-from crawler.recrawl import ColumnPrior, Known, PriorState, UrlSet, due, page_order
+from crawler.recrawl import ColumnPrior, Known, PriorState, due
 from crawler.sites import ConfigError, Site, load_sites, load_sites_json
+from crawler.walk import ColumnWalk, SiteLearning, detail_fetch
 
-_INDEX_PAGE = re.compile(r"/(?:index|default)\.s?html?(?=$|\?)", re.I)
 LIST_PRIORITY = 10  # list pages first: an incremental walk waits for each page before the next
 
 
@@ -77,73 +75,6 @@ def _blocked(response) -> str | None:
     if reason is None and "zwgk_block_checked" not in response.meta:
         reason = blocking.is_block_page(response.status, response.headers, _text(response) or "", response.url)
     return reason
-
-
-@dataclass
-class ColumnWalk:
-    """One column's list pages in this run: how it is walked and what was seen."""
-    site: Site
-    url: str
-    prior: ColumnPrior
-    mode: str                                    # incremental | full
-    requested: set = field(default_factory=set)  # fingerprints of list requests sent or queued
-    queue: list = field(default_factory=list)    # incremental: (order, request) not yet sent
-    pending: int = 0                             # list requests in flight (or their callback running)
-    pages: int = 0                               # list pages read
-    failed: bool = False                         # a list page failed, was blocked or was not a list
-    capped: bool = False                         # a list page was not asked: ZWGK_MAX_PAGES_PER_COLUMN
-    seen: UrlSet = field(default_factory=UrlSet)  # entry URLs seen in this walk (compact)
-    unknown: int = 0                             # entries not listed in this column before
-    total: int | None = None                     # the total the list displays
-    stopped: bool = False                        # incremental: stopped at known entries
-    escalated: str | None = None                 # why an incremental walk became a full one
-    done: bool = False
-    outcome: str | None = None                   # complete | incremental | partial | None (unread)
-    validators: dict = field(default_factory=dict)  # list page URL -> (etag, last-modified)
-    answers: int = 0                             # list answers received (the first is the column page)
-    empty: str | None = None                     # the evidence that the list is empty, as the page shows it
-
-    @property
-    def known(self) -> dict[str, Known]:
-        return self.prior.known
-
-    def release(self) -> None:
-        """Once the walk is concluded, only its outcome, counts and validators are read (by the
-        pipeline at close): drop what grows with the column, so memory stays flat over a run."""
-        self.seen, self.requested, self.queue = UrlSet(), set(), []
-        self.prior.known = {}
-
-    @property
-    def truncated(self) -> bool:
-        """Pages were left unread at the page cap (an incremental walk that stopped needed none of them)."""
-        return self.capped and not (self.mode == "incremental" and self.stopped)
-
-    def finish(self) -> str | None:
-        self.done = True
-        if not self.pages:
-            self.outcome = None
-        elif self.failed or self.truncated:
-            self.outcome = "partial"
-        elif self.mode == "incremental" and self.stopped:
-            self.outcome = "incremental"
-        else:
-            self.outcome = "complete"
-        return self.outcome
-
-
-@dataclass
-class SiteLearning:
-    """A site's column pages held until its template is learned from them (crawler.extraction.template).
-
-    The first list page of each column is held (at most ``template.SAMPLE`` of them, or until every
-    column of the site has answered), the template is learned from their profiles, and the held
-    pages are then read with it, as every later page of the site is. No extra request is sent.
-    """
-    expected: int = 0                            # columns of the site whose first list page was sent
-    answered: int = 0                            # of those, answered or failed
-    held: list = field(default_factory=list)     # (walk, response, reading with profile)
-    template: site_template.SiteTemplate | None = None
-    done: bool = False
 
 
 class PortalSpider(scrapy.Spider):
@@ -300,7 +231,7 @@ class PortalSpider(scrapy.Spider):
             request = scrapy.Request(url)
             if walk.mode == "incremental":
                 request = self._conditional(request, *walk.prior.validators.get(url, (None, None)))
-            yield from self._send_list(walk, request)
+            yield from self._list_requests(walk, walk.start(request, url))
 
     def _new_walk(self, site: Site, url: str) -> ColumnWalk:
         prior = self._prior().column(site.id, url) if self.incremental else ColumnPrior(None)
@@ -308,69 +239,26 @@ class PortalSpider(scrapy.Spider):
         if (prior.prev_run is not None and prior.prev_walk in (None, "complete", "incremental")
                 and not due(prior.last_complete_at, url, self.revisit_days, self.now)):
             mode = "incremental"
-        return ColumnWalk(site, url, prior, mode)
+        return ColumnWalk(site, url, prior, mode, max_pages=self.settings.getint("ZWGK_MAX_PAGES_PER_COLUMN"))
 
     # -- list pages ----------------------------------------------------------------------------
 
     def _on_site(self, site: Site, url: str) -> bool:
         return site.allows(url)
 
-    @staticmethod
-    def _fingerprint(request) -> tuple:
-        # A directory and its index page are one list page (TRS pagers link page 1 as index.html).
-        return request.method, _INDEX_PAGE.sub("/", request.url, count=1), request.body
-
-    def _accept(self, walk: ColumnWalk, request) -> bool:
-        """A list request of this column not asked for yet, on the site, within the page limit."""
-        if self._fingerprint(request) in walk.requested or not self._on_site(walk.site, request.url):
-            return False
-        if len(walk.requested) >= self.settings.getint("ZWGK_MAX_PAGES_PER_COLUMN"):
-            if not walk.capped:
-                self.logger.warning("column %s: stopped at %d pages", walk.url, len(walk.requested))
-            walk.capped = True
-            return False
-        walk.requested.add(self._fingerprint(request))
-        return True
-
-    def _send_list(self, walk: ColumnWalk, request, checked: bool = False):
-        if not checked and not self._accept(walk, request):
-            return
-        walk.pending += 1
-        yield request.replace(
-            callback=self.parse_list, errback=self.list_failed, dont_filter=True, priority=LIST_PRIORITY,
-            cb_kwargs={"site": walk.site, "column_url": walk.url},
-        )
-
-    def _enqueue(self, walk: ColumnWalk, request):
-        if self._accept(walk, request):
-            walk.queue.append((page_order(request.url, request.body), request))
-            walk.queue.sort(key=lambda item: item[0])
-
-    def _send_next(self, walk: ColumnWalk):
-        if walk.queue:
-            _, request = walk.queue.pop(0)
-            yield from self._send_list(walk, request, checked=True)
-
-    def _escalate(self, walk: ColumnWalk, why: str):
-        """An incremental walk that cannot stop safely becomes a complete one: every page, in parallel."""
-        self.logger.info("column %s: reading every page (%s)", walk.url, why)
-        walk.mode, walk.escalated = "full", why
-        queued, walk.queue = walk.queue, []
-        for _, request in queued:
-            yield from self._send_list(walk, request, checked=True)
-
-    def _consistent(self, walk: ColumnWalk) -> bool:
-        """Does the displayed total account for exactly the new entries seen (no deeper insertion or removal)?"""
-        if walk.total is None or walk.prior.prev_total is None:
-            return True
-        return walk.total - walk.prior.prev_total == walk.unknown
+    def _list_requests(self, walk: ColumnWalk, requests: list):
+        """The list requests the walk says to send, as this spider's list callbacks."""
+        for request in requests:
+            yield request.replace(
+                callback=self.parse_list, errback=self.list_failed, dont_filter=True, priority=LIST_PRIORITY,
+                cb_kwargs={"site": walk.site, "column_url": walk.url},
+            )
 
     def parse_list(self, response, site: Site, column_url: str):
         walk = self.walks[(site.id, column_url)]
         walk.answers += 1
         learning = self.learning.get(site.id)
-        if learning is not None and not learning.done and walk.answers == 1:
-            learning.answered += 1
+        if learning is not None and learning.holds(walk):
             learning.held.append((walk, response, self._profiled(walk, response)))
             yield from self._maybe_learn(site, learning)
             return
@@ -378,8 +266,7 @@ class PortalSpider(scrapy.Spider):
 
     def _list_answered(self, walk: ColumnWalk, response, reading: ListReading | None = None):
         yield from self._read_list_page(walk, response, reading)
-        walk.pending -= 1
-        yield from self._maybe_finish(walk)
+        yield from self._answered(walk)
 
     # -- the site's template: learned from its column pages, then used on every list page ---------
 
@@ -396,8 +283,7 @@ class PortalSpider(scrapy.Spider):
             return None   # _read_list_page records it when the page is read
 
     def _maybe_learn(self, site: Site, learning: SiteLearning, force: bool = False):
-        if not learning.done and (force or len(learning.held) >= site_template.SAMPLE
-                                  or learning.answered >= learning.expected):
+        if learning.ready(site_template.SAMPLE, force):
             learning.done = True
             learning.template = site_template.learn([r.profile for _, _, r in learning.held if r is not None])
             if learning.template is not None:
@@ -428,21 +314,10 @@ class PortalSpider(scrapy.Spider):
     def _list_not_found(self, walk: ColumnWalk, response, text: str):
         """A page showing no list: a shell whose list comes from the pages it leads to (a script's
         API), or else a recorded error of its own kind — never an empty or stale column."""
-        sent = 0
-        for request in self._page_requests(walk.site, text, response.url):
-            if walk.mode == "full":
-                before = walk.pending
-                yield from self._send_list(walk, request)
-                sent += walk.pending - before
-            else:
-                before = len(walk.queue)
-                self._enqueue(walk, request)
-                sent += len(walk.queue) - before
-        if sent:
-            if walk.mode != "full":
-                yield from self._send_next(walk)
+        send = walk.shell(self._page_requests(walk.site, text, response.url))
+        if send is not None:
+            yield from self._list_requests(walk, send)
             return
-        walk.failed = True
         before = f"（上次有 {len(walk.known)} 条）" if walk.known else ""
         yield FetchErrorItem(walk.site.id, response.url, "list", "list-not-found",
                              f"栏目页面上未找到信息列表{before}：既无条目，也无“暂无信息”等空列表标志，"
@@ -451,13 +326,8 @@ class PortalSpider(scrapy.Spider):
     def _read_list_page(self, walk: ColumnWalk, response, reading: ListReading | None = None):
         site = walk.site
         if response.status == 304:
-            # Unchanged since the last walk that read it to the end: all known, same total.
-            walk.pages += 1
-            walk.total = walk.total if walk.total is not None else walk.prior.prev_total
-            walk.validators[response.url] = walk.prior.validators.get(response.url, (None, None))
-            if not walk.known:
-                walk.empty = walk.empty or walk.prior.prev_empty
-            yield from self._stop_or_continue(walk, all_known=True)
+            send, why = walk.unchanged(response.url)
+            yield from self._continue(walk, send, why)
             return
         reason = _blocked(response)
         if reason:
@@ -483,57 +353,29 @@ class PortalSpider(scrapy.Spider):
                 f"网站配置的列表选择器 {expr} 无效（{broken}）" if broken else
                 f"网站配置的列表选择器 {expr} 在该页上没有匹配到任何元素") + "，本次不据此判断栏目为空")
             return
-        if not reading.found or (not entries and reading.evidence == "template" and len(walk.known) >= 3):
-            # No list on the page (or only the template's word for an empty one, where the column
-            # listed entries before): nothing is concluded from it.
+        if walk.no_list(entries, reading.found, reading.evidence):
             yield from self._list_not_found(walk, response, text)
             return
-        if not entries and walk.empty is None:
-            walk.empty = reading.empty
-        walk.pages += 1
-        walk.total = total
+        validators = None
         if response.request.method == "GET" and not response.request.body:
-            etag, modified = _header(response, "ETag"), _header(response, "Last-Modified")
-            if etag or modified:
-                walk.validators[response.url] = (etag, modified)
-        mark = walk.prior.mark_date
-        fresh = 0           # entries not seen before in this walk (a looping pager shows none)
-        all_known = bool(entries)
-        for entry in entries:
-            url = urldefrag(entry["url"])[0]
-            if url in walk.seen:
-                continue
-            walk.seen.add(url)
-            fresh += 1
-            list_date = _iso(entry.get("date"))
-            yield ListingItem(site.id, walk.url, url, entry.get("title"), list_date)
-            on_site = self._on_site(site, url)
-            known = walk.known.get(url)
-            if known is None:
-                walk.unknown += 1
-                all_known = False
-            elif (on_site and not known.stored) or (mark and list_date and list_date > mark):
-                all_known = False
-            if on_site:
-                yield from self._detail_request(walk, url, {**entry, "url": url}, known)
-        if walk.mode == "full":
-            # A page whose entries were all seen is a pager looping back (or a "page 999" that repeats
-            # the last page): following its links again could only repeat. A page with no entries at
-            # all may still lead on (a gkmlpt shell page to its JSON API).
-            if entries and not fresh:
-                return
-            for request in pages:
-                yield from self._send_list(walk, request)
-            return
-        for request in pages:
-            self._enqueue(walk, request)
-        # A page repeating entries already seen in this walk tells nothing: go on to the next one.
-        # An empty page ends the list.
-        yield from self._stop_or_continue(walk, (all_known and fresh > 0) or not entries)
+            validators = (_header(response, "ETag"), _header(response, "Last-Modified"))
+        listed = walk.read(entries, total=total, empty=reading.empty, validators=validators, page_url=response.url)
+        for item in listed:
+            list_date = _iso(item.entry.get("date"))
+            yield ListingItem(site.id, walk.url, item.url, item.entry.get("title"), list_date)
+            if item.on_site:
+                yield from self._detail_request(walk, item.url, {**item.entry, "url": item.url}, item.known)
+        send, why = walk.follow(entries, listed, pages)
+        yield from self._continue(walk, send, why)
+
+    def _continue(self, walk: ColumnWalk, send: list, why: str | None):
+        if why:
+            self.logger.info("column %s: reading every page (%s)", walk.url, why)
+        yield from self._list_requests(walk, send)
 
     def _not_read(self, walk: ColumnWalk, response, kind: str, message: str):
         """This list page is not a list: record why; the walk concludes nothing."""
-        walk.failed = True
+        walk.not_read()
         yield FetchErrorItem(walk.site.id, response.url, "list", kind, message, response.status, walk.url)
 
     @staticmethod
@@ -543,60 +385,40 @@ class PortalSpider(scrapy.Spider):
         return next((extract[k] for k in LIST_SELECTORS if extract.get(k)), None)
 
     def _page_requests(self, site: Site, text: str, url: str):
+        """The other list pages this page leads to, as ``(request, method, url, body)`` for the walk."""
         for page in next_pages(text, url, overrides=site.extract or None):
             if page.method == "POST":
-                yield scrapy.FormRequest(page.url, formdata=list(page.formdata or ()))
+                request = scrapy.FormRequest(page.url, formdata=list(page.formdata or ()))
             else:
-                yield scrapy.Request(page.url)
-
-    def _stop_or_continue(self, walk: ColumnWalk, all_known: bool):
-        if walk.mode != "incremental":
-            return
-        if not all_known:
-            yield from self._send_next(walk)
-        elif self._consistent(walk):
-            walk.stopped = True
-        else:
-            yield from self._escalate(walk, f"total {walk.prior.prev_total} -> {walk.total}, "
-                                            f"{walk.unknown} new entries seen")
+                request = scrapy.Request(page.url)
+            yield request, request.method, request.url, request.body
 
     def list_failed(self, failure):
         kwargs = failure.request.cb_kwargs
         walk = self.walks[(kwargs["site"].id, kwargs["column_url"])]
         walk.answers += 1
         learning = self.learning.get(walk.site.id)
-        if learning is not None and not learning.done and walk.answers == 1:
-            learning.answered += 1
+        if learning is not None and learning.holds(walk):
             yield from self._maybe_learn(walk.site, learning)
-        walk.failed = True
+        walk.not_read()
         kind, status, message = self._failure(failure)
         yield FetchErrorItem(kwargs["site"].id, failure.request.url, "list", kind, message, status, kwargs["column_url"])
-        walk.pending -= 1
-        yield from self._maybe_finish(walk)
+        yield from self._answered(walk)
 
-    def _maybe_finish(self, walk: ColumnWalk):
-        """When the last list page of a column is in: fetch what the walk did not reach but must be seen."""
-        if walk.done or walk.pending > 0:
+    def _answered(self, walk: ColumnWalk):
+        """A list request is done with; after the column's last one, fetch what the walk did not reach but must be seen."""
+        conclusion = walk.answered()
+        if conclusion is None:
             return
-        outcome = walk.finish()
-        if walk.truncated:
-            cap = self.settings.getint("ZWGK_MAX_PAGES_PER_COLUMN")
+        if conclusion.truncated:
+            self.logger.warning("column %s: stopped at %d pages", walk.url, walk.max_pages)
             yield FetchErrorItem(walk.site.id, walk.url, "list", "truncated",
-                                 f"栏目列表超过 {cap} 页的上限（ZWGK_MAX_PAGES_PER_COLUMN），只读取了 {walk.pages} 页，"
+                                 f"栏目列表超过 {walk.max_pages} 页的上限（ZWGK_MAX_PAGES_PER_COLUMN），只读取了 {walk.pages} 页，"
                                  "本次不据此判断栏目为空、未更新或信息被撤下", None, walk.url)
-        if outcome is None:
-            return
-        for url, known in walk.known.items():
-            if url in walk.seen or not self._on_site(walk.site, url):
-                continue
-            entry = {"url": url, "title": None, "date": None}
-            if outcome == "complete":
-                # No longer listed: ask the URL itself, so the history says whether it is gone too.
-                yield from self._detail_request(walk, url, entry, known, force=True)
-            else:
-                # Not reached by this walk and still listed: stored? due for a revisit?
-                yield from self._detail_request(walk, url, entry, known)
-        walk.release()
+        for url, known, force in conclusion.revisit:
+            # complete: no longer listed, ask the URL itself, so the history says whether it is gone too;
+            # otherwise not reached by this walk and still listed: stored? due for a revisit?
+            yield from self._detail_request(walk, url, {"url": url, "title": None, "date": None}, known, force=force)
 
     # -- detail requests: which known pages to fetch again -------------------------------------
 
@@ -615,19 +437,15 @@ class PortalSpider(scrapy.Spider):
     def _detail_request(self, walk: ColumnWalk, url: str, entry: dict, known: Known | None, force: bool = False):
         if known is None or not known.stored:
             known = self._prior().document(url) if self.incremental else None
-        conditional = False
-        if known is not None and known.stored and not force:
-            if known.first_run is not None and known.first_run == getattr(self, "run_id", None):
-                return  # stored earlier in this run (listed in another column)
-            if (known.http_status or 200) < 400:
-                if not due(known.fetched_at, url, self.revisit_days, self.now):
-                    return  # known, answered last time, not due: the list says it is still there
-                conditional = True
+        fetch = detail_fetch(known, url, run_id=getattr(self, "run_id", None), days=self.revisit_days,
+                             now=self.now, force=force)
+        if fetch is None:
+            return
         request = scrapy.Request(
             url, callback=self.parse_detail, errback=self.detail_failed,
             cb_kwargs={"site": walk.site, "column_url": walk.url, "entry": entry},
         )
-        if conditional:
+        if fetch == "conditional":
             request = self._conditional(request, known.etag, known.last_modified)
         yield request
 
