@@ -11,6 +11,13 @@ import pytest
 
 
 
+def pytest_collection_modifyitems(items):
+    """A test that reads the session's demo crawl (``demo_run``: a crawl in a subprocess) is slow."""
+    for item in items:
+        if "demo_run" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def demo_portal():
     from zwgk.demoportal import DemoPortal, serve

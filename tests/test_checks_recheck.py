@@ -1,11 +1,15 @@
 """A spot check re-run later gives the same findings, even after later crawls changed the store."""
 from dataclasses import asdict
 
+import pytest
+
 from checks.run import run_checks
 from crawler import store
 from crawler.runner import crawl
 from zwgk.cli import DEMO_SETTINGS
 from zwgk.demoportal import DEMO_AS_OF, DemoPortal, serve
+
+pytestmark = pytest.mark.slow   # crawls in subprocesses
 
 
 def as_rows(findings):

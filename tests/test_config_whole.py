@@ -116,6 +116,7 @@ def test_the_sites_file_is_parsed_with_libyaml_when_available():
         assert sites_module.YAML_LOADER is yaml.SafeLoader
 
 
+@pytest.mark.slow
 def test_the_crawl_process_gets_the_parsed_sites_and_does_not_parse_the_file_again(tmp_path):
     """The parent loads and validates; the child crawls exactly those sites even when the file has
     changed meanwhile (here: no longer YAML at all)."""

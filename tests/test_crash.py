@@ -9,10 +9,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from crawler import store
 from crawler.runner import RunLocked, crawl, run_lock
 from zwgk.cli import DEMO_SETTINGS
 from zwgk.demoportal import DemoPortal, serve
+
+pytestmark = pytest.mark.slow   # crawls in subprocesses
 
 ROOT = Path(__file__).resolve().parents[1]
 FIELDS = ("title", "published", "written", "doc_number", "index_number", "publisher", "category")

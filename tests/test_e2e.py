@@ -16,6 +16,8 @@ from crawler import store
 from crawler.runner import crawl
 from zwgk.cli import DEMO_SETTINGS
 
+pytestmark = pytest.mark.slow   # crawls in subprocesses
+
 ROOT = Path(__file__).resolve().parents[1]
 FIELDS = ("title", "published", "written", "doc_number", "index_number", "publisher", "category")
 

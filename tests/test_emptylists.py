@@ -208,6 +208,7 @@ def crawled(tmp_path_factory):
     return db, run_id, findings, base
 
 
+@pytest.mark.slow
 def test_an_empty_column_beside_a_dated_hot_news_bar_gives_column_empty_and_nothing_else(crawled):
     db, run_id, findings, base = crawled
     assert sorted((f.rule, f.column_name, f.evidence.get("shown_empty")) for f in findings) == [
@@ -220,6 +221,7 @@ def test_an_empty_column_beside_a_dated_hot_news_bar_gives_column_empty_and_noth
     assert db.execute("select count(*) from documents").fetchone()[0] == 12
 
 
+@pytest.mark.slow
 def test_a_column_page_without_a_list_is_list_not_found_not_an_empty_or_stale_column(crawled):
     db, run_id, findings, base = crawled
     errors = [(r["url"], r["target"], r["kind"]) for r in db.query("select * from fetch_errors where run_id = ?", [run_id])]
@@ -230,6 +232,7 @@ def test_a_column_page_without_a_list_is_list_not_found_not_an_empty_or_stale_co
     assert row == (0, None)
 
 
+@pytest.mark.slow
 def test_the_learned_template_is_recorded(crawled):
     db, run_id, findings, base = crawled
     row = db.execute("select pages, list_region, pager, boilerplate_links, examples from site_templates "
@@ -238,6 +241,7 @@ def test_the_learned_template_is_recorded(crawled):
     assert f"{base}/hdjl/" in {e["url"] for e in json.loads(row[4])}
 
 
+@pytest.mark.slow
 def test_the_report_shows_the_template_the_evidence_and_the_error(crawled, tmp_path):
     from reports.render import render_report
 

@@ -17,6 +17,8 @@ from crawler.runner import crawl
 from faultserver import COLUMNS, PAGES, PER_PAGE, FaultPortal, doc_title
 from zwgk.cli import DEMO_SETTINGS
 
+pytestmark = pytest.mark.slow   # crawls in subprocesses
+
 AS_OF = date(2026, 6, 30)
 SETTINGS = {
     **DEMO_SETTINGS,

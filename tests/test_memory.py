@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import scrapy
 from scrapy.utils.test import get_crawler
 
@@ -54,6 +55,7 @@ def test_url_set_is_a_set_of_urls():
     assert all(u in seen for u in urls[:2500]) and not any(u in seen for u in urls[2500:])
 
 
+@pytest.mark.slow
 def test_pending_requests_are_queued_on_disk_in_a_job_directory_removed_after_the_crawl(tmp_path):
     sites = tmp_path / "sites.yaml"
     sites.write_text(UNREACHABLE, encoding="utf-8")

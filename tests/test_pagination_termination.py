@@ -11,6 +11,8 @@ from crawler import store
 from crawler.runner import crawl
 from zwgk.cli import DEMO_SETTINGS
 
+pytestmark = pytest.mark.slow   # crawls in subprocesses
+
 LAST = 3  # /endless has 3 real pages; every page number past it repeats page 3
 
 

@@ -40,6 +40,7 @@ def demo(tmp_path, portal=None):
         yield portal, base_url, sites, tmp_path / "zwgk.db"
 
 
+@pytest.mark.slow
 def test_second_crawl_sends_few_requests_and_stores_every_new_entry(tmp_path):
     with demo(tmp_path) as (portal, base, sites, db_path):
         db, first = run(db_path, sites)
@@ -97,6 +98,7 @@ def _insert_deep(portal: DemoPortal, column_path: str, position: int):
     return doc
 
 
+@pytest.mark.slow
 def test_an_entry_inserted_on_a_deep_page_is_found_through_the_displayed_total(tmp_path):
     with demo(tmp_path) as (portal, base, sites, db_path):
         run(db_path, sites, only="demo-hanweb")
@@ -109,6 +111,7 @@ def test_an_entry_inserted_on_a_deep_page_is_found_through_the_displayed_total(t
             1 for d in portal.documents() if d.column_path.endswith("政策文件") and d.site_id == "demo-hanweb")
 
 
+@pytest.mark.slow
 def test_edit_removal_and_failure_are_recorded_once(tmp_path):
     with demo(tmp_path) as (portal, base, sites, db_path):
         db, first = run(db_path, sites)
@@ -194,6 +197,7 @@ class Blocking:
         return self.portal.handle(method, target, body, headers)
 
 
+@pytest.mark.slow
 def test_block_pages_are_fetch_errors_not_changes(tmp_path):
     portal = DemoPortal()
     waf = Blocking(portal)
@@ -252,6 +256,7 @@ class WithValidators:
         return Response(200, response.body, response.content_type, [*response.headers, ("ETag", etag)])
 
 
+@pytest.mark.slow
 def test_revisits_are_conditional_where_the_server_supports_it(tmp_path):
     portal = DemoPortal()
     server = WithValidators(portal)
@@ -281,6 +286,7 @@ def test_revisits_are_conditional_where_the_server_supports_it(tmp_path):
                sum(1 for d in portal.documents() if d.site_id == "demo-plain")
 
 
+@pytest.mark.slow
 def test_incremental_off_reads_everything(tmp_path):
     with demo(tmp_path) as (portal, base, sites, db_path):
         db, first = run(db_path, sites, only="demo-plain")
