@@ -89,7 +89,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ranking_title": "网站排名", "ranking_lead": "按结论与得分排序，问题最多、得分最低的网站在前；点击表头可改变排序。",
         "ranking_lead_unscored": "本次采集未经检查，按问题数排序；点击表头可改变排序。",
         "findings_lead": "本次检查发现的全部问题共 {n} 条，可按问题类型、地区、层级、严重程度和栏目筛选，点击表头排序。",
-        "findings_parts": "按问题类型分页", "any": "全部", "column_filter": "栏目或目录事项", "filter_text": "关键词",
+        "findings_split": "问题较多，清单按问题类型分页；某类问题超过 {size} 条的，再按地区（市）分页。选择问题类型或地区即打开相应页面，已选的其他筛选条件随之保留。", "any": "全部", "column_filter": "栏目或目录事项", "filter_text": "关键词",
         "st_problem": "年报或解读问题", "st_na": "不适用", "total_of": "{what}合计", "days_since_asof": "距检查基准日天数",
     },
     "en": {
@@ -153,7 +153,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ranking_title": "Ranking", "ranking_lead": "Worst first: failed sites, then lowest score; click a header to re-sort.",
         "ranking_lead_unscored": "This run was not checked: sorted by findings; click a header to re-sort.",
         "findings_lead": "All {n} findings of this run; filter by rule, region, level, severity and column, sort by any header.",
-        "findings_parts": "Pages by rule", "any": "any", "column_filter": "column or catalog area", "filter_text": "Text",
+        "findings_split": "Many findings: one page per rule, and per region (city) for a rule with more than {size}. Choosing a rule or a region opens its page and keeps the other filters.", "any": "any", "column_filter": "column or catalog area", "filter_text": "Text",
         "st_problem": "annual report or interpretation", "st_na": "not applicable", "total_of": "{what} total", "days_since_asof": "Days before check date",
     },
 }

@@ -9,6 +9,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from checks.catalog import catalog_order, default_catalog
 from checks.mapping import explain
@@ -100,8 +101,10 @@ class Site:
     rank: int = 0
     template: dict | None = None                  # the column-page template learned in this run
 
-    @property
+    @cached_property
     def by_rule(self) -> Counter:
+        # Counted once: the overview reads it for every rule of every site. load_report sets
+        # ``findings`` before anything reads this.
         return Counter(f["rule"] for f in self.findings)
 
     @property
@@ -122,11 +125,12 @@ class Report:
     regions: list = field(default_factory=list)     # one row per 市 (``regions``)
     run_stats: list = field(default_factory=list)   # per trend run: date, findings by rule, new, fixed
 
-    @property
+    @cached_property
     def by_rule(self) -> Counter:
+        # Counted once, like Site.by_rule: the overview and the findings page read it per rule.
         return Counter(f["rule"] for s in self.sites for f in s.findings)
 
-    @property
+    @cached_property
     def sites_by_rule(self) -> Counter:
         return Counter(rule for s in self.sites for rule in s.by_rule)
 
@@ -358,7 +362,10 @@ def _run_stats(db, runs: list) -> list[dict]:
     for r, rule, n in db.execute(f"select run_id, rule, count(*) from findings where run_id in ({marks}) "
                                  "group by run_id, rule", runs):
         by_rule[r][rule] = n
-    key = "site_id || char(31) || rule || char(31) || coalesce(column_url, catalog_area, '') || char(31) || coalesce(url, '')"
+    # A finding's identity across runs as the check stored it (checks/persistence.py; indexed with
+    # run_id), or built the same way for a run checked before keys were stored.
+    key = ("coalesce(key, site_id || char(31) || rule || char(31) || coalesce(column_url, catalog_area, '') "
+           "|| char(31) || coalesce(url, ''))")
     out = []
     for i, r in enumerate(runs):
         new = fixed = None

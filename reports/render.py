@@ -33,7 +33,7 @@ __all__ = ["render_report", "RULE_NAMES", "LEVEL_NAMES", "STATUS_NAMES", "PAGE_R
 
 PAGE_ROWS = 500       # rows per list page: bounds every page's size whatever the run's size
 PREVIEW_ROWS = 50     # rows of each list shown on a site page before "all N"
-FINDINGS_PAGE_ROWS = 2000  # the cross-site findings list: one page up to this many rows, else pages by rule
+FINDINGS_PAGE_ROWS = PAGE_ROWS  # the cross-site findings list: one page up to this many rows (findings_plan)
 ASSETS = ("style.css", "report.js")
 TEMPLATES = Path(__file__).parent / "templates"
 STATUS_MARKS = {"missing": "✗", "empty": "○", "stale": "◔", "mismatch": "≠", "problem": "!", "unread": "?",
@@ -95,6 +95,123 @@ def evidence_html(finding: dict) -> Markup:
     return Markup("\n".join(parts))
 
 
+class _Rows:
+    """The rows of the report's long tables (findings, documents, fetch errors) as HTML built in
+    Python: a run of a province has tens of thousands of findings, each shown in its site's lists,
+    among the new findings and on the cross-site list, and a jinja2 macro per row and a filter per
+    cell cost most of the render. Each finding's cells are built once (kept in the finding under
+    ``_html_<lang>``) and joined into every table that lists it. Text is escaped as the templates
+    escape it (``_text_html``: bidi controls isolated); attribute values with ``html.escape``."""
+
+    def __init__(self, lang: str, t, rules: dict, day, when, target_names: dict, kind_names: dict):
+        self.lang, self.t, self.rules = lang, t, rules
+        self.day = lru_cache(maxsize=None)(lambda value: _text_html(day(value)))
+        self.when = lru_cache(maxsize=None)(lambda value: _text_html(when(value)))
+        self.basis = lru_cache(maxsize=None)(lambda text: _text_html(wording.dedupe_basis(text)))
+        self.target_names, self.kind_names = target_names, kind_names
+        self.key = f"_html_{lang}"
+        self.label = {k: html.escape(t(k), quote=True) for k in (
+            "rule", "column", "catalog", "problem", "evidence", "date", "basis", "site", "region", "severity")}
+
+    def _rule_cell(self, rule) -> str:
+        name = _text_html(self.rules.get(rule, rule))
+        return name if self.lang == "zh" else f'{name}<div class="sub"><code>{_text_html(rule)}</code></div>'
+
+    def cells(self, f: dict) -> dict:
+        """The cells of one finding, built on first use."""
+        cells = f.get(self.key)
+        if cells is None:
+            label = self.label
+            column = _link_html(f.get("column_url"), f["column_name"]) if f.get("column_name") else "—"
+            area = f.get("catalog_area")
+            date = f.get("date")
+            esc_date = html.escape(date or "", quote=True)
+            sev = f.get("severity") or ""
+            cells = f[self.key] = {
+                "sev": html.escape(sev, quote=True),
+                "rule": self._rule_cell(f["rule"]),
+                "column": column,
+                "area": _text_html(area) if area else "",
+                "message": _text_html(f.get("message") or ""),
+                "evidence": str(evidence_html(f)),
+                "date": f'<td class="date" data-label="{label["date"]}" data-sort="{esc_date}">'
+                        f'{self.day(date)}</td>',
+            }
+        return cells
+
+    def findings(self, rows, show_rule=False, offset=0) -> Markup:
+        """``<tr>`` rows of a site's findings table (_macros.html findings_table)."""
+        label, out = self.label, []
+        for n, f in enumerate(rows, start=offset + 1):
+            c = self.cells(f)
+            rule = f'<td data-label="{label["rule"]}">{c["rule"]}</td>\n' if show_rule else ""
+            out.append(
+                f'<tr class="sev-{c["sev"]}">\n<td class="num" data-label="#">{n}</td>\n{rule}'
+                f'<td data-label="{label["column"]}">{c["column"]}</td>\n'
+                f'<td data-label="{label["catalog"]}">{c["area"] or "—"}</td>\n'
+                f'<td data-label="{label["problem"]}">{c["message"]}</td>\n'
+                f'<td class="evidence" data-label="{label["evidence"]}">{c["evidence"]}</td>\n'
+                f'{c["date"]}\n<td class="basis" data-label="{label["basis"]}">{self.basis(f.get("basis"))}</td>\n</tr>\n')
+        return Markup("".join(out))
+
+    def all_findings(self, rows, offset=0) -> Markup:
+        """``<tr>`` rows of the cross-site findings list (findings.html): ``rows`` of (site, finding)."""
+        label, out, sites = self.label, [], {}
+        esc = html.escape
+        for n, (s, f) in enumerate(rows, start=offset + 1):
+            site = sites.get(s.id)
+            if site is None:
+                region = region_of(s)
+                site = sites[s.id] = (esc(region, quote=True), esc(s.level or "", quote=True),
+                                      esc(site_page(s.id), quote=True), _text_html(s.name), _text_html(region))
+            region_attr, level_attr, page, name, region = site
+            c = self.cells(f)
+            sev = f.get("severity")
+            columns = esc(f"{f.get('column_name') or ''} {f.get('catalog_area') or ''}", quote=True)
+            area = f'<div class="sub">{c["area"]}</div>' if c["area"] else ""
+            out.append(
+                f'<tr class="sev-{c["sev"]}" data-rule="{esc(f["rule"], quote=True)}" data-region="{region_attr}" '
+                f'data-level="{level_attr}" data-severity="{c["sev"]}" data-column="{columns}">\n'
+                f'<td class="num" data-label="#">{n}</td>\n'
+                f'<td data-label="{label["site"]}"><a href="{page}#rule-{esc(f["rule"], quote=True)}">{name}</a></td>\n'
+                f'<td data-label="{label["region"]}">{region}</td>\n'
+                f'<td data-label="{label["rule"]}">{_text_html(self.rules.get(f["rule"], f["rule"]))}</td>\n'
+                f'<td data-label="{label["severity"]}" data-sort="{SEVERITY_SORT.get(sev, 3)}">'
+                f'{_text_html(SEVERITY_NAMES.get(sev, sev or ""))}</td>\n'
+                f'<td data-label="{label["column"]}">{c["column"]}{area}</td>\n'
+                f'<td data-label="{label["problem"]}" class="evidence">{c["message"]}{c["evidence"]}</td>\n'
+                f'{c["date"]}\n</tr>\n')
+        return Markup("".join(out))
+
+    def docs(self, rows, offset=0) -> Markup:
+        """``<tr>`` rows of a documents table (new documents, listings taken down)."""
+        out, day, esc = [], self.day, html.escape
+        for n, d in enumerate(rows, start=offset + 1):
+            column = _link_html(d.get("column_url"), d["column_name"]) if d.get("column_name") else "—"
+            title = _link_html(d.get("url"), d.get("title") or d.get("list_title") or d.get("url"))
+            dates = "".join(f'<td class="date" data-sort="{esc(d.get(k) or "", quote=True)}">{day(d.get(k))}</td>\n'
+                            for k in ("published", "written", "list_date"))
+            out.append(f'<tr>\n<td class="num">{n}</td>\n<td>{column}</td>\n<td class="evidence">{title}</td>\n'
+                       f'{dates}</tr>\n')
+        return Markup("".join(out))
+
+    def errors(self, rows, offset=0) -> Markup:
+        """``<tr>`` rows of a fetch-errors table."""
+        out, esc = [], html.escape
+        for n, e in enumerate(rows, start=offset + 1):
+            target, kind = e.get("target"), e.get("kind")
+            what = (_text_html(self.target_names.get(target, target or "")) + "："
+                    + _text_html(self.kind_names.get(kind, kind or ""))
+                    + (f'（HTTP {_text_html(e["status"])}）' if e.get("status") else ""))
+            out.append(f'<tr><td class="num">{n}</td><td class="evidence">{_link_html(e.get("url"))}</td>'
+                       f'<td>{what}</td><td>{_text_html(e.get("message") or "")}</td>'
+                       f'<td class="date" data-sort="{esc(e.get("at") or "", quote=True)}">{self.when(e.get("at"))}</td></tr>\n')
+        return Markup("".join(out))
+
+
+SEVERITY_SORT = {"high": 0, "medium": 1, "low": 2}
+
+
 @lru_cache(maxsize=None)
 def environment(lang: str = "zh") -> Environment:
     t = i18n.translator(lang)
@@ -134,6 +251,8 @@ def environment(lang: str = "zh") -> Environment:
         return beijing_time(value) if lang == "zh" else str(value)[:19].replace("T", " ")
 
     env.filters.update(pct=pct, num=_num, day=day, when=when, title_text=lambda v: BIDI_CONTROLS.sub("", str(v)))
+    # Rows of the long tables, for the macros of _macros.html (which see the globals, not a page's context).
+    env.globals["table_rows"] = _Rows(lang, t, rules, day, when, env.globals["target_names"], env.globals["kind_names"])
     return env
 
 
@@ -167,30 +286,63 @@ def _pages(rows: list, size: int) -> list[list]:
     return [rows[i:i + size] for i in range(0, len(rows), size)] or [[]]
 
 
-def _write_findings(env, writer, common, report) -> None:
-    """The findings of every site on one page (问题清单), filterable by rule, region, level, severity and
-    column; above ``FINDINGS_PAGE_ROWS`` findings, one page per rule (``findings-<rule>.html``, split
-    further when a rule alone is longer), with findings.html the first of them."""
+def findings_plan(report, size: int) -> list[dict]:
+    """The pages of the cross-site findings list (问题清单). Up to ``size`` findings: one page,
+    findings.html, filtered in the page by rule, region, level, severity and column. Above: one page
+    per rule, and a rule with more than ``size`` findings one page per region (市) of its sites, cut
+    into pages of ``size``; findings.html is the first. An inspector asks "this problem in this
+    city" ("all empty columns in 甲市"): each such question is one page, or a few in a row, and the
+    rule and region choosers open it, carrying the other filters along (report.js)."""
     rows = [(s, f) for s in report.sites for f in s.findings]
+    if len(rows) <= size:
+        return [{"rule": None, "region": None, "page": 1, "pages": 1, "name": "findings.html", "rows": rows,
+                 "offset": 0}]
+    by_rule: dict[str, list] = {}
+    for s, f in rows:
+        by_rule.setdefault(f["rule"], []).append((s, f))
+    regions = sorted({region_of(s) for s in report.sites})
+    plan = []
+    for rule in sorted(by_rule, key=rule_order):
+        chunk = by_rule[rule]
+        groups = [(None, chunk)]
+        if len(chunk) > size:
+            by_region: dict[str, list] = {}
+            for s, f in chunk:
+                by_region.setdefault(region_of(s), []).append((s, f))
+            groups = [(r, by_region[r]) for r in regions if r in by_region]
+        for region, group in groups:
+            where = f"-r{regions.index(region) + 1}" if region is not None else ""
+            pages = _pages(group, size)
+            for n, page in enumerate(pages, start=1):
+                plan.append({"rule": rule, "region": region, "page": n, "pages": len(pages), "rows": page,
+                             "name": f"findings-{slug(rule)}{where}-{n}.html", "offset": (n - 1) * size,
+                             "count": len(group)})
+    plan[0]["name"] = "findings.html"
+    return plan
+
+
+def _write_findings(env, writer, common, report, plan) -> None:
+    """Write the pages of ``findings_plan``."""
     facets = {
         "facet_rules": [r for r in report.rules_seen if report.by_rule.get(r)],
         "facet_regions": sorted({region_of(s) for s in report.sites}),
         "facet_levels": sorted({s.level for s in report.sites if s.level}),
     }
-    if len(rows) <= FINDINGS_PAGE_ROWS:
-        writer.write("findings.html", env.get_template("findings.html").render(
-            **common, **facets, rows=rows, total=len(rows), part=None, parts=None))
-        return
-    parts = []
-    for rule in facets["facet_rules"]:
-        chunk = [(s, f) for s, f in rows if f["rule"] == rule]
-        for n, start in enumerate(range(0, len(chunk), FINDINGS_PAGE_ROWS)):
-            name = f"findings-{slug(rule)}-{n + 1}.html"
-            parts.append((rule, name, chunk[start:start + FINDINGS_PAGE_ROWS]))
-    links = [(rule, "findings.html" if i == 0 else name, len(chunk)) for i, (rule, name, chunk) in enumerate(parts)]
-    for i, (rule, name, chunk) in enumerate(parts):
-        writer.write("findings.html" if i == 0 else name, env.get_template("findings.html").render(
-            **common, **facets, rows=chunk, total=len(rows), part=rule, parts=links))
+    total = sum(len(p["rows"]) for p in plan)
+    split = len(plan) > 1
+    # For the choosers of a split list: the first page of each rule, and of each region of a rule.
+    rule_pages, region_pages = {}, {}
+    for p in plan:
+        rule_pages.setdefault(p["rule"], p["name"])
+        if p["region"] is not None:
+            region_pages.setdefault(p["rule"], {}).setdefault(p["region"], (p["name"], p["count"]))
+    template = env.get_template("findings.html")
+    for p in plan:
+        pages = [q["name"] for q in plan if q["rule"] == p["rule"] and q["region"] == p["region"]] if split else []
+        writer.write(p["name"], template.render(
+            **common, **facets, rows=p["rows"], total=total, part=p, split=split, offset=p["offset"],
+            rule_pages=[(r, rule_pages[r], report.by_rule[r]) for r in facets["facet_rules"]] if split else [],
+            region_pages=region_pages.get(p["rule"], {}), page_names=pages))
 
 
 def render_report(db, run_id: int, out_dir: str | Path, *, lang: str = "zh") -> Path:
@@ -253,9 +405,13 @@ def render_report_stats(db, run_id: int, out_dir: str | Path, *, lang: str = "zh
         "regions": bar_chart([(r["name"].rsplit("/", 1)[-1] or "—", r["rate"]) for r in report.regions
                               if r["rate"] is not None], percent=True),
     }
-    writer.write("index.html", env.get_template("index.html").render(**common, charts=charts))
+    plan = findings_plan(report, FINDINGS_PAGE_ROWS)
+    # The overview links each rule's part of the findings list: its page, or the filter in the one page.
+    findings_href = {p["rule"]: p["name"] for p in reversed(plan)} if len(plan) > 1 else {}
+    writer.write("index.html", env.get_template("index.html").render(**common, charts=charts,
+                                                                      findings_href=findings_href))
     writer.write("changes.html", env.get_template("changes.html").render(**common))
-    _write_findings(env, writer, common, report)
+    _write_findings(env, writer, common, report, plan)
     # The matrix: every area any site shows, in catalog order, grouped by section; one status a cell.
     names = catalog_order({a.name for site in report.sites for a in site.areas})
     section_of = {a.name: a.section for site in report.sites for a in site.areas}

@@ -26,6 +26,7 @@ import pytest
 
 from checks.wording import RULE_NAMES
 from crawler import store
+from reports import render
 from reports.render import render_report
 from reports.synthetic import HOSTILE, build_store
 
@@ -382,27 +383,79 @@ def choose(browser, facet: str, value: str) -> None:
         s.value = {json.dumps(value)}; s.dispatchEvent(new Event('change')); }})()""")
 
 
+def choose_page(browser, chooser: str, value: str) -> None:
+    """Pick the option of a page chooser (select[data-goto]) whose data-value is ``value``; waits for the page it opens."""
+    mark = len(browser.events)
+    browser.eval(f"""(() => {{ const s = document.querySelector('select[data-goto={chooser}]');
+        s.selectedIndex = Array.from(s.options).findIndex(o => o.dataset.value === {json.dumps(value)});
+        s.dispatchEvent(new Event('change')); }})()""")
+    browser.wait_event("Page.loadEventFired", mark)
+
+
+def shown_findings(browser) -> list:
+    return browser.eval("Array.from(document.querySelectorAll('#all-findings tbody tr')).filter(r => !r.hidden)"
+                        ".map(r => [r.dataset.rule, r.dataset.region, r.cells[1].textContent.trim()])")
+
+
 def test_findings_page_filters_by_rule_and_region(browser, report_dir, report_db):
-    browser.goto((report_dir / "findings.html").as_uri())
+    # 868 findings: more than a page holds (render.FINDINGS_PAGE_ROWS), so one page per rule.
     total = report_db.execute("select count(*) from findings where run_id = 3").fetchone()[0]
-    assert browser.eval("document.querySelectorAll('#all-findings tbody tr').length") == total
-    shown = lambda: browser.eval("Array.from(document.querySelectorAll('#all-findings tbody tr')).filter(r => !r.hidden)"
-                                 ".map(r => [r.dataset.rule, r.dataset.region, r.cells[1].textContent.trim()])")
-    choose(browser, "rule", "column-missing")
-    rows = shown()
-    n = report_db.execute("select count(*) from findings where run_id = 3 and rule = 'column-missing'").fetchone()[0]
-    assert len(rows) == n and {r[0] for r in rows} == {"column-missing"}
-    assert browser.eval("document.querySelector('[data-count-for=all-findings]').textContent") == f"显示 {n} / {total} 行"
+    assert total > render.FINDINGS_PAGE_ROWS
+    browser.goto((report_dir / "findings.html").as_uri())
+    assert f"共 {total} 条" in browser.eval("document.querySelector('p.lead').textContent")
+    # Every finding is on exactly one page: the rule chooser names them all.
+    pages = browser.eval("Array.from(document.querySelectorAll('select[data-goto=rule] option')).map(o => [o.dataset.value, o.value])")
+    seen = 0
+    for rule, page in pages:
+        browser.goto((report_dir / page).as_uri())
+        rules = browser.eval("Array.from(document.querySelectorAll('#all-findings tbody tr')).map(r => r.dataset.rule)")
+        assert set(rules) == {rule} and 0 < len(rules) <= render.FINDINGS_PAGE_ROWS
+        seen += len(rules)
+    assert seen == total
+    # A region chosen on one rule's page stays chosen on the next rule's page.
+    browser.goto((report_dir / "findings.html").as_uri())
     choose(browser, "region", "示例省/示例甲市")
-    rows = shown()
+    assert {r[1] for r in shown_findings(browser)} == {"示例省/示例甲市"}
+    choose_page(browser, "rule", "late-publication")
+    rows = shown_findings(browser)
+    n = report_db.execute("select count(*) from findings where run_id = 3 and rule = 'late-publication'").fetchone()[0]
     expected = report_db.execute("select count(*) from findings f join sites s on s.id = f.site_id where f.run_id = 3 "
-                                 "and f.rule = 'column-missing' and s.region like '示例省/示例甲市/%'").fetchone()[0]
-    assert 0 < len(rows) == expected < n and {r[1] for r in rows} == {"示例省/示例甲市"}
+                                 "and f.rule = 'late-publication' and s.region like '示例省/示例甲市/%'").fetchone()[0]
+    assert 0 < len(rows) == expected < n and {tuple(r[:2]) for r in rows} == {("late-publication", "示例省/示例甲市")}
+    assert browser.eval("document.querySelector('[data-count-for=all-findings]').textContent") == f"显示 {expected} / {n} 行"
     # Every row links its site's page.
     mark = len(browser.events)
     browser.click("#all-findings tbody tr:not([hidden]) td:nth-child(2) a")
     browser.wait_event("Page.loadEventFired", mark)
-    assert re.search(r"/site-site-\d+\.html#rule-column-missing$", browser.eval("location.href"))
+    assert re.search(r"/site-site-\d+\.html#rule-late-publication$", browser.eval("location.href"))
+    assert browser.errors() == []
+
+
+def wait_for(browser, expression: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not browser.eval(f"document.readyState === 'complete' && !!({expression})"):
+        assert time.monotonic() < deadline, expression
+        time.sleep(0.1)
+
+
+def test_a_long_rule_has_a_page_per_region_chosen_from_the_address(browser, report_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(render, "FINDINGS_PAGE_ROWS", 100)
+    render_report(report_db, 3, tmp_path / "r")
+    # The overview links each rule's first page (here late-publication, 367 findings, split by region).
+    first = re.search(r'<a href="(findings-late-publication-r\d+-1\.html)">发布超期</a>',
+                      (tmp_path / "r" / "index.html").read_text(encoding="utf-8"))
+    assert first, "no link to the rule's first page"
+    # An address naming a region opens that region's page of the rule.
+    browser.goto((tmp_path / "r" / first[1]).as_uri() + "#region=" + "示例省/示例乙市")
+    wait_for(browser, "document.querySelector('select[data-goto=region]').selectedOptions[0].dataset.value === '示例省/示例乙市'")
+    rows = shown_findings(browser)
+    expected = report_db.execute("select count(*) from findings f join sites s on s.id = f.site_id where f.run_id = 3 "
+                                 "and f.rule = 'late-publication' and s.region like '示例省/示例乙市/%'").fetchone()[0]
+    assert 0 < len(rows) == expected <= 100 and {tuple(r[:2]) for r in rows} == {("late-publication", "示例省/示例乙市")}
+    # A region with more findings than a page holds continues on numbered pages.
+    choose_page(browser, "region", "示例省/示例甲市")
+    assert browser.eval("document.querySelectorAll('nav.pager a').length") >= 1
+    assert len(shown_findings(browser)) == 100
     assert browser.errors() == []
 
 

@@ -289,16 +289,20 @@ def test_report_of_the_demo_run(demo_run, tmp_path):
     db.conn.close()
 
 
-def test_findings_page_splits_by_rule_when_long_and_keeps_every_finding(synthetic, tmp_path, monkeypatch):
+def test_findings_page_splits_by_rule_and_region_when_long_and_keeps_every_finding(synthetic, tmp_path, monkeypatch):
     db, run_id, _ = synthetic
     monkeypatch.setattr(render, "FINDINGS_PAGE_ROWS", 50)
     render_report(db, run_id, tmp_path / "r")
     pages = [tmp_path / "r" / "findings.html", *sorted((tmp_path / "r").glob("findings-*.html"))]
+    counts = dict(db.execute("select rule, count(*) from findings where run_id = ? group by rule", [run_id]).fetchall())
+    assert max(counts.values()) > 50
     seen = []
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        rows = re.findall(r'<tr class="sev-[a-z]+" data-rule="([a-z-]+)"', text)
-        assert 0 < len(rows) <= 50 and len(set(rows)) == 1, page.name
-        seen += rows
-    counts = dict(db.execute("select rule, count(*) from findings where run_id = ? group by rule", [run_id]).fetchall())
+        rows = re.findall(r'<tr class="sev-[a-z]+" data-rule="([a-z-]+)" data-region="([^"]*)"', text)
+        assert 0 < len(rows) <= 50 and len({rule for rule, _ in rows}) == 1, page.name
+        # A rule longer than a page: each of its pages holds one region (市).
+        if counts[rows[0][0]] > 50:
+            assert len({region for _, region in rows}) == 1, page.name
+        seen += [rule for rule, _ in rows]
     assert {rule: seen.count(rule) for rule in set(seen)} == counts

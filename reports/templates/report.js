@@ -70,7 +70,67 @@
     count(table);
   }
 
+  // A list split over pages (the findings list of a large run): a select with data-goto opens the
+  // page of the chosen value (its option's data-value), carrying the other chosen filters in the
+  // address (#region=…&severity=…); a page applies the filters its address names, and opens the
+  // page a data-goto select names for that value. Values are compared, never put into selectors.
+  function chosen(select) {
+    if (!select.hasAttribute("data-goto")) return select.value;
+    var option = select.options[select.selectedIndex];
+    return option ? option.getAttribute("data-value") || "" : "";
+  }
+
+  function carried(except) {
+    var out = [];
+    Array.prototype.forEach.call(document.querySelectorAll("select[data-facet], select[data-goto]"), function (s) {
+      var name = s.getAttribute("data-facet") || s.getAttribute("data-goto"), value = chosen(s);
+      if (name !== except && value) out.push(encodeURIComponent(name) + "=" + encodeURIComponent(value));
+    });
+    return out.length ? "#" + out.join("&") : "";
+  }
+
+  function fromAddress() {
+    var hash = location.hash.replace(/^#/, ""), target = null;
+    if (hash.indexOf("=") === -1) return false;
+    hash.split("&").forEach(function (pair) {
+      var i = pair.indexOf("=");
+      if (i < 1) return;
+      var name, value;
+      try {
+        name = decodeURIComponent(pair.slice(0, i));
+        value = decodeURIComponent(pair.slice(i + 1));
+      } catch (e) { return; }
+      Array.prototype.forEach.call(document.querySelectorAll("select[data-facet], select[data-goto]"), function (s) {
+        if ((s.getAttribute("data-facet") || s.getAttribute("data-goto")) !== name) return;
+        Array.prototype.forEach.call(s.options, function (o, index) {
+          if (s.hasAttribute("data-goto")) {
+            if (o.getAttribute("data-value") === value && index !== s.selectedIndex && !target) target = o.value;
+          } else if (o.value === value) {
+            s.value = value;
+          }
+        });
+      });
+    });
+    if (target) {
+      var keep = hash.split("&").filter(function (pair) {
+        var name = pair.slice(0, pair.indexOf("="));
+        return !Array.prototype.some.call(document.querySelectorAll("select[data-goto]"), function (s) {
+          return encodeURIComponent(s.getAttribute("data-goto")) === name;
+        });
+      });
+      location.href = target + (keep.length ? "#" + keep.join("&") : "");
+      return true;
+    }
+    return false;
+  }
+
   function setup() {
+    if (fromAddress()) return;
+    Array.prototype.forEach.call(document.querySelectorAll("select[data-goto]"), function (select) {
+      select.addEventListener("change", function () {
+        location.href = select.value + carried(select.getAttribute("data-goto"));
+      });
+    });
     Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
       if (!table.tHead) return;
       var header = table.tHead.rows[table.tHead.rows.length - 1];
