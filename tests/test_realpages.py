@@ -82,6 +82,7 @@ def _ids(kind, check):
 def test_fixture_corpus_size():
     """Issue 9 item 5: the project's own real pages cover many sites, platforms and list pages."""
     own = [label for label in LABELS if FIXTURES in label["_path"].parents]
+    assert len(own) >= 30
     assert len({label["site"] for label in own}) >= 8
     assert len({label["platform"] for label in own}) >= 5
     for label in own:
