@@ -41,13 +41,17 @@ def spreadsheet_row(row):
     return [spreadsheet_cell(value) for value in row]
 
 
+# What xlsx_text drops, as one character class: the control characters XML cannot hold (openpyxl's
+# ILLEGAL_CHARACTERS_RE: \x00-\x08, \x0b, \x0c, \x0e-\x1f) and the bidi controls. One pass over
+# the text: a notice's annex is tens of megabytes.
+XLSX_DROPPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f" + BIDI_CONTROLS.pattern[1:])
+
+
 def xlsx_text(value):
     """A stored value as XLSX cell text: without the control characters XML cannot hold and without
     bidi controls (a cell has no way to isolate them, so they are dropped)."""
     if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        return BIDI_CONTROLS.sub("", ILLEGAL_CHARACTERS_RE.sub("", value))
+        return XLSX_DROPPED.sub("", value)
     return value
 
 

@@ -204,7 +204,11 @@ def _load_findings(db, run_id: int, site_ids=None) -> dict[str, list]:
     return out
 
 
-def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs: int = TREND_RUNS) -> Report:
+def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs: int = TREND_RUNS,
+                documents: bool = True) -> Report:
+    """What the report shows of ``run_id``. ``diff``: what changed since each site's previous run;
+    ``trend_runs``: how many runs the trends span; ``documents``: count each site's documents (one
+    pass over the documents table, the largest; a notice draft that never cites them skips it)."""
     row = db.execute("select * from runs where id = ?", [run_id]).fetchone()
     if row is None:
         raise ReportError(f"no run {run_id} in the database")
@@ -257,7 +261,7 @@ def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs:
     compared = sorted(prev)
     in_compared = f"and site_id in ({','.join('?' * len(compared))})" if compared else "and 0"
     new_docs = {}
-    for site_id, in_run, new, listed in db.execute(
+    for site_id, in_run, new, listed in [] if not documents else db.execute(
         "select site_id, sum(first_run <= ? and last_run >= ?), sum(first_run = ?), "
         "json_group_array(json_array(url, title, list_title, published, written, list_date, column_id)) "
         f"filter (where first_run = ? {in_compared}) from documents group by site_id",

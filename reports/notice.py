@@ -129,15 +129,18 @@ def _table(doc, header, rows, widths_cm=None, font_pt=10.5, bodies: _Bodies | No
     p_open = (f'<w:p><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr><w:r><w:rPr><w:sz w:val="{size}"/>'
               f'<w:szCs w:val="{size}"/></w:rPr><w:t xml:space="preserve">')
     p_close = "</w:t></w:r></w:p>"
+    cell_open += ["<w:tc>"] * (max((len(row) for row in rows), default=0) - len(cell_open))
+    line_break = p_close + p_open
     out = []
     for row in rows:
         out.append("<w:tr>")
         for i, value in enumerate(row):
-            out.append(cell_open[i] if i < len(cell_open) else "<w:tc>")
-            text = escape(_text(value))
-            out.append(p_open + text.replace("\n", p_close + p_open) + p_close + "</w:tc>")
+            text = "" if value is None else escape(str(value))
+            out.append(f"{cell_open[i]}{p_open}{text.replace(chr(10), line_break)}{p_close}</w:tc>")
         out.append("</w:tr>")
-    xml = "".join(out)
+    # What Word cannot hold (XML-illegal and bidi controls, as _text drops them) removed from the
+    # whole body at once: the markup around the values has none of them.
+    xml = _text("".join(out))
     if bodies is not None:
         bodies.add(table, xml)
     elif xml:
@@ -160,7 +163,7 @@ def _pct(n: int, d: int) -> str:
 
 def notice_data(db, run_id: int) -> dict:
     """What the draft says, from the store: the ranked sites, verdicts, findings by rule."""
-    report = load_report(db, run_id, diff=False, trend_runs=0)
+    report = load_report(db, run_id, diff=False, trend_runs=0, documents=False)
     ranked = report.sites   # worst first (reports.model.rank)
     scored = report.has_scores
     failing = [s for s in ranked if scored and (s.score or {}).get("passed") is False]

@@ -109,20 +109,23 @@ class _Rows:
         self.when = lru_cache(maxsize=None)(lambda value: _text_html(when(value)))
         self.basis = lru_cache(maxsize=None)(lambda text: _text_html(wording.dedupe_basis(text)))
         self.target_names, self.kind_names = target_names, kind_names
+        # Names, areas and column links recur on thousands of rows: each escaped once.
+        self.text = lru_cache(maxsize=65536)(_text_html)
+        self.link = lru_cache(maxsize=65536)(_link_html)
         self.key = f"_html_{lang}"
         self.label = {k: html.escape(t(k), quote=True) for k in (
             "rule", "column", "catalog", "problem", "evidence", "date", "basis", "site", "region", "severity")}
 
     def _rule_cell(self, rule) -> str:
-        name = _text_html(self.rules.get(rule, rule))
-        return name if self.lang == "zh" else f'{name}<div class="sub"><code>{_text_html(rule)}</code></div>'
+        name = self.text(self.rules.get(rule, rule))
+        return name if self.lang == "zh" else f'{name}<div class="sub"><code>{self.text(rule)}</code></div>'
 
     def cells(self, f: dict) -> dict:
         """The cells of one finding, built on first use."""
         cells = f.get(self.key)
         if cells is None:
             label = self.label
-            column = _link_html(f.get("column_url"), f["column_name"]) if f.get("column_name") else "—"
+            column = self.link(f.get("column_url"), f["column_name"]) if f.get("column_name") else "—"
             area = f.get("catalog_area")
             date = f.get("date")
             esc_date = html.escape(date or "", quote=True)
@@ -131,7 +134,7 @@ class _Rows:
                 "sev": html.escape(sev, quote=True),
                 "rule": self._rule_cell(f["rule"]),
                 "column": column,
-                "area": _text_html(area) if area else "",
+                "area": self.text(area) if area else "",
                 "message": _text_html(f.get("message") or ""),
                 "evidence": str(evidence_html(f)),
                 "date": f'<td class="date" data-label="{label["date"]}" data-sort="{esc_date}">'
@@ -139,19 +142,31 @@ class _Rows:
             }
         return cells
 
-    def findings(self, rows, show_rule=False, offset=0) -> Markup:
-        """``<tr>`` rows of a site's findings table (_macros.html findings_table)."""
+    def shared_basis(self, rows) -> Markup | None:
+        """The legal basis of a findings table whose rows all rest on the same one (a rule's list,
+        usually): printed once above the table instead of in every row. None when they differ."""
+        bases = {f.get("basis") or "" for f in rows}
+        if len(bases) != 1:
+            return None
+        text = self.basis(bases.pop())
+        return Markup(text) if text else None
+
+    def findings(self, rows, show_rule=False, offset=0, basis=True) -> Markup:
+        """``<tr>`` rows of a site's findings table (_macros.html findings_table); ``basis``: with the
+        column of legal bases (without it when the table prints its shared basis above)."""
         label, out = self.label, []
         for n, f in enumerate(rows, start=offset + 1):
             c = self.cells(f)
             rule = f'<td data-label="{label["rule"]}">{c["rule"]}</td>\n' if show_rule else ""
+            basis_cell = (f'<td class="basis" data-label="{label["basis"]}">{self.basis(f.get("basis"))}</td>\n'
+                          if basis else "")
             out.append(
                 f'<tr class="sev-{c["sev"]}">\n<td class="num" data-label="#">{n}</td>\n{rule}'
                 f'<td data-label="{label["column"]}">{c["column"]}</td>\n'
                 f'<td data-label="{label["catalog"]}">{c["area"] or "—"}</td>\n'
                 f'<td data-label="{label["problem"]}">{c["message"]}</td>\n'
                 f'<td class="evidence" data-label="{label["evidence"]}">{c["evidence"]}</td>\n'
-                f'{c["date"]}\n<td class="basis" data-label="{label["basis"]}">{self.basis(f.get("basis"))}</td>\n</tr>\n')
+                f'{c["date"]}\n{basis_cell}</tr>\n')
         return Markup("".join(out))
 
     def all_findings(self, rows, offset=0) -> Markup:
@@ -175,9 +190,9 @@ class _Rows:
                 f'<td class="num" data-label="#">{n}</td>\n'
                 f'<td data-label="{label["site"]}"><a href="{page}#rule-{esc(f["rule"], quote=True)}">{name}</a></td>\n'
                 f'<td data-label="{label["region"]}">{region}</td>\n'
-                f'<td data-label="{label["rule"]}">{_text_html(self.rules.get(f["rule"], f["rule"]))}</td>\n'
+                f'<td data-label="{label["rule"]}">{self.text(self.rules.get(f["rule"], f["rule"]))}</td>\n'
                 f'<td data-label="{label["severity"]}" data-sort="{SEVERITY_SORT.get(sev, 3)}">'
-                f'{_text_html(SEVERITY_NAMES.get(sev, sev or ""))}</td>\n'
+                f'{self.text(SEVERITY_NAMES.get(sev, sev or ""))}</td>\n'
                 f'<td data-label="{label["column"]}">{c["column"]}{area}</td>\n'
                 f'<td data-label="{label["problem"]}" class="evidence">{c["message"]}{c["evidence"]}</td>\n'
                 f'{c["date"]}\n</tr>\n')
@@ -187,7 +202,7 @@ class _Rows:
         """``<tr>`` rows of a documents table (new documents, listings taken down)."""
         out, day, esc = [], self.day, html.escape
         for n, d in enumerate(rows, start=offset + 1):
-            column = _link_html(d.get("column_url"), d["column_name"]) if d.get("column_name") else "—"
+            column = self.link(d.get("column_url"), d["column_name"]) if d.get("column_name") else "—"
             title = _link_html(d.get("url"), d.get("title") or d.get("list_title") or d.get("url"))
             dates = "".join(f'<td class="date" data-sort="{esc(d.get(k) or "", quote=True)}">{day(d.get(k))}</td>\n'
                             for k in ("published", "written", "list_date"))
