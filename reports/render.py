@@ -32,7 +32,7 @@ from reports.svg import bar_chart, histogram, new_fixed_chart, sparkline, stacke
 __all__ = ["render_report", "RULE_NAMES", "LEVEL_NAMES", "STATUS_NAMES", "PAGE_ROWS", "PREVIEW_ROWS"]
 
 PAGE_ROWS = 500       # rows per list page: bounds every page's size whatever the run's size
-PREVIEW_ROWS = 50     # rows of each list shown on a site page before "all N"
+PREVIEW_ROWS = 20     # rows of each list shown on a site page before "all N" (the site page has a dozen lists)
 FINDINGS_PAGE_ROWS = PAGE_ROWS  # the cross-site findings list: one page up to this many rows (findings_plan)
 ASSETS = ("style.css", "report.js")
 TEMPLATES = Path(__file__).parent / "templates"
