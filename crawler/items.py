@@ -1,4 +1,4 @@
-"""What the portal spider yields. The pipeline turns each into rows of the store."""
+"""What the portal spider yields. The pipeline hands each to the store's writers (crawler.store.Writer)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -93,3 +93,24 @@ class UnchangedItem:
     column_url: str
     url: str
     fetched_at: str
+
+
+@dataclass
+class ColumnWalkItem:
+    """A column's walk of its list pages is over (or the crawl closed before it was): how it went.
+
+    ``walk``: complete (every list page read), incremental (stopped at entries already known), partial
+    (a list page not read, or the page cap reached: nothing is concluded) or None (no list page read).
+    """
+    site_id: str
+    column_url: str
+    walk: str | None
+    pages: int                                     # list pages read
+    total: int | None = None                       # the entry total the list displays, when it shows one
+    empty_evidence: str | None = None              # what showed the list empty (only for a walk with no entries)
+    validators: dict = field(default_factory=dict)  # list page URL -> (etag, last-modified)
+
+
+# Sent by the store pipeline as the crawl closes: a spider answers with a ColumnWalkItem for each walk
+# still open (the crawl was interrupted, or a list request was dropped before its callback ran).
+open_walks = object()

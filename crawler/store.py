@@ -6,6 +6,7 @@ migration is appended to ``MIGRATIONS`` and never edited once released.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -388,3 +389,317 @@ def resolve_run(db, run: str | int | None, kinds=("crawl",)) -> int:
     if not db.execute("select 1 from runs where id = ?", [run_id]).fetchone():
         raise StoreError(f"no run {run_id} in the database")
     return run_id
+
+
+def without_search_index(db) -> None:
+    """A store that is never searched (a synthetic one for reports and benchmarks): documents are
+    written without maintaining the full-text index, which would triple the time to build it."""
+    for trigger in ("documents_ai", "documents_ad", "documents_au"):
+        db.conn.execute(f"drop trigger if exists {trigger}")
+
+
+def record_run(db, **row) -> int:
+    """A run row as given (its id, status, dates, counts): for stores built by tests and benchmarks.
+    A crawl starts its run with ``start_run`` instead."""
+    with db.conn:
+        return db["runs"].insert({"kind": "crawl", "status": "finished", **row}).last_pk
+
+
+def claim_run(db, run_id: int) -> None:
+    """This process writes run ``run_id`` (started by ``crawler.runner``): its pid marks it alive."""
+    with db.conn:
+        db["runs"].update(run_id, {"pid": os.getpid()})
+
+
+# --- the writers --------------------------------------------------------------------------------
+#
+# Every row of the crawl's tables is written here, by the crawl's pipeline and by the builders of
+# test and benchmark stores alike: one statement per fact. The SQL below is SQLite's (upserts,
+# ``insert or replace``); a second database plugs in by giving ``Writer`` its own statements.
+
+DOC_FIELDS = (
+    "site_id", "column_id", "title", "list_title", "list_date", "published", "written", "doc_number",
+    "index_number", "publisher", "category", "column_meta", "date_source", "body", "body_hash",
+    "attachments", "http_status", "content_type", "fetched_at", "etag", "last_modified", "validity", "repeals",
+)
+UPSERT_DOCUMENT = (
+    f"insert into documents (url, {', '.join(DOC_FIELDS)}, first_run, last_run) "
+    f"values (:url, {', '.join(':' + f for f in DOC_FIELDS)}, :first_run, :last_run) "
+    f"on conflict(url) do update set {', '.join(f'{f} = excluded.{f}' for f in DOC_FIELDS if f != 'column_id')}, "
+    "column_id = coalesce(documents.column_id, excluded.column_id), last_run = excluded.last_run"
+)
+UPSERT_ENTRY = (
+    "insert into column_entries (column_id, url, site_id, title, list_date, first_run, last_run) "
+    "values (:column_id, :url, :site_id, :title, :list_date, :first_run, :last_run) "
+    "on conflict(column_id, url) do update set title = excluded.title, list_date = excluded.list_date, "
+    "last_run = excluded.last_run"
+)
+UPSERT_COLUMN = (
+    "insert into columns (id, site_id, url, name, path, catalog, source, first_run, last_run) "
+    "values (:id, :site_id, :url, :name, :path, :catalog, :source, :first_run, :last_run) "
+    "on conflict(site_id, url) do update set name = excluded.name, path = excluded.path, "
+    "catalog = excluded.catalog, source = excluded.source, last_run = excluded.last_run"
+)
+UPSERT_SITE = (
+    "insert into sites (id, name, level, region, url, config, first_run, last_run, status, error) "
+    "values (:id, :name, :level, :region, :url, :config, :first_run, :last_run, :status, :error) "
+    "on conflict(id) do update set name = excluded.name, level = excluded.level, region = excluded.region, "
+    "url = excluded.url, config = excluded.config, last_run = excluded.last_run, status = excluded.status, "
+    "error = excluded.error"
+)
+# What a column showed in a run (from its listings of the run), and how it was walked.
+COLUMN_RUN_STATS = """
+insert or replace into column_runs (run_id, column_id, entries, new_entries, pages, newest_date, walk, total,
+                                    empty_evidence)
+select :run, c.id,
+       (select count(*) from column_entries e where e.column_id = c.id and e.last_run = :run),
+       (select count(*) from column_entries e where e.column_id = c.id and e.first_run = :run),
+       :pages,
+       (select max(coalesce(d.published, e.list_date)) from column_entries e
+          left join documents d on d.url = e.url
+         where e.column_id = c.id and e.last_run = :run),
+       :walk, :total, :empty_evidence
+from columns c where c.id = :column_id
+"""
+INSERT_COLUMN_RUN = (
+    "insert or replace into column_runs (run_id, column_id, entries, new_entries, pages, newest_date, walk, total, "
+    "empty_evidence) values (:run_id, :column_id, :entries, :new_entries, :pages, :newest_date, :walk, :total, "
+    ":empty_evidence)"
+)
+# The newest earlier read of a column (rows exist only for runs that reached spider close).
+PREV_READ = "select max(run_id) from column_runs where column_id = ? and pages > 0 and run_id < ?"
+INSERT_EVENT = (
+    "insert into document_events (run_id, site_id, column_id, url, event, old_hash, new_hash, http_status, "
+    "title, note, at) values (:run_id, :site_id, :column_id, :url, :event, :old_hash, :new_hash, :http_status, "
+    ":title, :note, :at)"
+)
+INSERT_ERROR = (
+    "insert into fetch_errors (run_id, site_id, column_id, url, target, kind, status, message, at) "
+    "values (:run_id, :site_id, :column_id, :url, :target, :kind, :status, :message, :at)"
+)
+INSERT_WARC_RECORD = (
+    "insert into warc_records (run_id, url, target_uri, file, offset, length, request_offset, status, content_type, "
+    "fetched_at) values (:run_id, :url, :target_uri, :file, :offset, :length, :request_offset, :status, "
+    ":content_type, :fetched_at)"
+)
+UPSERT_TEMPLATE = (
+    "insert or replace into site_templates (run_id, site_id, pages, list_region, pager, boilerplate_links, examples) "
+    "values (:run_id, :site_id, :pages, :list_region, :pager, :boilerplate_links, :examples)"
+)
+UPSERT_VALIDATOR = (
+    "insert or replace into page_validators (column_id, url, etag, last_modified, run_id) "
+    "values (?, ?, ?, ?, ?)"
+)
+GONE_STATUSES = (404, 410)
+
+
+def body_hash(text: str | None) -> str | None:
+    """Hash of the body with whitespace removed, so re-indentation is not an edit."""
+    if not text:
+        return None
+    return hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest()[:16]
+
+
+def _rows(rows, defaults: dict):
+    """Each row (a dict) with the missing fields from ``defaults``: one row or an iterable of them."""
+    if isinstance(rows, dict):
+        rows = (rows,)
+    return ({**defaults, **row} for row in rows)
+
+
+class Writer:
+    """The writes of one run ``run``: one method per fact, each given rows as dicts (one or many).
+
+    ``first_run``/``last_run`` default to the run; a builder of a multi-run store gives them. Nothing is
+    committed here except by ``commit``; a caller writing many rows wraps them in one transaction.
+    """
+
+    def __init__(self, db, run: int):
+        self.db, self.conn, self.run = db, db.conn, run
+        self._columns: dict[tuple[str, str], int] = {}
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    def _span(self) -> dict:
+        return {"first_run": self.run, "last_run": self.run}
+
+    # -- identity: sites and columns --------------------------------------------------------------
+
+    def sites(self, rows) -> None:
+        """Keys: id, name, level, region, url, config (a dict, or JSON text), status, error."""
+        base = {**self._span(), "region": None, "config": None, "status": "ok", "error": None}
+
+        def ready(row):
+            if not isinstance(row["config"], (str, type(None))):
+                row["config"] = dumps(row["config"])
+            return row
+        self.conn.executemany(UPSERT_SITE, map(ready, _rows(rows, base)))
+
+    def columns(self, rows) -> None:
+        """Keys: site_id, url, name, path, catalog, source (and ``id`` for a builder that numbers them)."""
+        base = {**self._span(), "id": None, "path": None, "catalog": None, "source": "discovered"}
+        self.conn.executemany(UPSERT_COLUMN, _rows(rows, base))
+
+    def column_id(self, site_id: str, url: str) -> int | None:
+        """The id of a column written before (None: never written)."""
+        key = (site_id, url)
+        if key not in self._columns:
+            row = self.conn.execute("select id from columns where site_id = ? and url = ?", key).fetchone()
+            if row is None:
+                return None
+            self._columns[key] = row[0]
+        return self._columns[key]
+
+    # -- what the lists showed, and the documents -------------------------------------------------
+
+    def entries(self, rows) -> None:
+        """Listings: column_id, url, site_id, title, list_date."""
+        self.conn.executemany(UPSERT_ENTRY, _rows(rows, {**self._span(), "title": None, "list_date": None}))
+
+    def documents(self, rows) -> None:
+        """Documents as they are, without history (a builder's store); the crawl calls ``document``."""
+        base = {**self._span(), **dict.fromkeys(DOC_FIELDS), "http_status": 200}
+
+        def ready(row):
+            if not isinstance(row["attachments"], (str, type(None))):
+                row["attachments"] = dumps(row["attachments"])
+            if not isinstance(row["repeals"], (str, type(None))):   # the documents it repeals, JSON; none: NULL
+                row["repeals"] = dumps(row["repeals"]) if row["repeals"] else None
+            return row
+        self.conn.executemany(UPSERT_DOCUMENT, map(ready, _rows(rows, base)))
+
+    def document(self, row: dict) -> bool:
+        """A detail page as the crawl read it, with its history: versions and events (new, edited,
+        failing, gone, recovered). A page that fails now keeps what was extracted when it last
+        answered. Returns whether the document is new to the store."""
+        url, site_id, column_id, status = row["url"], row["site_id"], row.get("column_id"), row.get("http_status", 200)
+        prev = self.conn.execute(
+            "select http_status, body_hash, body, title, published from documents where url = ?", [url]).fetchone()
+        old_status = (prev[0] or 200) if prev else None
+        if status >= 400 and prev:
+            self.conn.execute("update documents set http_status = ?, fetched_at = ?, last_run = ? where url = ?",
+                              [status, row.get("fetched_at"), self.run, url])
+            now_gone = status in GONE_STATUSES
+            if old_status < 400 or (now_gone and old_status not in GONE_STATUSES):
+                self.event("gone" if now_gone else "failing", site_id, url, column_id=column_id, old_hash=prev[1],
+                           status=status, title=prev[3])
+            return False
+        new_hash = body_hash(row.get("body"))
+        self.documents({**row, "body_hash": new_hash})
+        if prev is None:
+            self.event("new", site_id, url, column_id=column_id, new_hash=new_hash, status=status, title=row.get("title"))
+            self._version(row, new_hash, None)
+            return True
+        if status < 400 <= old_status:
+            self.event("recovered", site_id, url, column_id=column_id, old_hash=prev[1], new_hash=new_hash,
+                       status=status, title=row.get("title"))
+        if new_hash and prev[1] and new_hash != prev[1]:
+            self.event("edited", site_id, url, column_id=column_id, old_hash=prev[1], new_hash=new_hash,
+                       status=status, title=row.get("title"))
+            self._version(row, new_hash, prev)
+        elif new_hash:
+            self.conn.execute("update document_versions set last_run = ? where url = ? and body_hash = ? "
+                              "and version = (select max(version) from document_versions where url = ?)",
+                              [self.run, url, new_hash, url])
+        return False
+
+    def _version(self, row: dict, new_hash: str | None, prev) -> None:
+        """A new version row; the superseded one keeps its text (the current text lives in documents)."""
+        if new_hash is None:
+            return
+        url, site_id = row["url"], row["site_id"]
+        if prev is not None:
+            self.conn.execute(
+                "update document_versions set body = ? where url = ? and version = "
+                "(select max(version) from document_versions where url = ?)", [prev[2], url, url])
+            exists = self.conn.execute("select 1 from document_versions where url = ?", [url]).fetchone()
+            if not exists:  # stored before versions were kept: record the old one first
+                self.conn.execute(
+                    "insert into document_versions (url, site_id, version, body_hash, title, published, body) "
+                    "values (?, ?, 1, ?, ?, ?, ?)", [url, site_id, prev[1], prev[3], prev[4], prev[2]])
+        self.conn.execute(
+            "insert into document_versions (url, site_id, version, body_hash, title, published, validity, first_run, "
+            "last_run) values (?, ?, coalesce((select max(version) from document_versions where url = ?), 0) + 1, "
+            "?, ?, ?, ?, ?, ?)",
+            [url, site_id, url, new_hash, row.get("title"), row.get("published"), row.get("validity"), self.run,
+             self.run])
+
+    def unchanged(self, url: str, fetched_at: str) -> None:
+        """A revisited page answered 304 Not Modified: still there, unchanged."""
+        self.conn.execute("update documents set fetched_at = ?, last_run = ? where url = ?", [fetched_at, self.run, url])
+
+    def event(self, event: str, site_id: str, url: str, *, column_id=None, old_hash=None, new_hash=None,
+              status=None, title=None, note=None) -> None:
+        self.conn.execute(INSERT_EVENT, {
+            "run_id": self.run, "site_id": site_id, "column_id": column_id, "url": url, "event": event,
+            "old_hash": old_hash, "new_hash": new_hash, "http_status": status, "title": title, "note": note,
+            "at": now()})
+
+    # -- faults, templates, the archive index -----------------------------------------------------
+
+    def errors(self, rows) -> None:
+        """Fetch errors: site_id, url, target, kind, message, status, column_id (and ``at``)."""
+        base = {"run_id": self.run, "column_id": None, "status": None, "at": now()}
+        self.conn.executemany(INSERT_ERROR, _rows(rows, base))
+
+    def template(self, site_id: str, *, pages: int, list_region, pager, boilerplate_links: int, examples) -> None:
+        self.conn.execute(UPSERT_TEMPLATE, {
+            "run_id": self.run, "site_id": site_id, "pages": pages, "list_region": list_region, "pager": pager,
+            "boilerplate_links": boilerplate_links, "examples": dumps(examples)})
+
+    def archived(self, rows) -> None:
+        """Index rows of pages the WARC archive (crawler/archive.py) has written."""
+        self.conn.executemany(INSERT_WARC_RECORD, _rows(rows, {"run_id": self.run}))
+
+    # -- what a column showed: the conclusion of its walk -----------------------------------------
+
+    def column_runs(self, rows) -> None:
+        """What columns showed, as given (a builder's store): column_id, entries, new_entries, pages,
+        newest_date, walk, total, empty_evidence (and ``run_id``)."""
+        base = {"run_id": self.run, "entries": 0, "new_entries": 0, "pages": 0, "newest_date": None, "walk": None,
+                "total": None, "empty_evidence": None}
+        self.conn.executemany(INSERT_COLUMN_RUN, _rows(rows, base))
+
+    def conclude_column(self, site_id: str, column_id: int, *, walk: str | None, pages: int, total: int | None = None,
+                        empty_evidence: str | None = None, validators: dict | None = None) -> None:
+        """A column's walk is over: its ``column_runs`` row from its listings of the run, and what the
+        walk allows concluding. ``walk``: complete (every list page read), incremental (stopped at
+        known entries), partial (a list page not read: nothing concluded) or None (no page read)."""
+        prev_run = self.conn.execute(PREV_READ, [column_id, self.run]).fetchone()[0]
+        if walk == "complete" and prev_run is not None:
+            # Read to its last page: what the previous read listed and this one did not, was removed.
+            for url, title in self.conn.execute(
+                    "select url, title from column_entries where column_id = ? and last_run >= ? and last_run < ?",
+                    [column_id, prev_run, self.run]).fetchall():
+                self.event("removed-from-column", site_id, url, column_id=column_id, title=title,
+                           note=f"listed at run {prev_run}, not in the complete read of run {self.run}")
+        elif walk in ("incremental", "partial") and prev_run is not None:
+            # Not every page was read: what was listed before and not seen now is still listed.
+            self.conn.execute(
+                "update column_entries set last_run = ? where column_id = ? and last_run >= ? and last_run < ?",
+                [self.run, column_id, prev_run, self.run])
+        self.conn.execute(COLUMN_RUN_STATS, {"run": self.run, "column_id": column_id, "pages": pages, "walk": walk,
+                                             "total": total, "empty_evidence": empty_evidence})
+        if walk in CONCLUSIVE_WALKS:
+            self.conn.executemany(UPSERT_VALIDATOR, ((column_id, url, etag, modified, self.run)
+                                                     for url, (etag, modified) in (validators or {}).items()))
+
+    # -- the run row ------------------------------------------------------------------------------
+
+    def counts(self, **counts) -> None:
+        """The run's counters so far (pages, requests, documents, new_documents, errors, sites, columns)."""
+        if counts:
+            self.conn.execute(f"update runs set {', '.join(f'{k} = ?' for k in counts)} where id = ?",
+                              [*counts.values(), self.run])
+
+    def carry_forward(self) -> tuple[int, int]:
+        """At the end of a crawl: documents listed in this run (seen, or carried forward with their
+        listing) are current. Returns (current documents, new documents) of the run."""
+        self.conn.execute(
+            "update documents set last_run = :run where last_run < :run and url in "
+            "(select url from column_entries where last_run = :run)", {"run": self.run})
+        current, new = self.conn.execute(
+            "select count(*), coalesce(sum(first_run = :run), 0) from documents where last_run = :run",
+            {"run": self.run}).fetchone()
+        return current, new

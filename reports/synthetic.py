@@ -1,9 +1,10 @@
-"""A synthetic store of several checked runs, built straight in SQL: for report tests and benchmarks.
+"""A synthetic store of several checked runs, written by the store's own writers: for report tests and benchmarks.
 
     build_store(path, sites=150, documents=1_000_000, runs=3)
 
 The crawl's tables (sites, columns, column_runs, documents, column_entries, fetch_errors) are filled
-deterministically from ``seed`` with executemany in one transaction per table; then each run is
+deterministically from ``seed`` through the store's own writers (``crawler.store.Writer``, the crawl
+pipeline's), many rows a call in one transaction per table; then each run is
 checked by ``checks.run.run_checks``, so findings, mappings and site scores are the checks' own. Site 0 is the largest (a tenth of the documents) so
 its evidence lists run over several pages. Documents change between runs: some are new in each
 run, some are taken down, so "what changed" has content.
@@ -11,7 +12,6 @@ run, some are taken down, so "what changed" has content.
 """
 from __future__ import annotations
 
-import json
 import random
 import sqlite3
 from datetime import date, timedelta
@@ -39,17 +39,14 @@ def build_store(path, *, sites: int = 150, documents: int = 1_000_000, runs: int
     db = store.connect(path)
     conn: sqlite3.Connection = db.conn
     if not fts:  # the report never searches; the trigram index would triple the build time
-        for trigger in ("documents_ai", "documents_ad", "documents_au"):
-            conn.execute(f"drop trigger if exists {trigger}")
+        store.without_search_index(db)
     rng = random.Random(seed)
     catalog = default_catalog()
     run_dates = [as_of - timedelta(days=7 * (runs - r)) for r in range(1, runs + 1)]
-    with conn:
-        conn.executemany(
-            "insert into runs (id, kind, status, started_at, finished_at, sites, columns, pages, documents, "
-            "new_documents, errors, checked_at, as_of, findings) values (?, 'crawl', 'finished', ?, ?, ?, 0, 0, 0, 0, 0, ?, ?, 0)",
-            [(r, f"{d}T02:00:00+08:00", f"{d}T03:00:00+08:00", sites, f"{d}T03:05:00+08:00", d.isoformat())
-             for r, d in zip(range(1, runs + 1), run_dates)])
+    for r, d in zip(range(1, runs + 1), run_dates):
+        store.record_run(db, id=r, started_at=f"{d}T02:00:00+08:00", finished_at=f"{d}T03:00:00+08:00", sites=sites,
+                         checked_at=f"{d}T03:05:00+08:00", as_of=d.isoformat(), pages=0, findings=0)
+    writer = store.Writer(db, runs)   # rows span runs 1..runs unless they say otherwise
 
     # Sites and their columns: every required catalog area has a column except one or two missing.
     site_rows, column_rows, plan = [], [], []
@@ -62,8 +59,8 @@ def build_store(path, *, sites: int = 150, documents: int = 1_000_000, runs: int
             name = f"{HOSTILE}{HOSTILE_IMG}县"
         host = f"http://www.{site_id}.example.gov.cn"
         region = f"示例省/示例{CITIES[i % len(CITIES)]}市/{name}"
-        site_rows.append((site_id, name, level, region, f"{host}/xxgk/",
-                          json.dumps({"region": region}, ensure_ascii=False), 1, runs, "ok", None))
+        site_rows.append({"id": site_id, "name": name, "level": level, "region": region, "url": f"{host}/xxgk/",
+                          "config": {"region": region}, "first_run": 1})
         areas = areas_for_level(catalog, level)
         missing = set(rng.sample(range(len(areas)), min(len(areas) - 1, 1 + i % 2)))
         cols = []
@@ -78,12 +75,14 @@ def build_store(path, *, sites: int = 150, documents: int = 1_000_000, runs: int
             if hostile and i == 0 and len(cols) == 1:
                 url = "javascript:window.__zwgk_pwned=2"
             cols.append({"id": column_id, "name": col_name, "url": url, "area": area.name})
-            column_rows.append((column_id, site_id, url, col_name, f"法定主动公开内容/{col_name}", area.name, "discovered", 1, runs))
+            column_rows.append({"id": column_id, "site_id": site_id, "url": url, "name": col_name,
+                                "path": f"法定主动公开内容/{col_name}", "catalog": area.name, "first_run": 1})
         for extra in UNMAPPED[: 1 + i % len(UNMAPPED)]:
             column_id += 1
             url = f"{host}/xxgk/{len(cols):02d}x/"
             cols.append({"id": column_id, "name": extra, "url": url, "area": None})
-            column_rows.append((column_id, site_id, url, extra, extra, None, "discovered", 1, runs))
+            column_rows.append({"id": column_id, "site_id": site_id, "url": url, "name": extra, "path": extra,
+                                "first_run": 1})
         mapped = [c for c in cols if c["area"]]
         # One empty column a site; every seventh site has five (a single veto: 空白栏目).
         empties = mapped[-(5 if i % 7 == 3 else 1):] if len(mapped) > 7 else mapped[-1:] if len(mapped) > 2 else []
@@ -91,23 +90,16 @@ def build_store(path, *, sites: int = 150, documents: int = 1_000_000, runs: int
         plan.append({"id": site_id, "name": name, "host": host, "cols": cols, "empties": empties, "stale": stale,
                      "missing": [areas[m] for m in sorted(missing)]})
     with conn:
-        conn.executemany("insert into sites (id, name, level, region, url, config, first_run, last_run, status, error) "
-                         "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", site_rows)
-        conn.executemany("insert into columns (id, site_id, url, name, path, catalog, source, first_run, last_run) "
-                         "values (?, ?, ?, ?, ?, ?, ?, ?, ?)", column_rows)
+        writer.sites(site_rows)
+        writer.columns(column_rows)
 
     # Documents: site 0 holds a tenth (more when there are few sites), the rest share the others evenly.
     big = max(documents // 10, 3 * documents // (sites + 2)) if sites > 1 else documents
     sizes = [big] + [(documents - big) // max(sites - 1, 1)] * (sites - 1)
     sizes[-1] += documents - sum(sizes)
     body = ("根据有关规定，现将有关事项公开如下。" * (body_chars // 18 + 1))[:body_chars]
-    doc_sql = ("insert into documents (url, site_id, column_id, title, list_title, list_date, published, written, "
-               "doc_number, index_number, publisher, category, date_source, body, body_hash, attachments, "
-               "http_status, content_type, fetched_at, first_run, last_run) "
-               "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'meta', ?, ?, '[]', 200, 'text/html', ?, ?, ?)")
-    entry_sql = ("insert into column_entries (column_id, url, site_id, title, list_date, first_run, last_run) "
-                 "values (?, ?, ?, ?, ?, ?, ?)")
     number = 0
+    shown = {}   # (run, column id) -> [entries, new entries, newest list date]: what the column showed
     for site, size in zip(plan, sizes):
         fillable = [c for c in site["cols"] if c not in site["empties"]]
         doc_rows, entry_rows = [], []
@@ -130,40 +122,44 @@ def build_store(path, *, sites: int = 150, documents: int = 1_000_000, runs: int
                 title = f"{HOSTILE}{HOSTILE_IMG}{title}"
             url = f"{site['host']}/xxgk/{col['url'].rstrip('/').rsplit('/', 1)[-1]}/t{published:%Y%m%d}_{n}.html"
             no_date = number % 97 == 1
-            doc_rows.append((url, site["id"], col["id"], title, title, published.isoformat(),
-                             None if no_date else published.isoformat(), written.isoformat(),
-                             f"示政发〔{published.year}〕{n % 90 + 1}号", f"11{number:012d}/{published.year}-{n:05d}",
-                             site["name"][:20], col["area"] or col["name"], body, f"{number:016x}",
-                             f"{as_of}T03:00:00+08:00", first, last))
-            entry_rows.append((col["id"], url, site["id"], title, published.isoformat(), first, last))
+            day = published.isoformat()
+            doc_rows.append({
+                "url": url, "site_id": site["id"], "column_id": col["id"], "title": title, "list_title": title,
+                "list_date": day, "published": None if no_date else day, "written": written.isoformat(),
+                "doc_number": f"示政发〔{published.year}〕{n % 90 + 1}号",
+                "index_number": f"11{number:012d}/{published.year}-{n:05d}", "publisher": site["name"][:20],
+                "category": col["area"] or col["name"], "date_source": "meta", "body": body,
+                "body_hash": f"{number:016x}", "attachments": "[]", "content_type": "text/html",
+                "fetched_at": f"{as_of}T03:00:00+08:00", "first_run": first, "last_run": last})
+            entry_rows.append({"column_id": col["id"], "url": url, "site_id": site["id"], "title": title,
+                               "list_date": day, "first_run": first, "last_run": last})
+            for r in range(first, last + 1):
+                seen = shown.setdefault((r, col["id"]), [0, 0, day])
+                seen[0] += 1
+                seen[1] += r == first
+                seen[2] = max(seen[2], day)
         with conn:
-            conn.executemany(doc_sql, doc_rows)
-            conn.executemany(entry_sql, entry_rows)
+            writer.documents(doc_rows)
+            writer.entries(entry_rows)
 
-    # What each column showed in each run, aggregated from its listings as the crawl does.
+    # What each column showed in each run, from its listings (20 a list page); a column that listed
+    # nothing was shown empty, as portals print it.
     with conn:
-        conn.execute(
-            "insert into column_runs (run_id, column_id, entries, new_entries, pages, newest_date) "
-            "select r.id, e.column_id, count(*), sum(e.first_run = r.id), (count(*) + 19) / 20, max(e.list_date) "
-            "from runs r join column_entries e on e.first_run <= r.id and e.last_run >= r.id group by r.id, e.column_id")
-        conn.execute(
-            "insert or ignore into column_runs (run_id, column_id, entries, new_entries, pages, newest_date, empty_evidence) "
-            "select r.id, c.id, 0, 0, 1, null, '暂无信息' from runs r cross join columns c")  # shown empty, as portals print it
+        writer.column_runs(
+            {"run_id": r, "column_id": c["id"], "entries": seen[0], "new_entries": seen[1],
+             "pages": (seen[0] + 19) // 20, "newest_date": seen[2]} if (seen := shown.get((r, c["id"]))) else
+            {"run_id": r, "column_id": c["id"], "pages": 1, "empty_evidence": "暂无信息"}
+            for r in range(1, runs + 1) for site in plan for c in site["cols"])
 
-    errors = []
-    for r in range(1, runs + 1):
-        for site in plan:
-            errors.append((r, site["id"], None, f"{site['host']}/xxgk/missing.html", "detail", "http", 404,
-                           "HTTP 404", f"{run_dates[r - 1]}T02:30:00+08:00"))
     with conn:
-        conn.executemany(
-            "insert into fetch_errors (run_id, site_id, column_id, url, target, kind, status, message, at) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?)", errors)
-        conn.execute(
-            "update runs set errors = (select count(*) from fetch_errors e where e.run_id = runs.id), "
-            "columns = (select count(*) from column_runs c where c.run_id = runs.id), "
-            "documents = (select count(*) from documents d where d.first_run <= runs.id and d.last_run >= runs.id), "
-            "new_documents = (select count(*) from documents d where d.first_run = runs.id)")
+        for r in range(1, runs + 1):
+            run_writer = store.Writer(db, r)
+            run_writer.errors({"site_id": site["id"], "url": f"{site['host']}/xxgk/missing.html", "target": "detail",
+                               "kind": "http", "status": 404, "message": "HTTP 404",
+                               "at": f"{run_dates[r - 1]}T02:30:00+08:00"} for site in plan)
+            listed = [seen for (run, _), seen in shown.items() if run == r]
+            run_writer.counts(errors=len(plan), columns=sum(len(site["cols"]) for site in plan),
+                              documents=sum(seen[0] for seen in listed), new_documents=sum(seen[1] for seen in listed))
     # The findings, mappings and site statistics are the checks' own, as after a real crawl.
     findings = 0
     for r, day in zip(range(1, runs + 1), run_dates):
@@ -214,12 +210,12 @@ def archive_pages(path, *, runs=None) -> dict[int, dict]:
             req_at, offset, length = warc.write_pair(
                 "GET", url, [("User-Agent", "zwgk")], b"", 200, [("Content-Type", "text/html; charset=utf-8")],
                 body, moment)
-            index.append((run, url, url, relative, offset, length, req_at, 200, "text/html; charset=utf-8",
-                          moment.astimezone(timezone.utc).isoformat(timespec="seconds")))
+            index.append({"url": url, "target_uri": url, "file": relative, "offset": offset, "length": length,
+                          "request_offset": req_at, "status": 200, "content_type": "text/html; charset=utf-8",
+                          "fetched_at": moment.astimezone(timezone.utc).isoformat(timespec="seconds")})
         warc.close()
         with conn:
-            conn.executemany("insert into warc_records (run_id, url, target_uri, file, offset, length, request_offset, "
-                             "status, content_type, fetched_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", index)
+            store.Writer(db, run).archived(index)
             records = archived_records(db, run, pages)
             rows = conn.execute("select id, page_url from findings where run_id = ?", [run]).fetchall()
             conn.executemany("update findings set record_id = ? where id = ?",

@@ -11,64 +11,53 @@ from checks.context import load_context
 from checks.run import run_checks
 from checks.score import site_scores
 from crawler import store
-from crawler.pipelines import COLUMN_RUN_STATS
 
 AS_OF = date(2026, 6, 30)
 BASE = "http://t.example.gov.cn"
 
 
 class Portal:
-    """A tiny store: sites, columns, listings and documents inserted the way the pipeline writes them."""
+    """A tiny store: sites, columns, listings and documents written by the store's own writers."""
 
     def __init__(self, tmp_path):
         self.db = store.connect(tmp_path / "x.db")
         self.n = 0
 
     def run(self) -> int:
-        with self.db.conn:
-            return self.db["runs"].insert({"kind": "crawl", "status": "finished", "started_at": "2026-06-30"}).last_pk
+        return store.record_run(self.db, started_at="2026-06-30")
 
     def site(self, run, site_id="s1", level="county", region="浙江省/样本市/测试县", status="ok", **config):
         config = {"id": site_id, "name": "测试县人民政府", "level": level, "region": region, "url": f"{BASE}/{site_id}/",
                   **config}
-        self.db.conn.execute(
-            "insert into sites (id, name, level, region, url, config, first_run, last_run, status) values (?,?,?,?,?,?,?,?,?) "
-            "on conflict(id) do update set config=excluded.config, last_run=excluded.last_run, status=excluded.status",
-            [site_id, config["name"], level, region, config["url"], json.dumps(config, ensure_ascii=False), run, run,
-             status])
+        store.Writer(self.db, run).sites({"id": site_id, "name": config["name"], "level": level, "region": region,
+                                          "url": config["url"], "config": config, "status": status})
         return site_id
 
     def column(self, run, site, name, path=None, key=None, catalog=None):
         url = f"{BASE}/{site}/{key or name}/"
-        self.db.conn.execute(
-            "insert into columns (site_id, url, name, path, catalog, source, first_run, last_run) values (?,?,?,?,?,?,?,?) "
-            "on conflict(site_id, url) do update set last_run = excluded.last_run",
-            [site, url, name, path or f"法定主动公开内容/{name}", catalog, "discovered", run, run])
+        store.Writer(self.db, run).columns({"site_id": site, "url": url, "name": name,
+                                            "path": path or f"法定主动公开内容/{name}", "catalog": catalog})
         return url
 
     def doc(self, run, site, column_url, title, published=None, written=None, list_date="same", status=200,
             doc_number=None, body=None, url=None):
         self.n += 1
         url = url or f"{column_url}t{self.n}.html"
-        col = self.db.execute("select id from columns where site_id = ? and url = ?", [site, column_url]).fetchone()[0]
+        writer = store.Writer(self.db, run)
+        col = writer.column_id(site, column_url)
         list_date = published if list_date == "same" else list_date
-        self.db.conn.execute(
-            "insert into column_entries (column_id, url, site_id, title, list_date, first_run, last_run) values (?,?,?,?,?,?,?) "
-            "on conflict(column_id, url) do update set last_run = excluded.last_run",
-            [col, url, site, title, list_date, run, run])
-        self.db.conn.execute(
-            "insert into documents (url, site_id, column_id, title, list_date, published, written, doc_number, body, "
-            "http_status, first_run, last_run) values (?,?,?,?,?,?,?,?,?,?,?,?) "
-            "on conflict(url) do update set last_run = excluded.last_run, http_status = excluded.http_status",
-            [url, site, col, title, list_date, published, written, doc_number, body, status, run, run])
+        writer.entries({"column_id": col, "url": url, "site_id": site, "title": title, "list_date": list_date})
+        writer.documents({"url": url, "site_id": site, "column_id": col, "title": title, "list_date": list_date,
+                          "published": published, "written": written, "doc_number": doc_number, "body": body,
+                          "http_status": status})
         return url
 
     def finish(self, run, pages=1):
-        for row in self.db.query("select id from columns where last_run = ?", [run]):
-            self.db.conn.execute(COLUMN_RUN_STATS, {"run": run, "pages": pages, "column_id": row["id"],
-                                                    "walk": "complete", "total": None,
-                                                    "empty_evidence": "暂无信息"})
-        self.db.conn.commit()
+        writer = store.Writer(self.db, run)
+        for row in self.db.query("select id, site_id from columns where last_run = ?", [run]):
+            writer.conclude_column(row["site_id"], row["id"], walk="complete", pages=pages,
+                                   empty_evidence="暂无信息")
+        writer.commit()
 
     def check(self, run, as_of=AS_OF, **kw):
         return run_checks(self.db, run, as_of, **kw)
@@ -217,11 +206,11 @@ def test_missing_date_and_dead_links(portal):
     listed_only = portal.doc(run, site, social, "列表有日期", None, None, list_date="2026-06-02")
     dead = portal.doc(run, site, social, "已失效的页面", None, None, list_date="2026-06-03", status=404)
     col_id = portal.db.execute("select id from columns where url = ?", [social]).fetchone()[0]
-    portal.db.conn.execute(
-        "insert into fetch_errors (run_id, site_id, column_id, url, target, kind, status, message) values "
-        "(?,?,?,?,?,?,?,?), (?,?,?,?,?,?,?,?)",
-        [run, site, col_id, dead, "detail", "http", 404, "Not Found",
-         run, site, col_id, f"{BASE}/att/1.pdf", "attachment", "http", 500, "Server Error"])
+    store.Writer(portal.db, run).errors([
+        {"site_id": site, "column_id": col_id, "url": dead, "target": "detail", "kind": "http", "status": 404,
+         "message": "Not Found"},
+        {"site_id": site, "column_id": col_id, "url": f"{BASE}/att/1.pdf", "target": "attachment", "kind": "http",
+         "status": 500, "message": "Server Error"}])
     portal.finish(run)
     findings = portal.check(run)
     assert [f.url for f in by_rule(findings, "missing-date")] == [undated]

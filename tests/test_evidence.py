@@ -174,9 +174,8 @@ def test_only_pages_are_archived():
 
 def _store_with_runs(path, runs: int):
     db = store.connect(path)
-    with db.conn:
-        for r in range(1, runs + 1):
-            db["runs"].insert({"id": r, "kind": "crawl", "status": "finished", "checked_at": f"2026-06-0{r}"})
+    for r in range(1, runs + 1):
+        store.record_run(db, id=r, checked_at=f"2026-06-0{r}")
     return db
 
 
@@ -241,8 +240,7 @@ def test_the_offline_view_shows_the_page_as_fetched_and_runs_none_of_its_scripts
     if CHROMIUM is None:
         pytest.skip("no Chromium on this machine")
     db = store.connect(tmp_path / "zwgk.db")
-    with db.conn:
-        db["runs"].insert({"id": 1, "kind": "crawl", "status": "finished"})
+    store.record_run(db, id=1)
     warc = WarcFile(warc_path(tmp_path / "zwgk.db", 1))
     body = PLANTED.encode("gb18030")
     url = "http://www.example.gov.cn/xxgk/czyjs/202603/t20260320_1.html"

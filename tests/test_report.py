@@ -112,29 +112,29 @@ def test_stored_markup_is_escaped_and_javascript_urls_are_not_links(synthetic, t
 def small_store(path):
     """Site s1 in runs 1 (finished), 2 (failed) and 3; site s2 only in runs 1 and 3; all checked."""
     db = store.connect(path)
+    for run_id, status in ((1, "finished"), (2, "failed"), (3, "finished")):
+        store.record_run(db, id=run_id, status=status, started_at=f"2026-06-0{run_id}T00:00:00", checked_at="x",
+                         as_of=f"2026-06-0{run_id}")
+    writer = store.Writer(db, 3)
     with db.conn:
-        for run_id, status in ((1, "finished"), (2, "failed"), (3, "finished")):
-            db["runs"].insert({"id": run_id, "kind": "crawl", "status": status, "started_at": f"2026-06-0{run_id}T00:00:00",
-                               "checked_at": "x", "as_of": f"2026-06-0{run_id}"})
-        for site_id in ("s1", "s2"):
-            db["sites"].insert({"id": site_id, "name": f"站点{site_id}", "level": "county", "url": f"http://{site_id}.gov.cn/",
-                                "config": "{}", "first_run": 1, "last_run": 3, "status": "ok"})
+        writer.sites({"id": site_id, "name": f"站点{site_id}", "level": "county", "url": f"http://{site_id}.gov.cn/",
+                      "config": "{}", "first_run": 1} for site_id in ("s1", "s2"))
         cols = [(1, "s1", "http://s1.gov.cn/a/", "财政预决算"), (2, "s1", "http://s1.gov.cn/b/", "社会救助"),
                 (3, "s2", "http://s2.gov.cn/a/", "财政预决算")]
-        for cid, site_id, url, name in cols:
-            db["columns"].insert({"id": cid, "site_id": site_id, "url": url, "name": name, "first_run": 1, "last_run": 3})
+        writer.columns({"id": cid, "site_id": site_id, "url": url, "name": name, "first_run": 1}
+                       for cid, site_id, url, name in cols)
         column_runs = [(1, 1, 5), (1, 2, 3), (1, 3, 2), (2, 1, 5), (3, 1, 5), (3, 3, 2)]  # column 2 not read in run 3
-        for run_id, cid, entries in column_runs:
-            db["column_runs"].insert({"run_id": run_id, "column_id": cid, "entries": entries, "pages": 1,
-                                      "newest_date": "2026-05-01"})
+        writer.column_runs({"run_id": run_id, "column_id": cid, "entries": entries, "pages": 1,
+                            "newest_date": "2026-05-01"} for run_id, cid, entries in column_runs)
         docs = [("http://s1.gov.cn/a/old.html", "s1", 1, 1, 3), ("http://s1.gov.cn/a/new.html", "s1", 1, 3, 3),
                 ("http://s1.gov.cn/a/gone.html", "s1", 1, 1, 1), ("http://s1.gov.cn/b/unread.html", "s1", 2, 1, 1),
                 ("http://s2.gov.cn/a/new.html", "s2", 3, 3, 3)]
-        for url, site_id, cid, first, last in docs:
-            db["documents"].insert({"url": url, "site_id": site_id, "column_id": cid, "title": url.rsplit("/", 1)[1],
-                                    "published": "2026-05-01", "first_run": first, "last_run": last})
-            db["column_entries"].insert({"column_id": cid, "url": url, "site_id": site_id, "title": url.rsplit("/", 1)[1],
-                                         "list_date": "2026-05-01", "first_run": first, "last_run": last})
+        writer.documents({"url": url, "site_id": site_id, "column_id": cid, "title": url.rsplit("/", 1)[1],
+                          "published": "2026-05-01", "first_run": first, "last_run": last}
+                         for url, site_id, cid, first, last in docs)
+        writer.entries({"column_id": cid, "url": url, "site_id": site_id, "title": url.rsplit("/", 1)[1],
+                        "list_date": "2026-05-01", "first_run": first, "last_run": last}
+                       for url, site_id, cid, first, last in docs)
 
         def finding(run_id, site_id, rule, url, area=None, column_url=None):
             db["findings"].insert({"run_id": run_id, "site_id": site_id, "rule": rule, "severity": "high", "url": url,
@@ -170,11 +170,8 @@ def test_changes_against_each_sites_previous_finished_run(tmp_path):
 
 def test_removals_recorded_by_the_crawler_win(tmp_path):
     db = small_store(tmp_path / "z.db")
-    if "document_events" not in db.table_names():
-        pytest.skip("this store has no document_events table yet")
     with db.conn:
-        db["document_events"].insert({"run_id": 3, "site_id": "s1", "column_id": 1, "url": "http://s1.gov.cn/a/old.html",
-                                      "event": "removed-from-column", "title": "旧文"})
+        store.Writer(db, 3).event("removed-from-column", "s1", "http://s1.gov.cn/a/old.html", column_id=1, title="旧文")
     s1 = load_report(db, 3).sites[0]
     assert [(e["url"], e["title"], e["column_name"]) for e in s1.removed_entries] == [
         ("http://s1.gov.cn/a/old.html", "旧文", "财政预决算")]

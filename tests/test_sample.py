@@ -76,17 +76,18 @@ def test_unknown_site_and_bad_n(db):
 
 def test_uses_the_latest_run_that_contains_the_site(tmp_path):
     db = store.connect(tmp_path / "z.db")
+    for run_id in (1, 2):
+        store.record_run(db, id=run_id)
+    writer = store.Writer(db, 1)
     with db.conn:
-        for run_id in (1, 2):
-            db["runs"].insert({"id": run_id, "kind": "crawl", "status": "finished"})
-        db["sites"].insert({"id": "a", "name": "甲", "level": "county", "last_run": 1, "config": "{}"})
-        db["columns"].insert({"id": 1, "site_id": "a", "url": "http://a/c/", "name": "财政预决算", "first_run": 1, "last_run": 1})
-        db["column_runs"].insert({"run_id": 1, "column_id": 1, "entries": 2, "pages": 1})
-        for url, last in (("http://a/c/1.html", 1), ("http://a/c/2.html", 1), ("http://a/c/0.html", 0)):
-            db["column_entries"].insert({"column_id": 1, "url": url, "site_id": "a", "title": url,
-                                         "list_date": "2026-01-01", "first_run": min(last, 1) or 0, "last_run": last})
-        db["documents"].insert({"url": "http://a/c/1.html", "site_id": "a", "title": "一号", "published": "2026-01-02",
-                                "written": "2025-12-30", "column_id": 1})
+        writer.sites({"id": "a", "name": "甲", "level": "county", "url": "http://a/", "config": "{}"})
+        writer.columns({"id": 1, "site_id": "a", "url": "http://a/c/", "name": "财政预决算"})
+        writer.column_runs({"column_id": 1, "entries": 2, "pages": 1})
+        writer.entries({"column_id": 1, "url": url, "site_id": "a", "title": url, "list_date": "2026-01-01",
+                        "first_run": min(last, 1) or 0, "last_run": last}
+                       for url, last in (("http://a/c/1.html", 1), ("http://a/c/2.html", 1), ("http://a/c/0.html", 0)))
+        writer.documents({"url": "http://a/c/1.html", "site_id": "a", "title": "一号", "published": "2026-01-02",
+                          "written": "2025-12-30", "column_id": 1})
         # The check of run 1 mapped the column (the sample reads the mapping, it never maps).
         db["column_mappings"].insert({"run_id": 1, "column_id": 1, "site_id": "a", "area": "财政预决算",
                                       "reason": "name", "confidence": 0.95, "matched": "财政预决算"})

@@ -37,8 +37,9 @@ from crawler.extraction import template as site_template
 from crawler.extraction.dom import PageTooComplex, site_of
 from crawler.extraction.listing import ListReading, list_total, read_list
 from crawler.extraction.pagination import next_pages
-from crawler.items import (ColumnItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem, TemplateItem,
-                           UnchangedItem)
+from crawler import store
+from crawler.items import (ColumnItem, ColumnWalkItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem,
+                           TemplateItem, UnchangedItem, open_walks)
 from crawler.middlewares import BlockedHost
 from crawler.pages import cpu_budget, not_html, page_text
 from crawler.recrawl import ColumnPrior, Known, PriorState, due
@@ -84,6 +85,12 @@ class PortalSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._open_walks, signal=open_walks)
+        if spider.run_id is None:
+            # A direct `scrapy crawl`: this crawl starts its own run (crawler.runner starts it otherwise).
+            db = store.connect(crawler.settings["ZWGK_DB"])
+            spider.run_id = store.start_run(db, "crawl", sites_file=spider.sites_file)
+            db.conn.close()
         return spider
 
     def __init__(self, sites: str | None = None, run_id: str | None = None, only: str | None = None,
@@ -108,7 +115,7 @@ class PortalSpider(scrapy.Spider):
             self.sites = []
         # Scrapy's off-site filter: the sites' hosts and registrable domains (subdomains included).
         self.allowed_domains = sorted({d for s in self.sites for d in (*s.domains, site_of(s.url)) if d})
-        # Per (site id, column URL): the walk of its list pages (the pipeline reads them at close).
+        # Per (site id, column URL): the walk of its list pages; each ends as a ColumnWalkItem.
         self.walks: dict[tuple[str, str], ColumnWalk] = {}
         self.learning: dict[str, SiteLearning] = {}
         self.today = datetime.now().date()
@@ -410,6 +417,7 @@ class PortalSpider(scrapy.Spider):
         conclusion = walk.answered()
         if conclusion is None:
             return
+        yield self._walk_item(walk)
         if conclusion.truncated:
             self.logger.warning("column %s: stopped at %d pages", walk.url, walk.max_pages)
             yield FetchErrorItem(walk.site.id, walk.url, "list", "truncated",
@@ -419,6 +427,22 @@ class PortalSpider(scrapy.Spider):
             # complete: no longer listed, ask the URL itself, so the history says whether it is gone too;
             # otherwise not reached by this walk and still listed: stored? due for a revisit?
             yield from self._detail_request(walk, url, {"url": url, "title": None, "date": None}, known, force=force)
+
+    @staticmethod
+    def _walk_item(walk: ColumnWalk) -> ColumnWalkItem:
+        # Emptiness needs evidence the page showed; a walk that saw entries has none to give.
+        return ColumnWalkItem(walk.site.id, walk.url, walk.outcome, walk.pages, walk.total,
+                              None if walk.listed else walk.empty, walk.validators)
+
+    def _open_walks(self) -> list[ColumnWalkItem]:
+        """The crawl closes with these walks still open (interrupted, or a list request dropped before
+        its callback): each is partial when it read a page, unread otherwise."""
+        items = []
+        for walk in self.walks.values():
+            if not walk.done:
+                walk.done, walk.outcome = True, "partial" if walk.pages else None
+                items.append(self._walk_item(walk))
+        return items
 
     # -- detail requests: which known pages to fetch again -------------------------------------
 
