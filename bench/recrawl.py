@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from crawler import store  # noqa: E402
 from crawler.runner import crawl  # noqa: E402
-from zwgk.cli import DEMO_SETTINGS  # noqa: E402
+from zwgk.demo import DEMO_SETTINGS  # noqa: E402
 from zwgk.demoportal import DemoPortal, serve  # noqa: E402
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from crawler.exceptions import ZwgkError
 from crawler.sites import LEVELS
 
 CATALOG_DIR = Path(__file__).parent / "catalog"
@@ -52,8 +53,9 @@ DURATION = re.compile(r"^\s*(\d+)\s*([a-z]+?)s?\s*$")
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-class CatalogError(ValueError):
-    """A catalog file that cannot be used; the message is one line for the user."""
+class CatalogError(ZwgkError, ValueError):
+    """A catalog file (or a site's catalog names) that cannot be used; the message is one line for the user."""
+    exit_code = 2
 
 
 # --------------------------------------------------------------------------------------------- model

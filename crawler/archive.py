@@ -266,3 +266,12 @@ def read_record(path: str | os.PathLike, offset: int, length: int | None = None,
         if own:
             fh.close()
     raise ValueError(f"{path}: no WARC record at offset {offset}")
+
+
+def record_text(record: dict, content_type: str | None = None) -> str:
+    """An archived page's text, decoded as the crawl decoded it (the project's one decoder):
+    ``content_type`` as indexed, else the record's own Content-Type header."""
+    from crawler.extraction.encoding import decode_html
+
+    content_type = content_type or next((v for k, v in record["headers"] if k.lower() == "content-type"), None)
+    return decode_html(record["body"], content_type)

@@ -31,11 +31,13 @@ from pathlib import Path
 
 from crawler import child as child_module
 from crawler import store
+from crawler.exceptions import ZwgkError
 from crawler.sites import dump_sites
 
 
-class RunLocked(RuntimeError):
-    """Another run holds the store's lock; the message is one line for the user."""
+class RunLocked(ZwgkError, RuntimeError):
+    """Another run holds the store's lock; the message is one line for the user (exit code 75: try later)."""
+    exit_code = 75
 
 
 _held: dict[tuple[str, int], list] = {}   # (lock path, thread id) -> [fd, depth]

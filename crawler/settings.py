@@ -1,6 +1,6 @@
 """Scrapy settings for crawling real government portals: polite by default.
 
-The demo portal on loopback overrides the throttling (see zwgk.cli.DEMO_SETTINGS); anyone can
+The demo portal on loopback overrides the throttling (see zwgk.demo.DEMO_SETTINGS); anyone can
 override any of these with ``-s NAME=VALUE`` on ``zwgk crawl``/``zwgk run`` or ``scrapy crawl``.
 """
 BOT_NAME = "zwgk"

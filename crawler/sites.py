@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import yaml
 
+from crawler.exceptions import ZwgkError
 from crawler.extraction.dom import site_of
 from crawler.extraction.selectors import selector_problem
 
@@ -30,8 +31,9 @@ SITE_CODE = re.compile(r"^(?:\d{10}|bm\d{8})$")
 COLUMN_KEYS = {"name", "url", "catalog"}
 
 
-class ConfigError(ValueError):
+class ConfigError(ZwgkError, ValueError):
     """A sites config that cannot be used; the message is one line for the user."""
+    exit_code = 2
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,12 @@ from pathlib import Path
 
 import sqlite_utils
 
+from crawler.exceptions import ZwgkError
+
 DEFAULT_DB = "zwgk.db"
 
 
-class StoreError(RuntimeError):
+class StoreError(ZwgkError, RuntimeError):
     """The database cannot be used; the message is one line for the user."""
 
 
@@ -370,6 +372,11 @@ def mark_interrupted_runs(db) -> list[int]:
             for run_id in stale:
                 db["runs"].update(run_id, {"status": "interrupted", "finished_at": now()})
     return stale
+
+
+def latest_run(db, kind: str = "crawl") -> dict | None:
+    """The newest run of ``kind`` (any status), or None."""
+    return next(iter(db.query("select * from runs where kind = ? order by id desc limit 1", [kind])), None)
 
 
 def resolve_run(db, run: str | int | None, kinds=("crawl",)) -> int:

@@ -9,6 +9,7 @@ from datetime import date
 # Names have one source each (the catalog, the rule modules); re-exported for the report's modules.
 from checks.catalog import LEVEL_NAMES  # noqa: F401
 from checks.wording import RULE_NAMES, SEVERITY_NAMES  # noqa: F401
+from crawler.exceptions import ZwgkError
 
 STATUS_NAMES = {"running": "进行中", "finished": "已完成", "interrupted": "已中断", "failed": "失败"}
 
@@ -55,7 +56,7 @@ def xlsx_text(value):
     return value
 
 
-class ReportError(ValueError):
+class ReportError(ZwgkError, ValueError):
     """A request the report layer cannot serve; the message is one line for the user."""
 
 

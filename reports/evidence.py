@@ -17,8 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from checks.zh import beijing_time
-from crawler.archive import read_record, record_file
-from crawler.extraction.encoding import decode_html
+from crawler.archive import read_record, record_file, record_text
 from reports.common import ReportError
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -60,9 +59,7 @@ def load_record(db, record_id: int, db_path: str | os.PathLike | None = None) ->
 
 
 def page_text(row: dict, record: dict) -> str:
-    content_type = row.get("content_type") or next(
-        (v for k, v in record["headers"] if k.lower() == "content-type"), None)
-    return decode_html(record["body"], content_type)
+    return record_text(record, row.get("content_type"))
 
 
 STYLE = """

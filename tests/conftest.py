@@ -33,7 +33,7 @@ def demo_run(demo_portal, tmp_path_factory):
     from checks.run import run_checks
     from crawler import store
     from crawler.runner import crawl
-    from zwgk.cli import DEMO_SETTINGS
+    from zwgk.demo import DEMO_SETTINGS
     from zwgk.demoportal import DEMO_AS_OF
 
     work = tmp_path_factory.mktemp("demo-run")

@@ -6,7 +6,7 @@ import pytest
 from checks.run import run_checks
 from crawler import store
 from crawler.runner import crawl
-from zwgk.cli import DEMO_SETTINGS
+from zwgk.demo import DEMO_SETTINGS
 from zwgk.demoportal import DEMO_AS_OF, DemoPortal, serve
 
 pytestmark = pytest.mark.slow   # crawls in subprocesses

@@ -11,7 +11,8 @@ from crawler import sites as sites_module
 from crawler import store
 from crawler.runner import crawl
 from crawler.sites import load_sites
-from zwgk.cli import DEMO_SETTINGS, main
+from zwgk.cli import main
+from zwgk.demo import DEMO_SETTINGS
 
 MINIMAL = """
 sites:

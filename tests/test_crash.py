@@ -13,7 +13,7 @@ import pytest
 
 from crawler import store
 from crawler.runner import RunLocked, crawl, run_lock
-from zwgk.cli import DEMO_SETTINGS
+from zwgk.demo import DEMO_SETTINGS
 from zwgk.demoportal import DemoPortal, serve
 
 pytestmark = pytest.mark.slow   # crawls in subprocesses

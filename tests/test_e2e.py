@@ -14,7 +14,7 @@ import pytest
 
 from crawler import store
 from crawler.runner import crawl
-from zwgk.cli import DEMO_SETTINGS
+from zwgk.demo import DEMO_SETTINGS
 
 pytestmark = pytest.mark.slow   # crawls in subprocesses
 

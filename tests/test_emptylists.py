@@ -195,7 +195,7 @@ def crawled(tmp_path_factory):
     from checks.run import run_checks
     from crawler import store
     from crawler.runner import crawl
-    from zwgk.cli import DEMO_SETTINGS
+    from zwgk.demo import DEMO_SETTINGS
 
     work = tmp_path_factory.mktemp("emptysite")
     with emptysite.serve() as base:

@@ -15,7 +15,7 @@ from checks.run import run_checks
 from crawler import store
 from crawler.runner import crawl
 from faultserver import COLUMNS, PAGES, PER_PAGE, FaultPortal, doc_title
-from zwgk.cli import DEMO_SETTINGS
+from zwgk.demo import DEMO_SETTINGS
 
 pytestmark = pytest.mark.slow   # crawls in subprocesses
 

@@ -12,7 +12,7 @@ from scrapy.utils.test import get_crawler
 from crawler.dupefilter import DiskDupeFilter
 from crawler.recrawl import UrlSet
 from crawler.runner import crawl
-from zwgk.cli import DEMO_SETTINGS
+from zwgk.demo import DEMO_SETTINGS
 
 UNREACHABLE = """
 sites:

@@ -12,7 +12,7 @@ import pytest
 
 from crawler import store
 from crawler.runner import crawl
-from zwgk.cli import DEMO_SETTINGS
+from zwgk.demo import DEMO_SETTINGS
 from zwgk.demoportal import DemoPortal, serve
 from zwgk.demoportal.common import Response
 

@@ -1,6 +1,6 @@
 """zwgk schedule: jobs survive a restart and fire, a missed run happens once, never two runs at once.
 
-The scheduler runs as a subprocess (``python -m zwgk.scheduler``, the same click group the CLI
+The scheduler runs as a subprocess (``python -m zwgk.cli schedule``, the same click group the CLI
 mounts as ``zwgk schedule``) with a short ``--lifetime``; the demo portal is served by the test.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 
 from crawler import store
 from crawler.runner import run_lock
-from zwgk.cli import DEMO_SETTINGS
+from zwgk.demo import DEMO_SETTINGS
 from zwgk.demoportal import DemoPortal, serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +24,7 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def schedule(*args, cwd, timeout=120, check=True) -> subprocess.CompletedProcess:
-    out = subprocess.run([sys.executable, "-m", "zwgk.scheduler", *map(str, args)], cwd=cwd, env=ENV,
+    out = subprocess.run([sys.executable, "-m", "zwgk.cli", "schedule", *map(str, args)], cwd=cwd, env=ENV,
                          capture_output=True, text=True, timeout=timeout)
     if check:
         assert out.returncode == 0, out.stderr
@@ -33,7 +33,7 @@ def schedule(*args, cwd, timeout=120, check=True) -> subprocess.CompletedProcess
 
 
 def start(*args, cwd) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "zwgk.scheduler", "start", *map(str, args)], cwd=cwd, env=ENV,
+    return subprocess.Popen([sys.executable, "-m", "zwgk.cli", "schedule", "start", *map(str, args)], cwd=cwd, env=ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -17,7 +17,8 @@ from click.testing import CliRunner
 
 from crawler import store
 from crawler.runner import RunLocked, lock_path_for, run_lock
-from zwgk.cli import DEMO_SETTINGS, main
+from zwgk.cli import main
+from zwgk.demo import DEMO_SETTINGS
 from zwgk.demoportal import DemoPortal, serve
 from zwgk.scheduler import jobstore_path
 

@@ -1,32 +1,23 @@
-"""What the command line and the scheduler share: the one-line user error and -s NAME=VALUE parsing."""
+"""What the command line and the scheduler share: the sites config checked whole and -s NAME=VALUE parsing."""
 from __future__ import annotations
 
-import click
+from crawler.exceptions import ZwgkError
 
 
-class UserError(click.ClickException):
-    """A mistake of the user's or a broken input: one line on stderr, no traceback."""
-
-    def __init__(self, message: str, exit_code: int = 1):
-        super().__init__(message)
-        self.exit_code = exit_code
-
-    def show(self, file=None):
-        click.echo(f"错误：{self.message}", err=True)
+class UserError(ZwgkError):
+    """A mistake in what the user typed (an option, a schedule file): one line, no traceback."""
 
 
 def load_config(sites_file) -> list:
     """The sites config, loaded once and checked whole before anything is fetched: its own fields and
     selectors (crawler.sites) and its province and catalog_areas names against the catalog
-    (checks.catalog). A mistake is a UserError with exit code 2, one line naming file, site and field."""
-    from checks.catalog import CatalogError, check_sites
-    from crawler.sites import ConfigError, load_sites
+    (checks.catalog). A mistake is a ConfigError or CatalogError (exit code 2), one line naming file,
+    site and field."""
+    from checks.catalog import check_sites
+    from crawler.sites import load_sites
 
-    try:
-        sites = load_sites(sites_file)
-        check_sites(sites, str(sites_file))
-    except (ConfigError, CatalogError) as exc:
-        raise UserError(str(exc), 2) from None
+    sites = load_sites(sites_file)
+    check_sites(sites, str(sites_file))
     return sites
 
 

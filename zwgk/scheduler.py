@@ -13,7 +13,8 @@ it). One scheduler per job store (a second one refuses to start), one run per st
 run lock of ``crawler.runner``, also taken by ``zwgk run`` and ``zwgk crawl``), each crawl in its own
 process, each run's status, counts and log path in the ``runs`` table.
 
-``zwgk.cli`` attaches the group as ``zwgk schedule``; it also runs as ``python -m zwgk.scheduler``.
+The ``zwgk schedule`` commands are in ``zwgk.cli.schedule``; each run is ``zwgk.run.run_once``, the
+same crawl -> check -> report as ``zwgk run``.
 """
 from __future__ import annotations
 
@@ -28,12 +29,13 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import click
 import yaml
 
 from crawler import store
-from crawler.runner import RunLocked, lock_path_for, log_path_for, run_lock
-from zwgk.common import UserError, check_settings, load_config, parse_settings
+from crawler.exceptions import ZwgkError
+from crawler.runner import RunLocked, lock_path_for, log_path_for
+from zwgk.common import UserError, check_settings, load_config
+from zwgk.run import run_once
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_DAY = "mon"
@@ -131,7 +133,7 @@ def _zone(name: str):
         raise UserError(f"unknown time zone {name!r} (e.g. Asia/Shanghai)", 2) from None
 
 
-def _absolute(path: str | os.PathLike, base: Path | None = None) -> str:
+def absolute_path(path: str | os.PathLike, base: Path | None = None) -> str:
     path = Path(path).expanduser()
     if not path.is_absolute():
         path = (base or Path.cwd()) / path
@@ -179,8 +181,8 @@ def load_schedule(path: str | os.PathLike) -> list[JobSpec]:
             raise UserError(f"{where}: field 'settings': {exc.message}", 2) from None
         spec = JobSpec(
             id=str(entry.get("id") or (DEFAULT_JOB_ID if len(entries) == 1 else f"job{n}")),
-            sites=_absolute(entry["sites"], base), db=_absolute(entry.get("db") or store.DEFAULT_DB, base),
-            out=_absolute(entry.get("out") or "zwgk-report", base),
+            sites=absolute_path(entry["sites"], base), db=absolute_path(entry.get("db") or store.DEFAULT_DB, base),
+            out=absolute_path(entry.get("out") or "zwgk-report", base),
             day=str(entry.get("day") or DEFAULT_DAY), time=str(entry.get("time") or DEFAULT_TIME),
             cron=entry.get("cron"), every=entry.get("every"), at=str(entry["at"]) if entry.get("at") else None,
             timezone=str(entry.get("timezone") or DEFAULT_TIMEZONE),
@@ -201,67 +203,28 @@ def load_schedule(path: str | os.PathLike) -> list[JobSpec]:
     return specs
 
 
-def _check_job(spec: "JobSpec") -> None:
+def check_job(spec: "JobSpec") -> None:
     """A job is refused now, not at 02:00 on Monday, when its sites config or its store is unusable."""
     load_config(spec.sites)
-    try:
-        if Path(spec.db).exists():
-            store.connect(spec.db).conn.close()
-    except store.StoreError as exc:
-        raise UserError(str(exc), 1) from None
+    if Path(spec.db).exists():
+        store.connect(spec.db).conn.close()
 
 
 # --- the job ------------------------------------------------------------------------------------
-
-def run_once(sites: str, db: str, out: str, *, settings: dict | None = None, as_of=None,
-             on_progress=None, sites_loaded: list | None = None) -> int:
-    """Crawl, check and report under the store's run lock; returns the crawl's run id.
-
-    Raises RunLocked when another run of the store is in progress. Checks and report follow only
-    a crawl that finished: an interrupted one keeps the previous report.
-    """
-    from crawler.runner import crawl
-
-    with run_lock(db, note=f"sites {sites}"):
-        run_id, code = crawl(sites, db, settings=settings, on_progress=on_progress, sites=sites_loaded)
-        conn = store.connect(db)
-        try:
-            run = conn["runs"].get(run_id)
-            if run["status"] != "finished":
-                logger.warning("第 %s 次采集未完成（%s）：%s；不做检查和报告", run_id, run["status"], run["note"] or "")
-                return run_id
-            from checks.run import run_checks
-            from reports.render import render_report
-
-            findings = run_checks(conn, run_id, as_of)
-            index = render_report(conn, run_id, out)
-            logger.info("第 %s 次采集完成：%s 个请求，%s 条信息（新增 %s），%s 个问题；报告 %s",
-                        run_id, run["requests"], run["documents"], run["new_documents"], len(findings), index)
-        finally:
-            conn.conn.close()
-    return run_id
-
 
 def scheduled_run(job_id: str, sites: str, db: str, out: str, settings: dict | None = None, **_ignored) -> int | None:
     """What the scheduler calls (by reference ``zwgk.scheduler:scheduled_run``, so it must stay importable)."""
     logger.info("任务 %s 开始：%s -> %s", job_id, sites, db)
     try:
-        loaded = load_config(sites)
         check_settings(settings or {})
-    except UserError as exc:
-        logger.error("任务 %s 未运行：配置有误：%s", job_id, exc.message)
-        return None
-    try:
-        return run_once(sites, db, out, settings=settings, sites_loaded=loaded)
+        return run_once(sites, db, out, settings=settings, sites=load_config(sites), say=logger.info)
     except RunLocked as exc:
         logger.warning("任务 %s 跳过：%s", job_id, exc)
-        return None
-    except store.StoreError as exc:
-        logger.error("任务 %s 未运行：%s", job_id, exc)
-        return None
+    except ZwgkError as exc:
+        logger.error("任务 %s 未完成：%s", job_id, exc)
     except Exception:
         logger.exception("任务 %s 失败", job_id)
-        return None
+    return None
 
 
 # --- the scheduler ------------------------------------------------------------------------------
@@ -421,117 +384,3 @@ def serve(db_path, *, specs: list[JobSpec] | None = None, lifetime: float | None
             runner.interrupt_crawls()
         scheduler.shutdown(wait=True)
         lock.__exit__(None, None, None)
-
-
-# --- the command line ---------------------------------------------------------------------------
-
-def _print_jobs(db_path) -> None:
-    jobs = list_jobs(db_path)
-    if not jobs:
-        click.echo(f"没有计划任务（计划库 {jobstore_path(db_path)}）。添加：zwgk schedule add --sites sites.yaml --db {db_path}")
-        return
-    for job in jobs:
-        click.echo(f"{job['id']}\t{job['trigger']}\t下次运行 {job['next_run']}\t站点 {job['sites']}\t"
-                   f"数据库 {job['db']}\t报告 {job['out']}")
-    if Path(db_path).exists():
-        try:
-            conn = store.connect(db_path)
-        except store.StoreError as exc:
-            raise UserError(str(exc), 1) from None
-        row = conn.execute("select id, status, started_at, requests, documents, log_path from runs "
-                           "where kind = 'crawl' order by id desc limit 1").fetchone()
-        conn.conn.close()
-        if row:
-            click.echo(f"最近一次采集：第 {row[0]} 次，{row[1]}，开始于 {row[2]}，{row[3] or 0} 个请求，"
-                       f"{row[4] or 0} 条信息，日志 {row[5]}")
-
-
-db_option = click.option("--db", "db_path", default=store.DEFAULT_DB, show_default=True,
-                         type=click.Path(dir_okay=False), help="SQLite store; the schedule is kept beside it.")
-
-
-@click.group("schedule", invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--list", "list_", is_flag=True, help="List the scheduled jobs and exit.")
-@db_option
-@click.pass_context
-def schedule_command(ctx, list_, db_path):
-    """Unattended weekly runs: crawl, check and report on a schedule (default Monday 02:00 Asia/Shanghai).
-
-    Jobs are stored beside the database, so they survive restarts; a run missed while the scheduler
-    was down happens once when it is back. `zwgk schedule start` runs the scheduler in the foreground
-    (for systemd or docker); cron or systemd-timer users call `zwgk run` instead.
-    """
-    if list_:
-        _print_jobs(db_path)
-        ctx.exit(0)
-    if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
-
-
-@schedule_command.command("add")
-@click.option("--config", "config", type=click.Path(dir_okay=False), help="A schedule.yaml (instead of the flags below).")
-@click.option("--sites", "sites_file", type=click.Path(dir_okay=False), help="Sites config (YAML).")
-@db_option
-@click.option("--out", "out_dir", default="zwgk-report", show_default=True, type=click.Path(file_okay=False),
-              help="Where each run writes its report.")
-@click.option("--id", "job_id", default=DEFAULT_JOB_ID, show_default=True, help="Job name (re-adding it replaces it).")
-@click.option("--day", default=DEFAULT_DAY, show_default=True, type=click.Choice(DAYS), help="Weekday of the weekly run.")
-@click.option("--time", "at_time", default=DEFAULT_TIME, show_default=True, help="HH:MM of the weekly run.")
-@click.option("--cron", help='A crontab line instead of --day/--time, e.g. "0 2 * * mon".')
-@click.option("--every", type=float, help="Run every N seconds instead (for tests and trials).")
-@click.option("--at", "at", help="Run once at this ISO time instead (for tests and trials).")
-@click.option("--timezone", default=DEFAULT_TIMEZONE, show_default=True)
-@click.option("--misfire-grace-hours", type=float,
-              help="Skip a run missed by more than this (default: a missed run always happens once).")
-@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting for the crawls.")
-def add_command(config, sites_file, db_path, out_dir, job_id, day, at_time, cron, every, at, timezone,
-                misfire_grace_hours, settings):
-    """Add (or replace) a scheduled job."""
-    if config:
-        specs = load_schedule(config)
-    else:
-        if not sites_file:
-            raise UserError("give --sites FILE (or --config schedule.yaml)", 2)
-        specs = [JobSpec(job_id, _absolute(sites_file), _absolute(db_path), _absolute(out_dir), day=day,
-                         time=at_time, cron=cron, every=every, at=at, timezone=timezone,
-                         settings=parse_settings(settings), misfire_grace_hours=misfire_grace_hours)]
-    for spec in specs:
-        _check_job(spec)
-    for line in add_jobs(specs):
-        click.echo(f"已添加计划任务 {line}（计划库 {jobstore_path(specs[0].db)}）")
-
-
-@schedule_command.command("list")
-@db_option
-def list_command(db_path):
-    """List the scheduled jobs of a store."""
-    _print_jobs(db_path)
-
-
-@schedule_command.command("remove")
-@click.argument("job_id")
-@db_option
-def remove_command(job_id, db_path):
-    """Remove a scheduled job."""
-    remove_job(db_path, job_id)
-    click.echo(f"已删除计划任务 {job_id}")
-
-
-@schedule_command.command("start")
-@click.option("--config", "config", type=click.Path(dir_okay=False),
-              help="Add/update the jobs of this schedule.yaml first (unchanged jobs keep their pending run).")
-@db_option
-@click.option("--lifetime", type=float, help="Stop after this many seconds (a running job is let finish).")
-def start_command(config, db_path, lifetime):
-    """Run the scheduler in the foreground until stopped (SIGTERM/Ctrl-C)."""
-    specs = None
-    if config:
-        specs = load_schedule(config)
-        for spec in specs:
-            _check_job(spec)
-        db_path = specs[0].db
-    serve(db_path, specs=specs, lifetime=lifetime)
-
-
-if __name__ == "__main__":
-    schedule_command(prog_name="zwgk schedule")

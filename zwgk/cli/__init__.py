@@ -1,68 +1,52 @@
-"""The zwgk command line. ``zwgk --help`` and ``zwgk COMMAND --help`` are its documentation."""
+"""The zwgk command line. ``zwgk --help`` and ``zwgk COMMAND --help`` are its documentation.
+
+Every click command lives in this package (``schedule.py`` holds the ``zwgk schedule`` group); the
+work is done by ``zwgk.run`` (crawl -> check -> report), ``zwgk.demo``, ``zwgk.scheduler`` and the
+layers below. Their errors are ``ZwgkError``s, caught once here (``Main``): one line, the error's
+exit code, no traceback.
+"""
 from __future__ import annotations
 
 import csv
 import json
 import re
-import shutil
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
 
-from checks.catalog import CatalogError
 from crawler import store
+from crawler.exceptions import ZwgkError
 from crawler.sites import LEVELS
-from zwgk.common import UserError, load_config, parse_settings
-from zwgk.scheduler import schedule_command
+from zwgk.cli.options import (as_of_option, db_option, init_option, lang_option, parse_date_option, run_option,
+                              settings_option, sites_option)
+from zwgk.cli.schedule import schedule_command
+from zwgk.common import UserError, load_config
+from zwgk.run import check_run, crawl_sites, report_run, run_once
 
-# The demo portal is on loopback: no need to be polite to ourselves.
-DEMO_SETTINGS = {
-    "AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "ROBOTSTXT_OBEY": "False",
-    "CONCURRENT_REQUESTS": "32", "CONCURRENT_REQUESTS_PER_DOMAIN": "32",
-}
 FINDING_FIELDS = ("id", "site", "rule", "severity", "column", "column_url", "catalog_area", "catalog_item", "url",
                   "message", "evidence", "basis", "as_of", "run",
                   "page", "archived_at", "first_run", "streak", "fixed_run")
+INTERRUPTED = "已中断：本次采集已保存到中断时为止的数据，状态记为“已中断”"
 
 
-def parse_as_of(value: str | None) -> date | None:
-    return parse_date_option(value, "--as-of")
+def say(line: str) -> None:
+    click.echo(line, err=True)
 
 
-def parse_date_option(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"{option} expects a date YYYY-MM-DD, got {value!r}", 2) from None
+def open_db(path):
+    return store.connect(path, create=False)
 
 
-def check_sites_file(path, only: str | None = None) -> list:
-    """The sites config checked whole (fields, selectors, catalog names) and ``--only`` ids known."""
-    sites = load_config(path)
-    if only:
-        wanted = {s.strip() for s in only.split(",") if s.strip()}
-        unknown = wanted - {s.id for s in sites}
-        if unknown:
-            raise UserError(f"{path}: no site with id '{sorted(unknown)[0]}' (--only)", 2)
-    return sites
+def resolve(db, run) -> int:
+    return store.resolve_run(db, run)
 
 
-def open_db(path, create=False, verify=False):
-    try:
-        return store.connect(path, create=create, verify=verify)
-    except store.StoreError as exc:
-        raise UserError(str(exc)) from None
-
-
-def progress_printer(total_sites: int):
+def progress_printer():
     last = [None]
     tty = sys.stderr.isatty()
 
-    def show(run: dict):
+    def show(run: dict, total_sites: int):
         line = (f"采集中：站点 {run['sites'] or 0}/{total_sites} · 栏目 {run['columns'] or 0} · "
                 f"页面 {run['pages'] or 0} · 信息 {run['documents'] or 0} · 错误 {run['errors'] or 0}")
         if line != last[0]:
@@ -72,95 +56,40 @@ def progress_printer(total_sites: int):
     def done():
         if tty and last[0]:
             click.echo("", err=True)
+            last[0] = None
 
     show.done = done
     return show
 
 
-def do_crawl(sites_file, db_path, settings, only=None, init=False) -> int:
-    from crawler.runner import RunLocked, crawl
-
-    sites = check_sites_file(sites_file, only)
-    progress = progress_printer(len(sites) if not only else len(only.split(",")))
-    try:
-        run_id, code = crawl(sites_file, db_path, settings=settings, only=only, on_progress=progress, sites=sites,
-                             init=init)
-    except KeyboardInterrupt:
-        progress.done()
-        raise UserError("已中断：本次采集已保存到中断时为止的数据，状态记为“已中断”", 130) from None
-    except RunLocked as exc:
-        raise UserError(str(exc), 75) from None
-    except store.StoreError as exc:
-        raise UserError(str(exc)) from None
-    progress.done()
-    db = open_db(db_path)
-    run = db["runs"].get(run_id)
-    if run["status"] == "failed":
-        raise UserError(f"采集失败（第 {run_id} 次）：{run['note']}")
-    failed_sites = [r for r in db.query("select id, error from sites where last_run = ? and status = 'error'", [run_id])]
-    for site in failed_sites:
-        click.echo(f"站点 {site['id']}：{site['error']}", err=True)
-    click.echo(f"第 {run_id} 次采集{ {'finished': '完成', 'interrupted': '已中断'}.get(run['status'], run['status']) }："
-               f"{run['sites']} 个站点，{run['columns']} 个栏目，{run['pages']} 个页面，"
-               f"{run['documents']} 条信息（新增 {run['new_documents']}），{run['errors']} 个抓取错误。日志：{run['log_path']}",
-               err=True)
-    return run_id
-
-
-def do_check(db_path, run, as_of):
-    from checks.run import run_checks
-
-    db = open_db(db_path, verify=True)   # findings are written: never into a damaged file
-    run_id = resolve(db, run)
-    try:
-        findings = run_checks(db, run_id, as_of)
-    except CatalogError as exc:
-        raise UserError(str(exc)) from None
-    click.echo(f"第 {run_id} 次采集的检查完成：{len(findings)} 个问题（基准日 {as_of or date.today()}）。", err=True)
-    return run_id
-
-
-def resolve(db, run) -> int:
-    try:
-        return store.resolve_run(db, run)
-    except store.StoreError as exc:
-        raise UserError(str(exc)) from None
-
-
-def do_report(db_path, run, out_dir, lang="zh"):
-    from reports.common import ReportError
-    from reports.render import render_report
-
-    db = open_db(db_path)
-    try:
-        index = render_report(db, resolve(db, run), out_dir, lang=lang)
-    except ReportError as exc:
-        raise UserError(str(exc)) from None
-    click.echo(f"报告已生成：{index.resolve()}")
-    return index
-
-
-db_option = click.option("--db", "db_path", default=store.DEFAULT_DB, show_default=True,
-                         type=click.Path(dir_okay=False), help="SQLite store.")
-run_option = click.option("--run", default="latest", show_default=True, help="Run number, or 'latest'.")
-as_of_option = click.option("--as-of", help="Check as of this date (YYYY-MM-DD); default today. A re-run gives the same findings.")
-lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                           help="Language of the report.")
-init_option = click.option("--init", is_flag=True,
-                           help="Allow --db to be an existing SQLite file of another application (zwgk adds its tables).")
-settings_option = click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
-                               help="Scrapy setting override, e.g. -s DOWNLOAD_DELAY=2 (repeatable).")
-
-
 class Main(click.Group):
+    """The one place errors meet the user: a ZwgkError is its message and its exit code."""
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except ZwgkError as exc:
+            _fail(ctx, exc.message, exc.exit_code)
+        except KeyboardInterrupt:
+            _fail(ctx, INTERRUPTED, 130)
         except OSError as exc:
             # A path the user gave cannot be read or written (--out on a read-only disk, a directory …).
             if exc.filename is None:
                 raise
-            raise UserError(f"{exc.filename}: {exc.strerror}") from None
+            _fail(ctx, f"{exc.filename}: {exc.strerror}", 1)
+
+
+def _fail(ctx, message: str, code: int):
+    progress = ctx.meta.pop("zwgk.progress", None)
+    if progress is not None:
+        progress.done()
+    click.echo(f"错误：{message}", err=True)
+    ctx.exit(code)
+
+
+def _progress():
+    progress = click.get_current_context().find_root().meta["zwgk.progress"] = progress_printer()
+    return progress
 
 
 @click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
@@ -180,35 +109,32 @@ def main():
               help="Multiply the demo portal's documents (1 = about 1,000).")
 def demo(out_dir, scale):
     """Serve the bundled demo portal on loopback, crawl it, check it and write the report."""
-    from zwgk.demoportal import DEMO_AS_OF, DemoPortal, serve
+    from zwgk.demo import run_demo
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    db_path = out / "zwgk.db"
-    # The demo portal gets a new port each time, so its URLs change: start from a fresh store.
-    for stale in (db_path, out / "zwgk.db-wal", out / "zwgk.db-shm"):
-        stale.unlink(missing_ok=True)
-    shutil.rmtree(out / "zwgk-logs", ignore_errors=True)
-    shutil.rmtree(out / "zwgk-warc", ignore_errors=True)
-    portal = DemoPortal(scale=scale)
-    with serve(portal) as base_url:
-        sites_file = out / "sites.yaml"
-        sites_file.write_text(portal.sites_yaml(base_url), encoding="utf-8")
-        click.echo(f"示例门户已启动：{base_url}（{len(portal.sites)} 个网站，{len(portal.documents())} 条信息）", err=True)
-        run_id = do_crawl(sites_file, db_path, DEMO_SETTINGS)
-    do_check(db_path, run_id, DEMO_AS_OF)
-    do_report(db_path, run_id, out)
+    progress = _progress()
+    run_demo(out_dir, scale=scale, on_progress=progress, say=_after(progress))
+
+
+def _after(progress):
+    """The run's lines, each after the progress line is closed."""
+    def show(line):
+        progress.done()
+        say(line)
+    return show
 
 
 @main.command()
-@click.option("--sites", "sites_file", required=True, type=click.Path(dir_okay=False), help="Sites config (YAML).")
+@sites_option
 @db_option
 @click.option("--only", help="Crawl only these site ids (comma-separated).")
 @settings_option
 @init_option
 def crawl(sites_file, db_path, only, settings, init):
     """Crawl the disclosure columns of the configured sites into the store."""
-    do_crawl(sites_file, db_path, parse_settings(settings), only, init=init)
+    sites = load_config(sites_file)
+    progress = _progress()
+    crawl_sites(sites_file, db_path, settings, only=only, init=init, sites=sites, on_progress=progress,
+                say=_after(progress))
 
 
 @main.command()
@@ -217,7 +143,7 @@ def crawl(sites_file, db_path, only, settings, init):
 @as_of_option
 def check(db_path, run, as_of):
     """Check a stored crawl run against the catalog and store its findings."""
-    do_check(db_path, run, parse_as_of(as_of))
+    check_run(db_path, run, as_of, say=say)
 
 
 @main.command()
@@ -227,7 +153,7 @@ def check(db_path, run, as_of):
 @lang_option
 def report(db_path, run, out_dir, lang):
     """Write the static HTML report of a run (opens offline from the file system)."""
-    do_report(db_path, run, out_dir, lang)
+    report_run(db_path, run, out_dir, lang, say=lambda line: click.echo(line))
 
 
 @main.command()
@@ -239,15 +165,11 @@ def report(db_path, run, out_dir, lang):
 def export(db_path, run, fmt, out_path, deadline):
     """Export a run's findings for a notice (通报): a ranked summary sheet and one flat sheet of all
     findings (XLSX), or the flat table as CSV."""
-    from reports.common import ReportError
     from reports.export import export_findings
 
     deadline_date = parse_date_option(deadline, "--deadline")
     db = open_db(db_path)
-    try:
-        path = export_findings(db, resolve(db, run), fmt, out_path, deadline=deadline_date)
-    except ReportError as exc:
-        raise UserError(str(exc)) from None
+    path = export_findings(db, resolve(db, run), fmt, out_path, deadline=deadline_date)
     click.echo(f"已导出：{Path(path).resolve()}")
 
 
@@ -262,15 +184,11 @@ def notice(db_path, run, out_path, deadline, issuer):
     """Write a notice draft (通报草稿, .docx) of a checked run: scope and method, overall results with
     合格率 and ranking, typical problems with named examples, the rectification request, and the
     annexes (failing sites, every problem)."""
-    from reports.common import ReportError
     from reports.notice import write_notice
 
     deadline_date = parse_date_option(deadline, "--deadline")
     db = open_db(db_path)
-    try:
-        path = write_notice(db, resolve(db, run), out_path, deadline=deadline_date, issuer=issuer)
-    except ReportError as exc:
-        raise UserError(str(exc)) from None
+    path = write_notice(db, resolve(db, run), out_path, deadline=deadline_date, issuer=issuer)
     click.echo(f"通报草稿已生成：{Path(path).resolve()}")
 
 
@@ -283,14 +201,10 @@ def notice(db_path, run, out_path, deadline, issuer):
 @click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False), help="File to write (default: stdout).")
 def evidence(finding_id, db_path, fmt, out_path):
     """Extract the archived copy of the page a finding rests on (FINDING_ID: the finding's number)."""
-    from reports.common import ReportError
     from reports.evidence import beijing_time, finding_evidence
 
     db = open_db(db_path)
-    try:
-        row, data = finding_evidence(db, finding_id, fmt)
-    except ReportError as exc:
-        raise UserError(str(exc)) from None
+    row, data = finding_evidence(db, finding_id, fmt)
     if out_path:
         Path(out_path).parent.mkdir(parents=True, exist_ok=True)
         Path(out_path).write_bytes(data)
@@ -313,22 +227,17 @@ def evidence(finding_id, db_path, fmt, out_path):
 def sample(db_path, site_id, n, seed, as_of, out_path):
     """Draw a reproducible spot-check sample (抽查) of a site's documents, stratified by column,
     into an XLSX checklist."""
-    from reports.common import ReportError
     from reports.sample import sample_documents, write_sample_xlsx
 
-    as_of_date = parse_as_of(as_of)
     db = open_db(db_path)
-    try:
-        rows = sample_documents(db, site_id, n, seed, as_of_date)
-        path = write_sample_xlsx(rows, out_path or f"sample-{site_id}-{seed}.xlsx",
-                                 info={"种子": seed, "请求样本量": n, "截止日期": as_of or ""})
-    except ReportError as exc:
-        raise UserError(str(exc)) from None
+    rows = sample_documents(db, site_id, n, seed, as_of)
+    path = write_sample_xlsx(rows, out_path or f"sample-{site_id}-{seed}.xlsx",
+                             info={"种子": seed, "请求样本量": n, "截止日期": as_of.isoformat() if as_of else ""})
     click.echo(f"抽查清单（{len(rows)} 条）：{Path(path).resolve()}")
 
 
 @main.command()
-@click.option("--sites", "sites_file", required=True, type=click.Path(dir_okay=False), help="Sites config (YAML).")
+@sites_option
 @db_option
 @click.option("--out", "out_dir", default="zwgk-report", show_default=True, type=click.Path(file_okay=False))
 @as_of_option
@@ -336,18 +245,12 @@ def sample(db_path, site_id, n, seed, as_of, out_path):
 @settings_option
 @init_option
 def run(sites_file, db_path, out_dir, as_of, lang, settings, init):
-    """Crawl, check and report in one go (for cron or systemd; exit code 75 when another run holds the store)."""
-    from crawler.runner import RunLocked, run_lock
-
-    as_of_date = parse_as_of(as_of)
-    overrides = parse_settings(settings)
-    try:
-        with run_lock(db_path, note="zwgk run"):
-            run_id = do_crawl(sites_file, db_path, overrides, init=init)
-            do_check(db_path, run_id, as_of_date)
-            do_report(db_path, run_id, out_dir, lang)
-    except RunLocked as exc:
-        raise UserError(str(exc), 75) from None
+    """Crawl, check and report in one go (for cron or systemd; exit code 75 when another run holds the
+    store; a crawl that did not finish is neither checked nor reported, and the run exits with 1)."""
+    sites = load_config(sites_file)
+    progress = _progress()
+    run_once(sites_file, db_path, out_dir, settings=settings, as_of=as_of, lang=lang, init=init, sites=sites,
+             on_progress=progress, say=_after(progress))
 
 
 @main.command()
@@ -398,7 +301,7 @@ def catalog(sites_file, site_id, level, region, fmt):
     if site_id:
         if not sites_file:
             raise UserError("--site needs --sites FILE", 2)
-        sites = {s.id: s for s in check_sites_file(sites_file)}
+        sites = {s.id: s for s in load_config(sites_file)}
         if site_id not in sites:
             raise UserError(f"{sites_file}: no site with id '{site_id}'", 2)
         config, level = sites[site_id].as_config(), sites[site_id].level
@@ -406,10 +309,7 @@ def catalog(sites_file, site_id, level, region, fmt):
         config = {"level": level, "region": region}
     else:
         raise UserError("give --sites FILE --site ID, or --level", 2)
-    try:
-        rows = catalog_for_site(config, level)
-    except CatalogError as exc:
-        raise UserError(str(exc), 2) from None
+    rows = catalog_for_site(config, level)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":

@@ -1,0 +1,3 @@
+from zwgk.cli import main
+
+main(prog_name="zwgk")

@@ -1,0 +1,100 @@
+"""One run: crawl -> check -> report, the same for ``zwgk run``, ``zwgk demo`` and the scheduler.
+
+    run_once(sites_file, db_path, out_dir, settings=..., as_of=..., say=print)
+
+Under the store's run lock (``crawler.runner.run_lock``), so no other run of the store starts in
+between. One policy for a crawl that did not finish (interrupted, killed, failed): nothing is
+checked and no report is written — the previous report stays as it was, since a half-read portal
+would show columns as empty or stale that were merely not reached — and ``CrawlNotFinished`` says so.
+``say`` receives the run's lines for the user (the command line prints them, the scheduler logs them).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from crawler import store
+from crawler.exceptions import ZwgkError
+from crawler.runner import crawl, run_lock
+from zwgk.common import load_config
+
+logger = logging.getLogger("zwgk.run")
+STATUS_WORDS = {"finished": "完成", "interrupted": "已中断", "failed": "失败"}
+
+
+class CrawlNotFinished(ZwgkError):
+    """The crawl of a run did not finish: the run was neither checked nor reported."""
+
+
+def crawl_sites(sites_file, db_path, settings=None, *, only=None, init=False, sites=None, on_progress=None,
+                say=logger.info) -> dict:
+    """Crawl the sites config into the store; returns the run's row. A failed crawl is a ZwgkError.
+    ``on_progress(run row, number of sites)`` is called while the crawl runs."""
+    if sites is None:
+        sites = load_config(sites_file)
+    total = len(sites)
+    if only:
+        wanted = {s.strip() for s in only.split(",") if s.strip()}
+        unknown = wanted - {s.id for s in sites}
+        if unknown:
+            raise ZwgkError(f"{sites_file}: no site with id '{sorted(unknown)[0]}' (--only)", 2)
+        total = len(wanted)
+    run_id, _ = crawl(sites_file, db_path, settings=settings, only=only, sites=sites, init=init,
+                      on_progress=on_progress and (lambda run: on_progress(run, total)))
+    db = store.connect(db_path, create=False)
+    try:
+        run = db["runs"].get(run_id)
+        if run["status"] == "failed":
+            raise ZwgkError(f"采集失败（第 {run_id} 次）：{run['note']}")
+        for site in db.query("select id, error from sites where last_run = ? and status = 'error'", [run_id]):
+            say(f"站点 {site['id']}：{site['error']}")
+    finally:
+        db.conn.close()
+    say(f"第 {run_id} 次采集{STATUS_WORDS.get(run['status'], run['status'])}："
+        f"{run['sites']} 个站点，{run['columns']} 个栏目，{run['pages']} 个页面，"
+        f"{run['documents']} 条信息（新增 {run['new_documents']}），{run['errors']} 个抓取错误。日志：{run['log_path']}")
+    return run
+
+
+def check_run(db_path, run="latest", as_of: date | None = None, *, say=logger.info) -> int:
+    """Check a stored crawl run and store its findings; returns the run id."""
+    from checks.run import run_checks
+
+    db = store.connect(db_path, create=False, verify=True)   # findings are written: never into a damaged file
+    try:
+        run_id = store.resolve_run(db, run)
+        findings = run_checks(db, run_id, as_of)
+    finally:
+        db.conn.close()
+    say(f"第 {run_id} 次采集的检查完成：{len(findings)} 个问题（基准日 {as_of or date.today()}）。")
+    return run_id
+
+
+def report_run(db_path, run, out_dir, lang: str = "zh", *, say=logger.info):
+    """Write the static HTML report of a run; returns the path of its index page."""
+    from reports.render import render_report
+
+    db = store.connect(db_path, create=False)
+    try:
+        index = render_report(db, store.resolve_run(db, run), out_dir, lang=lang)
+    finally:
+        db.conn.close()
+    say(f"报告已生成：{index.resolve()}")
+    return index
+
+
+def run_once(sites_file, db_path, out_dir, *, settings=None, as_of: date | None = None, lang: str = "zh",
+             init: bool = False, sites=None, on_progress=None, say=logger.info) -> int:
+    """Crawl, check and report under the store's run lock; returns the run id.
+
+    Raises RunLocked when another run holds the store, CrawlNotFinished when the crawl did not finish
+    (then nothing is checked and the previous report stays)."""
+    with run_lock(db_path, note=f"sites {sites_file}"):
+        run = crawl_sites(sites_file, db_path, settings, init=init, sites=sites, on_progress=on_progress, say=say)
+        if run["status"] != "finished":
+            raise CrawlNotFinished(
+                f"第 {run['id']} 次采集{STATUS_WORDS.get(run['status'], run['status'])}"
+                f"{('（' + run['note'] + '）') if run['note'] else ''}：未做检查，报告未更新（仍为上次的报告）")
+        check_run(db_path, run["id"], as_of, say=say)
+        report_run(db_path, run["id"], out_dir, lang, say=say)
+    return run["id"]
