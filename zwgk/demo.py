@@ -19,8 +19,9 @@ DEMO_SETTINGS = {
 }
 
 
-def run_demo(out_dir, *, scale: int = 1, on_progress=None, say=logger.info) -> int:
-    """Serve the demo portal, run it once into ``out_dir`` (sites config, store, report); returns the run id."""
+def run_demo(out_dir, *, scale: int = 1, on_progress=None, say=logger.info) -> tuple[int, Path]:
+    """Serve the demo portal, run it once into ``out_dir`` (sites config, store, report); returns the run
+    id and the report's index page."""
     from zwgk.demoportal import DEMO_AS_OF, DemoPortal, serve
 
     out = Path(out_dir)

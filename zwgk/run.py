@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from pathlib import Path
 
 from crawler import store
 from crawler.exceptions import ZwgkError
@@ -70,7 +71,10 @@ def check_run(db_path, run="latest", as_of: date | None = None, *, say=logger.in
     return run_id
 
 
-def report_run(db_path, run, out_dir, lang: str = "zh", *, say=logger.info):
+REPORT_WRITTEN = "报告已生成：{}"
+
+
+def report_run(db_path, run, out_dir, lang: str = "zh"):
     """Write the static HTML report of a run; returns the path of its index page."""
     from reports.render import render_report
 
@@ -79,13 +83,12 @@ def report_run(db_path, run, out_dir, lang: str = "zh", *, say=logger.info):
         index = render_report(db, store.resolve_run(db, run), out_dir, lang=lang)
     finally:
         db.conn.close()
-    say(f"报告已生成：{index.resolve()}")
-    return index
+    return index.resolve()
 
 
 def run_once(sites_file, db_path, out_dir, *, settings=None, as_of: date | None = None, lang: str = "zh",
-             init: bool = False, sites=None, on_progress=None, say=logger.info) -> int:
-    """Crawl, check and report under the store's run lock; returns the run id.
+             init: bool = False, sites=None, on_progress=None, say=logger.info) -> tuple[int, Path]:
+    """Crawl, check and report under the store's run lock; returns the run id and the report's index page.
 
     Raises RunLocked when another run holds the store, CrawlNotFinished when the crawl did not finish
     (then nothing is checked and the previous report stays)."""
@@ -96,5 +99,4 @@ def run_once(sites_file, db_path, out_dir, *, settings=None, as_of: date | None 
                 f"第 {run['id']} 次采集{STATUS_WORDS.get(run['status'], run['status'])}"
                 f"{('（' + run['note'] + '）') if run['note'] else ''}：未做检查，报告未更新（仍为上次的报告）")
         check_run(db_path, run["id"], as_of, say=say)
-        report_run(db_path, run["id"], out_dir, lang, say=say)
-    return run["id"]
+        return run["id"], report_run(db_path, run["id"], out_dir, lang)

@@ -35,7 +35,7 @@ from crawler import store
 from crawler.exceptions import ZwgkError
 from crawler.runner import RunLocked, lock_path_for, log_path_for
 from zwgk.common import UserError, check_settings, load_config
-from zwgk.run import run_once
+from zwgk.run import REPORT_WRITTEN, run_once
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_DAY = "mon"
@@ -217,7 +217,9 @@ def scheduled_run(job_id: str, sites: str, db: str, out: str, settings: dict | N
     logger.info("任务 %s 开始：%s -> %s", job_id, sites, db)
     try:
         check_settings(settings or {})
-        return run_once(sites, db, out, settings=settings, sites=load_config(sites), say=logger.info)
+        run_id, index = run_once(sites, db, out, settings=settings, sites=load_config(sites), say=logger.info)
+        logger.info("任务 %s 完成：%s", job_id, REPORT_WRITTEN.format(index))
+        return run_id
     except RunLocked as exc:
         logger.warning("任务 %s 跳过：%s", job_id, exc)
     except ZwgkError as exc:

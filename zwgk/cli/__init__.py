@@ -22,7 +22,7 @@ from zwgk.cli.options import (as_of_option, db_option, init_option, lang_option,
                               settings_option, sites_option)
 from zwgk.cli.schedule import schedule_command
 from zwgk.common import UserError, load_config
-from zwgk.run import check_run, crawl_sites, report_run, run_once
+from zwgk.run import REPORT_WRITTEN, check_run, crawl_sites, report_run, run_once
 
 FINDING_FIELDS = ("id", "site", "rule", "severity", "column", "column_url", "catalog_area", "catalog_item", "url",
                   "message", "evidence", "basis", "as_of", "run",
@@ -112,7 +112,8 @@ def demo(out_dir, scale):
     from zwgk.demo import run_demo
 
     progress = _progress()
-    run_demo(out_dir, scale=scale, on_progress=progress, say=_after(progress))
+    _, index = run_demo(out_dir, scale=scale, on_progress=progress, say=_after(progress))
+    click.echo(REPORT_WRITTEN.format(index))
 
 
 def _after(progress):
@@ -153,7 +154,7 @@ def check(db_path, run, as_of):
 @lang_option
 def report(db_path, run, out_dir, lang):
     """Write the static HTML report of a run (opens offline from the file system)."""
-    report_run(db_path, run, out_dir, lang, say=lambda line: click.echo(line))
+    click.echo(REPORT_WRITTEN.format(report_run(db_path, run, out_dir, lang)))
 
 
 @main.command()
@@ -249,8 +250,9 @@ def run(sites_file, db_path, out_dir, as_of, lang, settings, init):
     store; a crawl that did not finish is neither checked nor reported, and the run exits with 1)."""
     sites = load_config(sites_file)
     progress = _progress()
-    run_once(sites_file, db_path, out_dir, settings=settings, as_of=as_of, lang=lang, init=init, sites=sites,
-             on_progress=progress, say=_after(progress))
+    _, index = run_once(sites_file, db_path, out_dir, settings=settings, as_of=as_of, lang=lang, init=init,
+                        sites=sites, on_progress=progress, say=_after(progress))
+    click.echo(REPORT_WRITTEN.format(index))
 
 
 @main.command()
