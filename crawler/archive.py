@@ -155,14 +155,14 @@ class WarcArchive:
     def __init__(self, crawler):
         self.crawler = crawler
         settings = crawler.settings
-        self.db_path = settings.get("ZWGK_DB", "zwgk.db")
-        self.level = settings.getint("ZWGK_WARC_GZIP_LEVEL", 6)
+        self.db_path = settings["ZWGK_DB"]
+        self.level = settings.getint("ZWGK_WARC_GZIP_LEVEL")
         self.warc: WarcFile | None = None
         self.relative = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("ZWGK_WARC", True):
+        if not crawler.settings.getbool("ZWGK_WARC"):
             raise NotConfigured
         try:
             import warcio  # noqa: F401

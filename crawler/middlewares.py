@@ -45,7 +45,7 @@ class BlockDetector:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.getint("ZWGK_BLOCKED_MAX_PER_HOST", 10), crawler.stats)
+        return cls(crawler.settings.getint("ZWGK_BLOCKED_MAX_PER_HOST"), crawler.stats)
 
     def process_request(self, request, spider=None):
         host = urlsplit(request.url).hostname
@@ -114,7 +114,7 @@ class HostTimeouts:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.getint("ZWGK_HOST_TIMEOUTS", 5), crawler.stats)
+        return cls(crawler.settings.getint("ZWGK_HOST_TIMEOUTS"), crawler.stats)
 
     def process_request(self, request, spider=None):
         host = urlsplit(request.url).hostname

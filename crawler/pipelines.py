@@ -28,7 +28,8 @@ class StorePipeline:
     def __init__(self, db_path: str):
         self.db_path = db_path
         self.db = None
-        self.writer: store.Writer | None = None
+        self.spider = None
+        self._writer: store.Writer | None = None
         self.walks: list[ColumnWalkItem] = []   # concluded together at close
         self.counts = {"documents": 0, "new_documents": 0, "errors": 0, "sites": 0, "columns": 0}
         self.last_commit = 0.0
@@ -43,11 +44,17 @@ class StorePipeline:
         return pipeline
 
     def open_spider(self, spider=None):
-        spider = spider or self.crawler.spider
-        # The spider holds the run it writes (given by crawler.runner, or started for a direct crawl).
+        self.spider = spider or self.crawler.spider
         self.db = store.connect(self.db_path)
-        store.claim_run(self.db, spider.run_id)
-        self.writer = store.Writer(self.db, spider.run_id)
+
+    @property
+    def writer(self) -> store.Writer | None:
+        """The writers of the spider's run: the spider holds the run id (given by crawler.runner, or
+        started by the spider itself for a direct crawl, before its first request)."""
+        if self._writer is None and getattr(self.spider, "run_id", None) is not None:
+            store.claim_run(self.db, self.spider.run_id)
+            self._writer = store.Writer(self.db, self.spider.run_id)
+        return self._writer
 
     def process_item(self, item, spider=None):
         self.HANDLERS[type(item)](self, item)
@@ -115,6 +122,8 @@ class StorePipeline:
     # -- batching and the run row -------------------------------------------------------------------
 
     def flush(self):
+        if self.writer is None:
+            return
         stats = self.crawler.stats if getattr(self, "crawler", None) else None
         self.writer.counts(pages=stats.get_value("response_received_count", 0) if stats else 0,
                            requests=stats.get_value("downloader/request_count", 0) if stats else 0, **self.counts)
@@ -122,6 +131,8 @@ class StorePipeline:
         self.last_commit = time.monotonic()
 
     def close_spider(self, spider=None):
+        if self.writer is None:   # the crawl closed before it started its run
+            return
         # Everything the items wrote is committed first; the conclusions follow in one transaction.
         self.flush()
         for _, items in self.crawler.signals.send_catch_log(signal=open_walks):
@@ -134,5 +145,6 @@ class StorePipeline:
     def spider_closed(self, spider, reason):
         status = "interrupted" if reason == "shutdown" else "finished"
         note = None if reason in ("finished", "shutdown") else f"closed: {reason}"
-        store.finish_run(self.db, self.writer.run, status, note=note)
+        if self.writer is not None:
+            store.finish_run(self.db, self.writer.run, status, note=note)
         self.db.conn.close()

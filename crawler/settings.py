@@ -1,7 +1,10 @@
 """Scrapy settings for crawling real government portals: polite by default.
 
-The demo portal on loopback overrides the throttling (see zwgk.demo.DEMO_SETTINGS); anyone can
-override any of these with ``-s NAME=VALUE`` on ``zwgk crawl``/``zwgk run`` or ``scrapy crawl``.
+The one place of every default: the portal spider applies this module as its defaults
+(``PortalSpider.update_settings``), so no call site has a fallback of its own and the spider runs
+under another project's settings too. The demo portal on loopback overrides the throttling (see
+zwgk.demo.DEMO_SETTINGS); anyone can override any of these with ``-s NAME=VALUE`` on ``zwgk
+crawl``/``zwgk run`` or ``scrapy crawl``.
 """
 BOT_NAME = "zwgk"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -10,7 +13,8 @@ NEWSPIDER_MODULE = "crawler.spiders"
 USER_AGENT = "Mozilla/5.0 (compatible; zwgk/0.1; government information disclosure monitor)"
 ROBOTSTXT_OBEY = True
 
-# Government servers are often small: few parallel requests, adaptive delay.
+# Government servers are often small: two requests at a time per host and an adaptive delay;
+# CONCURRENT_REQUESTS bounds all hosts together (a run crawls many sites side by side).
 CONCURRENT_REQUESTS = 16
 # Items are written synchronously: Scrapy's default of 100 concurrent items per response only adds
 # asyncio task overhead (about 15 % of the crawl's CPU on the demo portal).

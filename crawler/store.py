@@ -16,8 +16,7 @@ from pathlib import Path
 import sqlite_utils
 
 from crawler.exceptions import ZwgkError
-
-DEFAULT_DB = "zwgk.db"
+from crawler.settings import ZWGK_DB as DEFAULT_DB   # the one default of the store's path
 
 
 class StoreError(ZwgkError, RuntimeError):
@@ -339,6 +338,15 @@ def start_run(db, kind: str, sites_file: str | None = None, log_path: str | None
              "pid": os.getpid(), "log_path": log_path, "pages": 0, "documents": 0, "new_documents": 0,
              "errors": 0, "sites": 0, "columns": 0}
         ).last_pk
+
+
+def start_crawl_run(path, sites_file: str | None = None) -> int:
+    """``start_run`` for a crawl that has not opened the store yet (a direct ``scrapy crawl``)."""
+    db = connect(path)
+    try:
+        return start_run(db, "crawl", sites_file=sites_file)
+    finally:
+        db.conn.close()
 
 
 def finish_run(db, run_id: int, status: str = "finished", **counts) -> None:

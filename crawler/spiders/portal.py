@@ -82,15 +82,19 @@ class PortalSpider(scrapy.Spider):
     name = "portal"
 
     @classmethod
+    def update_settings(cls, settings):
+        # zwgk's settings (crawler/settings.py, the one place of their defaults) are this spider's
+        # defaults, at the priority of an add-on's: under another Scrapy project's settings, or none,
+        # every ZWGK_* setting has its value and the store pipeline runs, while what a project,
+        # the spider or -s sets still wins (Scrapy's own defaults, re-applied later, do not).
+        settings.setmodule("crawler.settings", priority="addon")
+        super().update_settings(settings)
+
+    @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._open_walks, signal=open_walks)
-        if spider.run_id is None:
-            # A direct `scrapy crawl`: this crawl starts its own run (crawler.runner starts it otherwise).
-            db = store.connect(crawler.settings["ZWGK_DB"])
-            spider.run_id = store.start_run(db, "crawl", sites_file=spider.sites_file)
-            db.conn.close()
         return spider
 
     def __init__(self, sites: str | None = None, run_id: str | None = None, only: str | None = None,
@@ -124,15 +128,15 @@ class PortalSpider(scrapy.Spider):
 
     @property
     def incremental(self) -> bool:
-        return self.settings.getbool("ZWGK_INCREMENTAL", True)
+        return self.settings.getbool("ZWGK_INCREMENTAL")
 
     @property
     def revisit_days(self) -> float:
-        return self.settings.getfloat("ZWGK_REVISIT_DAYS", 28)
+        return self.settings.getfloat("ZWGK_REVISIT_DAYS")
 
     def _prior(self) -> PriorState:
         if self.prior is None:
-            self.prior = PriorState(self.settings.get("ZWGK_DB", "zwgk.db"))
+            self.prior = PriorState(self.settings["ZWGK_DB"])
         return self.prior
 
     def closed(self, reason):
@@ -140,6 +144,9 @@ class PortalSpider(scrapy.Spider):
             self.prior.close()
 
     async def start(self):
+        if self.run_id is None:
+            # A direct `scrapy crawl`: the crawl starts its own run (crawler.runner starts it otherwise).
+            self.run_id = store.start_crawl_run(self.settings["ZWGK_DB"], self.sites_file)
         if self.config_error:
             self.logger.error(self.config_error)
             raise CloseSpider("config-error")
@@ -191,7 +198,7 @@ class PortalSpider(scrapy.Spider):
 
     @property
     def page_budget(self) -> float:
-        return self.settings.getfloat("ZWGK_PAGE_CPU_SECONDS", 5.0)
+        return self.settings.getfloat("ZWGK_PAGE_CPU_SECONDS")
 
     @staticmethod
     def _configured(site: Site) -> list[dict]:
