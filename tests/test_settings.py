@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import emptysite
+import pytest
 from scrapy.utils.test import get_crawler
 
 from crawler import settings as zwgk_settings
@@ -35,6 +36,7 @@ def test_no_call_site_has_a_fallback_of_its_own():
     assert store.DEFAULT_DB == zwgk_settings.ZWGK_DB
 
 
+@pytest.mark.slow
 def test_scrapy_runs_the_spider_with_nothing_else_set(tmp_path):
     """Outside the project (no scrapy.cfg, no SCRAPY_SETTINGS_MODULE, no -s): the polite defaults,
     the store beside the current directory, every column concluded."""

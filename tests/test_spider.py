@@ -15,7 +15,7 @@ from twisted.python.failure import Failure
 
 import emptysite
 from crawler.errors import OffsiteRedirect
-from crawler.items import ColumnItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem
+from crawler.items import ColumnItem, ColumnWalkItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem
 from crawler.spiders.portal import LIST_PRIORITY, PortalSpider
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -129,8 +129,11 @@ def test_a_list_request_that_fails_is_a_recorded_error_and_the_walk_concludes_no
     failure = Failure(OffsiteRedirect(target, 302))
     failure.request = request
     out = list(request.errback(failure))
-    assert [(e.url, e.target, e.kind, e.column_url) for e in out] == [(SCRIPT_PAGER, "list", "offsite-redirect", SCRIPT_PAGER)]
-    assert target in out[0].message
+    errors = [i for i in out if isinstance(i, FetchErrorItem)]
+    assert [(e.url, e.target, e.kind, e.column_url) for e in errors] == [(SCRIPT_PAGER, "list", "offsite-redirect", SCRIPT_PAGER)]
+    assert target in errors[0].message
+    # the walk is over, having read nothing: the store concludes nothing from it
+    assert out[1:] == [ColumnWalkItem(site.id, SCRIPT_PAGER, None, 0)]
     walk = spider.walks[(site.id, SCRIPT_PAGER)]
     assert (walk.done, walk.outcome, walk.failed) == (True, None, True)
 

@@ -11,13 +11,15 @@ COLUMN = "http://www.example.gov.cn/gfxwj/"
 
 
 def _crawl(path, item):
+    db = store.connect(path)
+    run_id = store.start_run(db, "crawl")   # the run a crawl's spider holds
+    db.conn.close()
     pipe = StorePipeline(str(path))
-    pipe.open_spider(SimpleNamespace(run_id=None, sites_file=None))
+    pipe.open_spider(SimpleNamespace(run_id=run_id))
     pipe.process_item(SiteItem("s", "示例县人民政府", "county", "黑龙江省/示例市/示例县", "http://www.example.gov.cn/", {}))
     pipe.process_item(ColumnItem("s", COLUMN, "现行有效规范性文件", "法定主动公开内容/现行有效规范性文件"))
     pipe.process_item(item)
     pipe.flush()
-    pipe.conn.commit()
     return pipe
 
 
@@ -36,4 +38,4 @@ def test_validity_and_repeals_per_version(tmp_path):
     versions = db.execute("select version, validity from document_versions where url = ? order by version", [URL]).fetchall()
     assert versions == [(1, "有效"), (2, "废止")]
     first = _crawl(tmp_path / "other.db", DocumentItem("s", COLUMN, URL, "x", body="y", validity="有效", repeals=repeals))
-    assert json.loads(first.conn.execute("select repeals from documents").fetchone()[0]) == repeals
+    assert json.loads(first.db.execute("select repeals from documents").fetchone()[0]) == repeals
