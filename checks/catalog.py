@@ -462,7 +462,7 @@ def parse_overlay(data, path: Path) -> Overlay:
     settings = data.get("settings") or {}
     if not isinstance(settings, dict):
         raise CatalogError(f"{where}: field 'settings' must be a mapping")
-    from checks.thresholds import validate_settings  # late: thresholds imports nothing of ours
+    from checks.thresholds import validate_settings  # late: checks.thresholds imports CatalogError from here
     validate_settings(settings, f"{where}: field 'settings'")
     for key in ("areas", "items", "change"):
         if data.get(key) is not None and not isinstance(data[key], list):

@@ -47,3 +47,17 @@ def demo_run(demo_portal, tmp_path_factory):
     db.conn.close()
     return SimpleNamespace(portal=demo_portal.portal, base_url=demo_portal.base_url, db_path=db_path,
                            run_id=run_id, sites_file=sites_file, work=work)
+
+
+@pytest.fixture
+def unreachable_site() -> str:
+    """A sites config of one valid site nobody answers for (port 9, discard): for tests of the config,
+    the command line and the store that must never reach a network."""
+    return """
+sites:
+  - id: demo-county
+    name: 示例县人民政府
+    level: county
+    region: 黑龙江省/示例市/示例县
+    url: http://127.0.0.1:9/xxgk/
+"""

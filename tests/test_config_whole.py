@@ -14,15 +14,6 @@ from crawler.sites import load_sites
 from zwgk.cli import main
 from zwgk.demo import DEMO_SETTINGS
 
-MINIMAL = """
-sites:
-  - id: demo-county
-    name: 示例县人民政府
-    level: county
-    region: 黑龙江省/示例市/示例县
-    url: http://127.0.0.1:9/xxgk/
-"""
-
 
 def run_cli(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
@@ -39,9 +30,9 @@ def run_cli(*args):
      "{path}: site 'demo-county': field 'province': unknown province 'heilongjang' (known overlays: "),
 ])
 @pytest.mark.parametrize("command", ["crawl", "run"])
-def test_config_mistakes_exit_2_before_anything_is_fetched(tmp_path, extra, line, command):
+def test_config_mistakes_exit_2_before_anything_is_fetched(unreachable_site, tmp_path, extra, line, command):
     path = tmp_path / "sites.yaml"
-    path.write_text(MINIMAL + extra, encoding="utf-8")
+    path.write_text(unreachable_site + extra, encoding="utf-8")
     db = tmp_path / "zwgk.db"
     result = run_cli(command, "--sites", path, "--db", db, "--out", tmp_path / "r") if command == "run" \
         else run_cli(command, "--sites", path, "--db", db)
@@ -51,18 +42,18 @@ def test_config_mistakes_exit_2_before_anything_is_fetched(tmp_path, extra, line
     assert not db.exists()   # nothing crawled, no run recorded
 
 
-def test_a_known_province_and_catalog_areas_pass(tmp_path):
+def test_a_known_province_and_catalog_areas_pass(unreachable_site, tmp_path):
     from zwgk.common import load_config
 
     path = tmp_path / "sites.yaml"
-    path.write_text(MINIMAL + "    province: 黑龙江省\n    catalog_areas: [财政预决算, 政府信息公开年报]\n", encoding="utf-8")
+    path.write_text(unreachable_site + "    province: 黑龙江省\n    catalog_areas: [财政预决算, 政府信息公开年报]\n", encoding="utf-8")
     [site] = load_config(path)
     assert site.catalog_areas == ("财政预决算", "政府信息公开年报")
 
 
-def test_unknown_only_id_exits_2(tmp_path):
+def test_unknown_only_id_exits_2(unreachable_site, tmp_path):
     path = tmp_path / "sites.yaml"
-    path.write_text(MINIMAL, encoding="utf-8")
+    path.write_text(unreachable_site, encoding="utf-8")
     result = run_cli("crawl", "--sites", path, "--db", tmp_path / "z.db", "--only", "nope")
     assert result.exit_code == 2
     assert result.output.strip() == f"错误：{path}: no site with id 'nope' (--only)"
@@ -77,9 +68,9 @@ def test_unknown_only_id_exits_2(tmp_path):
     ("DEFAULT_REQUEST_HEADERS={x", "-s DEFAULT_REQUEST_HEADERS={x: DEFAULT_REQUEST_HEADERS must be a JSON object"),
 ])
 @pytest.mark.parametrize("command", ["crawl", "run"])
-def test_setting_of_the_wrong_type_is_one_line_exit_2(tmp_path, setting, line, command):
+def test_setting_of_the_wrong_type_is_one_line_exit_2(unreachable_site, tmp_path, setting, line, command):
     path = tmp_path / "sites.yaml"
-    path.write_text(MINIMAL, encoding="utf-8")
+    path.write_text(unreachable_site, encoding="utf-8")
     db = tmp_path / "zwgk.db"
     result = run_cli(command, "--sites", path, "--db", db, "-s", setting)
     assert result.exit_code == 2, result.output
@@ -97,9 +88,9 @@ def test_settings_of_the_right_type_and_unknown_names_pass():
     assert parse_settings([f"{k}={v}" for k, v in DEMO_SETTINGS.items()]) == DEMO_SETTINGS
 
 
-def test_schedule_config_with_a_bad_setting_is_refused(tmp_path):
+def test_schedule_config_with_a_bad_setting_is_refused(unreachable_site, tmp_path):
     sites = tmp_path / "sites.yaml"
-    sites.write_text(MINIMAL, encoding="utf-8")
+    sites.write_text(unreachable_site, encoding="utf-8")
     config = tmp_path / "schedule.yaml"
     config.write_text(f"jobs:\n  - id: weekly\n    sites: {sites}\n    db: {tmp_path / 'z.db'}\n"
                       "    settings: {DOWNLOAD_TIMEOUT: abc}\n", encoding="utf-8")
@@ -118,11 +109,11 @@ def test_the_sites_file_is_parsed_with_libyaml_when_available():
 
 
 @pytest.mark.slow
-def test_the_crawl_process_gets_the_parsed_sites_and_does_not_parse_the_file_again(tmp_path):
+def test_the_crawl_process_gets_the_parsed_sites_and_does_not_parse_the_file_again(unreachable_site, tmp_path):
     """The parent loads and validates; the child crawls exactly those sites even when the file has
     changed meanwhile (here: no longer YAML at all)."""
     path = tmp_path / "sites.yaml"
-    path.write_text(MINIMAL, encoding="utf-8")
+    path.write_text(unreachable_site, encoding="utf-8")
     loaded = load_sites(path)
     path.write_text("sites: [\n  - not yaml", encoding="utf-8")
     db_path = tmp_path / "zwgk.db"

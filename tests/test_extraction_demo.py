@@ -15,8 +15,8 @@ from crawler.extraction.detail import extract_detail
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.listing import extract_entries
 from crawler.extraction.pagination import next_pages
+from zwgk import demoportal
 
-demoportal = pytest.importorskip("zwgk.demoportal")
 HOST = "http://demo.local"
 FIELDS = ("title", "published", "written", "doc_number", "index_number", "publisher", "category")
 

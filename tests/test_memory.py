@@ -14,15 +14,6 @@ from crawler.recrawl import UrlSet
 from crawler.runner import crawl
 from zwgk.demo import DEMO_SETTINGS
 
-UNREACHABLE = """
-sites:
-  - id: demo-county
-    name: 示例县人民政府
-    level: county
-    region: 黑龙江省/示例市/示例县
-    url: http://127.0.0.1:9/xxgk/
-"""
-
 
 def test_fingerprints_are_kept_on_disk_not_in_a_python_set(tmp_path):
     crawler = get_crawler(settings_dict={"JOBDIR": str(tmp_path)})
@@ -56,9 +47,9 @@ def test_url_set_is_a_set_of_urls():
 
 
 @pytest.mark.slow
-def test_pending_requests_are_queued_on_disk_in_a_job_directory_removed_after_the_crawl(tmp_path):
+def test_pending_requests_are_queued_on_disk_in_a_job_directory_removed_after_the_crawl(unreachable_site, tmp_path):
     sites = tmp_path / "sites.yaml"
-    sites.write_text(UNREACHABLE, encoding="utf-8")
+    sites.write_text(unreachable_site, encoding="utf-8")
     run_id, code = crawl(sites, tmp_path / "zwgk.db", settings={**DEMO_SETTINGS, "RETRY_TIMES": "0",
                                                                  "LOG_LEVEL": "INFO"})
     assert code == 0

@@ -25,14 +25,6 @@ from zwgk.scheduler import jobstore_path
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 SLOW = {**DEMO_SETTINGS, "CONCURRENT_REQUESTS": "2", "CONCURRENT_REQUESTS_PER_DOMAIN": "2", "DOWNLOAD_DELAY": "0.05"}
-UNREACHABLE = """
-sites:
-  - id: demo-county
-    name: 示例县人民政府
-    level: county
-    region: 黑龙江省/示例市/示例县
-    url: http://127.0.0.1:9/xxgk/
-"""
 
 
 def run_cli(*args):
@@ -53,7 +45,7 @@ def digest(path: Path) -> str:
 
 # --- one lock per file ------------------------------------------------------------------------------
 
-def test_a_symlink_to_the_store_takes_the_same_lock(tmp_path):
+def test_a_symlink_to_the_store_takes_the_same_lock(unreachable_site, tmp_path):
     (tmp_path / "real").mkdir()
     (tmp_path / "other").mkdir()
     real = tmp_path / "real" / "zwgk.db"
@@ -72,7 +64,7 @@ def test_a_symlink_to_the_store_takes_the_same_lock(tmp_path):
             with run_lock(link):
                 pass
         sites = tmp_path / "sites.yaml"
-        sites.write_text(UNREACHABLE, encoding="utf-8")
+        sites.write_text(unreachable_site, encoding="utf-8")
         result = run_cli("crawl", "--sites", sites, "--db", link)
         assert result.exit_code == 75, result.output
         assert f"进程 {holder.pid}" in result.output
@@ -173,12 +165,12 @@ def _damaged_store(path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", ["crawl", "check"])
-def test_a_damaged_store_is_one_line_and_nothing_is_written_into_it(tmp_path, command):
+def test_a_damaged_store_is_one_line_and_nothing_is_written_into_it(unreachable_site, tmp_path, command):
     db_path = tmp_path / "zwgk.db"
     _damaged_store(db_path)
     before = digest(db_path)
     sites = tmp_path / "sites.yaml"
-    sites.write_text(UNREACHABLE, encoding="utf-8")
+    sites.write_text(unreachable_site, encoding="utf-8")
     args = ("crawl", "--sites", sites, "--db", db_path) if command == "crawl" else ("check", "--db", db_path)
     result = run_cli(*args)
     assert result.exit_code == 1, result.output
@@ -187,7 +179,7 @@ def test_a_damaged_store_is_one_line_and_nothing_is_written_into_it(tmp_path, co
     assert digest(db_path) == before
 
 
-def test_a_read_only_store_is_one_line(tmp_path):
+def test_a_read_only_store_is_one_line(unreachable_site, tmp_path):
     db_path = tmp_path / "zwgk.db"
     db = store.connect(db_path)
     store.finish_run(db, store.start_run(db, "crawl"))
@@ -202,7 +194,7 @@ def test_a_read_only_store_is_one_line(tmp_path):
     try:
         before = digest(db_path)
         sites = tmp_path / "sites.yaml"
-        sites.write_text(UNREACHABLE, encoding="utf-8")
+        sites.write_text(unreachable_site, encoding="utf-8")
         for args in (("crawl", "--sites", sites, "--db", db_path), ("check", "--db", db_path)):
             result = run_cli(*args)
             assert result.exit_code == 1, result.output
@@ -215,7 +207,7 @@ def test_a_read_only_store_is_one_line(tmp_path):
             subprocess.run(["chattr", "-i", str(db_path)], check=True)
 
 
-def test_another_applications_database_is_refused_unless_init(tmp_path):
+def test_another_applications_database_is_refused_unless_init(unreachable_site, tmp_path):
     db_path = tmp_path / "app.db"
     conn = sqlite3.connect(db_path)
     conn.execute("create table users (id integer primary key, name text)")
@@ -224,7 +216,7 @@ def test_another_applications_database_is_refused_unless_init(tmp_path):
     conn.close()
     before = digest(db_path)
     sites = tmp_path / "sites.yaml"
-    sites.write_text(UNREACHABLE, encoding="utf-8")
+    sites.write_text(unreachable_site, encoding="utf-8")
     for args in (("crawl", "--sites", sites, "--db", db_path), ("report", "--db", db_path, "--out", tmp_path / "r")):
         result = run_cli(*args)
         assert result.exit_code == 1, result.output
