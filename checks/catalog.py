@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from crawler.exceptions import ZwgkError
-from crawler.sites import LEVELS
+from crawler.sites import LEVELS, identified
 
 CATALOG_DIR = Path(__file__).parent / "catalog"
 PROVINCE_DIR = CATALOG_DIR / "provinces"
@@ -282,15 +282,8 @@ def parse_time_rule(value, where: str) -> TimeRule | None:
 
 
 def parse_item(data, area: str, area_levels: tuple[str, ...], where: str) -> Item:
-    if not isinstance(data, dict):
-        raise CatalogError(f"{where}: each item must be a mapping with id and l1")
-    item_id = data.get("id")
-    if not isinstance(item_id, str) or not ID.match(item_id):
-        raise CatalogError(f"{where}: field 'id' must match [a-z0-9-]+, got {item_id!r}")
-    where = f"{where.rsplit(': items', 1)[0]}: item '{item_id}'"
-    unknown = set(data) - ITEM_KEYS
-    if unknown:
-        raise CatalogError(f"{where}: unknown field '{sorted(unknown)[0]}'")
+    item_id, where = identified(data, where, what="item", needs="id and l1", pattern=ID, keys=ITEM_KEYS,
+                                error=CatalogError, parent=": items")
     return Item(
         id=item_id, area=area,
         l1=_text(data.get("l1"), where, "l1", required=True),

@@ -111,16 +111,26 @@ def _text(entry: dict, key: str, where: str) -> str:
     return value.strip()
 
 
-def parse_site(entry, where: str) -> Site:
+def identified(entry, where: str, *, what: str, needs: str, pattern: re.Pattern, keys: set, error: type,
+               parent: str = ":") -> tuple[str, str]:
+    """An entry of a YAML list that must be a mapping with an ``id`` matching ``pattern`` and only
+    ``keys``: its id, and ``where`` naming it (``file: site 'x'``) for every later message.
+    Shared by the sites config and the catalog (checks.catalog), each with its own ``error``."""
     if not isinstance(entry, dict):
-        raise ConfigError(f"{where}: each site must be a mapping with id, name, level, region, url")
-    site_id = entry.get("id")
-    if not isinstance(site_id, str) or not SITE_ID.match(site_id):
-        raise ConfigError(f"{where}: field 'id' must match [a-z0-9-]+, got {site_id!r}")
-    where = f"{where.rsplit(':', 1)[0]}: site '{site_id}'"
-    unknown = set(entry) - SITE_KEYS
+        raise error(f"{where}: each {what} must be a mapping with {needs}")
+    entry_id = entry.get("id")
+    if not isinstance(entry_id, str) or not pattern.match(entry_id):
+        raise error(f"{where}: field 'id' must match [a-z0-9-]+, got {entry_id!r}")
+    where = f"{where.rsplit(parent, 1)[0]}: {what} '{entry_id}'"
+    unknown = set(entry) - keys
     if unknown:
-        raise ConfigError(f"{where}: unknown field '{sorted(unknown)[0]}'")
+        raise error(f"{where}: unknown field '{sorted(unknown)[0]}'")
+    return entry_id, where
+
+
+def parse_site(entry, where: str) -> Site:
+    site_id, where = identified(entry, where, what="site", needs="id, name, level, region, url", pattern=SITE_ID,
+                                keys=SITE_KEYS, error=ConfigError)
     level = entry.get("level")
     if level not in LEVELS:
         raise ConfigError(f"{where}: field 'level' must be one of {', '.join(LEVELS)}, got {level!r}")
