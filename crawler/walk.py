@@ -22,17 +22,13 @@ from a ``partial`` walk.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-
 from datetime import datetime
 from urllib.parse import urldefrag
 
+from crawler.extraction.dom import index_as_directory
 from crawler.recrawl import ColumnPrior, Known, UrlSet, due, page_order
 from crawler.sites import Site
-
-# A directory and its index page are one list page (TRS pagers link page 1 as index.html).
-_INDEX_PAGE = re.compile(r"/(?:index|default)\.s?html?(?=$|\?)", re.I)
 
 # Kinds of fetch errors that leave a walk partial because one of its list pages was not a list.
 LIST_FAULTS = ("blocked", "not-html", "too-complex", "selector-matched-nothing", "list-not-found",
@@ -46,7 +42,7 @@ def page_key(method: str, url: str, body: bytes | str | None = None) -> tuple:
     """Identity of a list page within a walk."""
     if isinstance(body, str):
         body = body.encode("utf-8")
-    return method.upper(), _INDEX_PAGE.sub("/", url, count=1), body or None
+    return method.upper(), index_as_directory(url), body or None
 
 
 def detail_fetch(known: Known | None, url: str, *, run_id: int | None, days: float, now: datetime,

@@ -74,8 +74,7 @@ def discover_columns(html, url: str) -> list[dict]:
 
 
 def _strip_index(url: str) -> str:
-    url = url.split("#", 1)[0]
-    return re.sub(r"/(?:index|default)\.(?:s?html?|jsp|aspx?|php)$", "/", url, flags=re.I)
+    return dom.index_as_directory(url.split("#", 1)[0])
 
 
 def _is_home(url: str) -> bool:

@@ -15,6 +15,16 @@ from urllib.parse import urljoin
 from lxml import etree, html as lxml_html
 
 # Characters libxml2 refuses in a Python string (NUL and the C0 controls other than tab/newline).
+# An index page is its directory: /a/index.html, /a/index.jsp, /a/default.aspx and /a/ are one page
+# (TRS pagers link page 1 as index.html; JSP and ASP.NET portals name it index.jsp, default.aspx).
+_INDEX_PAGE = re.compile(r"/(?:index|default)\.(?:s?html?|jsp|aspx?|php)(?=$|\?)", re.I)
+
+
+def index_as_directory(url: str) -> str:
+    """A URL (or a path) naming a directory's index page, as the directory: ``/a/index.html`` -> ``/a/``."""
+    return _INDEX_PAGE.sub("/", url, count=1)
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 

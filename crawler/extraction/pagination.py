@@ -96,9 +96,7 @@ def _finish(requests: list[PageRequest], url: str) -> list[PageRequest]:
 
 def _normal(url: str) -> str:
     parts = urlsplit(url)
-    path = parts.path or "/"
-    if re.search(r"/index\.s?html?$", path, re.I):
-        path = path[: path.rfind("/") + 1]
+    path = dom.index_as_directory(parts.path or "/")
     query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
 
@@ -142,7 +140,7 @@ def _page_number(candidate: str, url: str) -> tuple[str, int] | None:
     a, b = urlsplit(candidate), urlsplit(url)
     if a.netloc.lower() != b.netloc.lower():
         return None
-    if a.path == b.path or _dir_index(a.path) == _dir_index(b.path):
+    if a.path == b.path or dom.index_as_directory(a.path) == dom.index_as_directory(b.path):
         qa, qb = dict(parse_qsl(a.query)), dict(parse_qsl(b.query))
         for key in qa:
             if key.lower() in _PAGE_PARAMS and qa[key].isdigit():
@@ -173,10 +171,6 @@ def _stems(filename: str) -> set[str]:
         return set()
     whole = filename.rsplit(".", 1)[0]
     return {m.group("stem"), whole}
-
-
-def _dir_index(path: str) -> str:
-    return re.sub(r"/(?:index|default)\.s?html?$", "/", path, flags=re.I)
 
 
 def _pager_links(root, base: str, url: str) -> list[PageRequest]:
