@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
+
 from crawler.recrawl import ColumnPrior, Known
 from crawler.sites import Site
 from crawler.walk import ColumnWalk, SiteLearning, detail_fetch, page_key
@@ -229,3 +231,14 @@ def test_a_site_holds_only_the_first_answer_of_each_column_until_it_is_ready():
     assert SiteLearning(expected=9, held=[1, 2]).ready(sample=2)        # or the sample is full
     assert SiteLearning(expected=9).ready(sample=6, force=True)
     assert not SiteLearning(expected=1, answered=1, done=True).ready(sample=6)
+
+
+@pytest.mark.parametrize("name", ["index.html", "index.shtml", "default.htm", "index.jsp", "default.aspx", "index.php"])
+def test_an_index_page_is_its_directory_for_every_kind_of_portal(name):
+    from crawler.extraction.columns import _strip_index
+
+    url = f"http://www.example.gov.cn/xxgk/tzgg/{name}"
+    assert page_key("GET", url) == page_key("GET", "http://www.example.gov.cn/xxgk/tzgg/")
+    assert page_key("GET", url + "?page=2")[1] == "http://www.example.gov.cn/xxgk/tzgg/?page=2"
+    assert _strip_index(url + "#top") == "http://www.example.gov.cn/xxgk/tzgg/"
+    assert page_key("GET", "http://www.example.gov.cn/xxgk/tzgg/list.jsp")[1].endswith("/list.jsp")
