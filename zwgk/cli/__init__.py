@@ -38,10 +38,6 @@ def open_db(path):
     return store.connect(path, create=False)
 
 
-def resolve(db, run) -> int:
-    return store.resolve_run(db, run)
-
-
 def progress_printer():
     last = [None]
     tty = sys.stderr.isatty()
@@ -170,7 +166,7 @@ def export(db_path, run, fmt, out_path, deadline):
 
     deadline_date = parse_date_option(deadline, "--deadline")
     db = open_db(db_path)
-    path = export_findings(db, resolve(db, run), fmt, out_path, deadline=deadline_date)
+    path = export_findings(db, store.resolve_run(db, run), fmt, out_path, deadline=deadline_date)
     click.echo(f"已导出：{Path(path).resolve()}")
 
 
@@ -189,7 +185,7 @@ def notice(db_path, run, out_path, deadline, issuer):
 
     deadline_date = parse_date_option(deadline, "--deadline")
     db = open_db(db_path)
-    path = write_notice(db, resolve(db, run), out_path, deadline=deadline_date, issuer=issuer)
+    path = write_notice(db, store.resolve_run(db, run), out_path, deadline=deadline_date, issuer=issuer)
     click.echo(f"通报草稿已生成：{Path(path).resolve()}")
 
 
@@ -262,7 +258,7 @@ def run(sites_file, db_path, out_dir, as_of, lang, settings, init):
 def findings(db_path, run, fmt):
     """Print the findings of a checked run."""
     db = open_db(db_path)
-    run_id = resolve(db, run)
+    run_id = store.resolve_run(db, run)
     rows = [
         {"id": r["id"], "site": r["site_id"], "rule": r["rule"], "severity": r["severity"], "column": r["column_name"],
          "column_url": r["column_url"], "catalog_area": r["catalog_area"], "catalog_item": r["catalog_item"],
