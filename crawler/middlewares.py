@@ -25,7 +25,8 @@ from urllib.parse import urljoin
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
-from scrapy.utils.response import get_meta_refresh
+from scrapy.utils import response as scrapy_response
+from w3lib import html as w3lib_html
 from w3lib.url import safe_url_string
 
 from crawler.blocking import CHALLENGE_STATUSES, is_block_page
@@ -72,6 +73,26 @@ class BlockDetector:
 
 
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+HEAD_CHARS = 4096   # where Scrapy looks for <base> and <meta http-equiv=refresh>
+
+
+def meta_refresh(response: HtmlResponse, ignore_tags=()) -> tuple[float | None, str | None]:
+    """Scrapy's ``get_meta_refresh``, read from the page as the project's decoder decodes it.
+
+    Scrapy's own reads ``response.text``: a second decoding of every page, by the declared charset,
+    held with the response until it is done with. The answer is put into Scrapy's per-response
+    cache, which its MetaRefreshMiddleware reads (it runs after this middleware on the way back), so
+    the page is decoded once. Should that cache move, Scrapy decodes the page again: slower, same result."""
+    cache = getattr(scrapy_response, "_metaref_cache", None)
+    if cache is not None and response in cache:
+        return cache[response]
+    head = (page_text(response) or "")[:HEAD_CHARS]
+    declared = getattr(response, "_declared_encoding", lambda: None)() or "utf-8"
+    base = w3lib_html.get_base_url(head, response.url, declared)
+    found = w3lib_html.get_meta_refresh(head, base, declared, ignore_tags=ignore_tags)
+    if cache is not None:
+        cache[response] = found
+    return found
 
 
 class RedirectPolicy:
@@ -96,7 +117,7 @@ class RedirectPolicy:
         if status in REDIRECT_STATUSES and location:
             target = urljoin(request.url, safe_url_string(location))
         elif self.meta_refresh and isinstance(response, HtmlResponse) and request.method != "HEAD":
-            delay, url = get_meta_refresh(response, ignore_tags=self.ignore_tags)
+            delay, url = meta_refresh(response, self.ignore_tags)
             if url and delay is not None and delay < self.max_delay:
                 target = url
         if target is None or urlsplit(target).scheme not in ("http", "https") or site.allows(target):

@@ -159,3 +159,23 @@ def test_a_meta_refresh_off_the_site_is_not_followed_either():
     assert caught.value.target == "http://www.other.gov.cn/xxgk/" and caught.value.status == 200
     inside = moved.replace(b"www.other.gov.cn", b"example.gov.cn")
     assert RedirectPolicy().process_response(request, HtmlResponse(COLUMN, body=inside, request=request)).body == inside
+
+
+def test_the_meta_refresh_check_reads_the_page_as_decoded_once_not_response_text(monkeypatch):
+    # Scrapy's own check reads response.text (a second decoding of every page, by the declared
+    # charset); both the redirect policy and Scrapy's MetaRefreshMiddleware must read ours instead.
+    from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
+    from scrapy.http import TextResponse
+    from scrapy.utils.test import get_crawler
+
+    def no_text(self):
+        raise AssertionError("response.text decodes the page a second time")
+
+    monkeypatch.setattr(TextResponse, "text", property(no_text))
+    s = site()
+    request = Request(COLUMN, cb_kwargs={"site": s, "column_url": COLUMN})
+    inside = b'<html><head><meta http-equiv="refresh" content="0;url=/xxgk/new/"></head></html>'
+    response = HtmlResponse(COLUMN, body=inside, request=request)
+    assert RedirectPolicy().process_response(request, response) is response
+    followed = MetaRefreshMiddleware.from_crawler(get_crawler()).process_response(request, response)
+    assert followed.url == "http://www.example.gov.cn/xxgk/new/"
