@@ -257,6 +257,8 @@ class ColumnWalk:
 
     def finish(self) -> str | None:
         self.done = True
+        if self.listed:
+            self.empty = None   # emptiness needs evidence the page showed; a walk that saw entries has none
         if not self.pages:
             self.outcome = None
         elif self.failed or self.truncated:

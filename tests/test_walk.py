@@ -111,6 +111,17 @@ def test_empty_evidence_is_the_first_empty_page_s():
     assert walk.empty == "暂无信息" and walk.answered().outcome == "complete"
 
 
+def test_a_walk_that_saw_entries_keeps_no_empty_evidence():
+    # an empty last page (暂无信息 after the last entries) does not make the column empty
+    walk = ColumnWalk(site(), BASE, ColumnPrior(None), "full")
+    walk.start("p1", BASE)
+    walk.found(pages("p2"))
+    walk.read(entries(1), total=None, empty=None)
+    walk.answered()
+    walk.read([], total=None, empty="暂无信息")
+    assert walk.answered().outcome == "complete" and walk.empty is None and walk.listed == 1
+
+
 def test_a_page_without_a_list_leads_to_its_pages_or_is_list_not_found():
     walk = ColumnWalk(site(), BASE, ColumnPrior(None), "full")
     walk.start("shell", BASE)
