@@ -87,26 +87,51 @@ def visible_text_length(text: str) -> int:
     return len(re.sub(r"\s+", "", _TAGS.sub(" ", text or "")))
 
 
+def _folded(pattern: re.Pattern) -> re.Pattern:
+    """The same case-insensitive pattern, for text already lower-cased: a case-insensitive search of
+    Chinese text is several times slower than a plain one (the patterns' letters are all ASCII)."""
+    return re.compile(pattern.pattern.lower(), pattern.flags & ~re.I)
+
+
+_VENDOR_FOLDED = tuple((reason, _folded(pattern)) for reason, pattern in VENDOR_MARKERS)
+_CAPTCHA_TEXT_FOLDED = _folded(_CAPTCHA_TEXT)
+
+
 def is_block_page(status: int, headers, text: str | None, url: str | None = None) -> str | None:
     """The reason this answer is a block/interstitial page rather than content, or None.
 
     ``status``: HTTP status; ``headers``: response headers (dict, Scrapy Headers or pairs);
     ``text``: the decoded body ('' or None for binary); ``url``: the final URL after redirects, if known.
+
+    Every page of a crawl passes here: the cheap conditions (status, size, how much visible text)
+    are tested before any pattern is searched, and the markers are searched once in lower case.
     """
     status = int(status or 0)
     text = text or ""
     head = text[:MAX_SCAN]
+    blocking_status = status in BLOCK_STATUSES or status >= 500
+    visible: list[int] = []
+    lowered: list[str] = []
+
+    def visible_below(limit: int) -> bool:
+        if not visible:
+            visible.append(visible_text_length(head))
+        return visible[0] < limit
+
+    def low() -> str:
+        if not lowered:
+            lowered.append(head.lower())
+        return lowered[0]
 
     # A redirect (not followed) or a final URL on a login page.
     location = _header(headers, "Location")
     if 300 <= status < 400 and location and _LOGIN_URL.search(urlsplit(location).path + "?" + urlsplit(location).query):
         return "login"
 
-    for reason, pattern in VENDOR_MARKERS:
-        if pattern.search(head):
-            if status in BLOCK_STATUSES or status >= 500:
-                return reason
-            if status < 300 and len(text) <= SMALL_PAGE and visible_text_length(head) < 1500:
+    # A vendor's marker decides on a blocking status, or on a small 200 page with little to read.
+    if blocking_status or (status < 300 and len(text) <= SMALL_PAGE and visible_below(1500)):
+        for reason, pattern in _VENDOR_FOLDED:
+            if pattern.search(low()):
                 return reason
 
     # 412/521 and friends with a cookie-setting script: 加速乐, 瑞数 and unnamed JS challenges.
@@ -115,20 +140,20 @@ def is_block_page(status: int, headers, text: str | None, url: str | None = None
         cookies = _header(headers, "Set-Cookie")
         return next((vendor for vendor, name in VENDOR_COOKIES if name in cookies), "cookie-challenge")
     # A 200 page that is nothing but a script setting a cookie and reloading.
-    if status < 300 and len(text) <= 8_000 and _COOKIE_SCRIPT.search(head) and _RELOAD.search(head) \
-            and visible_text_length(head) < 200:
+    if status < 300 and len(text) <= 8_000 and visible_below(200) and _COOKIE_SCRIPT.search(head) \
+            and _RELOAD.search(head):
         return "cookie-challenge"
 
     # A verification page: it says so, asks for a code or a slider, and has little else to show.
-    if status < 500 and _CAPTCHA_TEXT.search(head) and _CAPTCHA_FORM.search(head) \
-            and (status in BLOCK_STATUSES or (len(text) <= SMALL_PAGE and visible_text_length(head) < 600)):
+    if status < 500 and (status in BLOCK_STATUSES or (len(text) <= SMALL_PAGE and visible_below(600))) \
+            and _CAPTCHA_TEXT_FOLDED.search(low()) and _CAPTCHA_FORM.search(head):
         return "captcha"
 
     # A login wall: the page's own title says login and it asks for a password.
     title = _TITLE.search(head)
     if title and _LOGIN_TITLE.search(title.group(1)) and _PASSWORD.search(head) and status < 500:
         if url is None or _LOGIN_URL.search(urlsplit(url).path + "?" + urlsplit(url).query) \
-                or visible_text_length(head) < 2000:
+                or visible_below(2000):
             return "login"
     return None
 
