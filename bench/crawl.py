@@ -1,14 +1,22 @@
-"""Crawl throughput and memory: zwgk's portal spider vs a bare Scrapy spider fetching the same pages,
-and the crawl process's peak RSS at two scales of the demo portal.
+"""Crawl cost: zwgk's portal spider against a bare Scrapy spider fetching the same pages, where its CPU
+goes, and how CPU per page and peak RSS grow with the size of the work.
 
-    .venv/bin/python bench/crawl.py [--scale 5] [--warc-cost] [--rss-scales 1,5] [--rss-only]
+    .venv/bin/python bench/crawl.py [--scales 5,20] [--profile] [--warc-cost] [--rss-scales 1,5]
+                                    [--rss-only | --profile-only]
 
-Serves the demo portal scaled to >= 5,000 detail pages on loopback, crawls it with the full
-pipeline (discovery, pagination, extraction, SQLite, the WARC evidence archive), then fetches the
-very same requests with a spider that does no work at all. Prints pages/s and CPU ms/page for both
-and their ratio, and the size of the run's WARC file. CPU is the crawl subprocess's own (user +
-sys), so the demo server's work is not counted. ``--warc-cost`` also crawls with
-``ZWGK_WARC=False`` into a second store and prints what the archive adds per page.
+Throughput, at each of ``--scales`` (default 5; the acceptance pair is ``5,20``): serves the demo
+portal scaled (scale 5 is about 13,000 pages) on loopback, crawls it with the full pipeline
+(discovery, pagination, extraction, SQLite, the WARC evidence archive), then fetches the very same
+requests with a spider that does no work at all (bench/bare_spider.py). Prints pages/s and CPU
+ms/page for both, their ratio (target: zwgk <= 1.5x bare Scrapy's CPU per page), the crawl's peak
+RSS, and how CPU/page at each larger scale compares with the first (target: within 10 %). CPU is
+the crawl subprocess's own (user + sys), so the demo server's work is not counted; both crawls of a
+scale run in the same fresh process, one after the other, so machine load hits both alike.
+
+``--profile``: one more crawl of the first scale under cProfile; prints where the crawl's CPU goes
+(parsing, extraction, decoding, SQLite, the WARC archive, the spider's own logic, Scrapy/Twisted)
+and the top functions by own time. Profiling slows the crawl down: its figures are shares, not
+times. ``--warc-cost`` also crawls with ``ZWGK_WARC=False`` and prints what the archive adds per page.
 
 Memory: each of the two ``--rss-scales`` is crawled by a fresh process whose only child is the crawl,
 so its peak RSS (``ru_maxrss`` of the children) is that crawl's alone. Prints both peaks and the
@@ -18,12 +26,15 @@ the size of the work: pending requests, fingerprints and walk state are on disk 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import pstats
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +45,11 @@ from crawler.archive import warc_path  # noqa: E402
 from crawler.runner import crawl  # noqa: E402
 from zwgk.demo import DEMO_SETTINGS  # noqa: E402
 from zwgk.demoportal import DemoPortal, serve  # noqa: E402
+
+RSS_TARGET_MB_PER_10K_PAGES = 5.0
+CPU_RATIO_TARGET = 1.5
+SCALE_GROWTH_TARGET = 0.10
+QUIET = {**DEMO_SETTINGS, "LOG_LEVEL": "WARNING"}
 
 
 def child_cpu() -> float:
@@ -47,29 +63,199 @@ def measure(fn):
     return result, time.perf_counter() - wall, child_cpu() - cpu
 
 
-RSS_TARGET_MB_PER_10K_PAGES = 5.0
+def in_fresh_process(*args: str) -> dict:
+    """Run this script with ``args`` in a new process; its last output line is a JSON result."""
+    out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def one_crawl_rss(scale: int) -> None:
-    """(Run in a fresh process.) Crawl the demo portal at ``scale``; print pages and the crawl's peak RSS in KB."""
+def served(scale: int, fn):
     portal = DemoPortal(scale=scale)
-    work = Path(tempfile.mkdtemp(prefix="zwgk-bench-rss-"))
+    work = Path(tempfile.mkdtemp(prefix="zwgk-bench-"))
     with serve(portal) as base_url:
         sites = work / "sites.yaml"
         sites.write_text(portal.sites_yaml(base_url), encoding="utf-8")
-        run_id, code = crawl(sites, work / "zwgk.db", settings={**DEMO_SETTINGS, "LOG_LEVEL": "WARNING"})
+        return fn(portal, work, sites)
+
+
+# -- throughput: zwgk against bare Scrapy, one scale per fresh process -------------------------------
+
+def one_throughput(scale: int, warc_cost: bool) -> dict:
+    def run(portal, work, sites):
+        db_path = work / "zwgk.db"
+        settings = {**QUIET, "ZWGK_LOG_REQUESTS": "1"}
+        (run_id, code), wall, cpu = measure(lambda: crawl(sites, db_path, settings=settings))
         assert code == 0, f"crawl failed, see {work}"
-    pages = store.connect(work / "zwgk.db")["runs"].get(run_id)["pages"]
-    print(pages, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)   # KB on Linux
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss   # the crawl is the only child so far
+        db = store.connect(db_path)
+        run = db["runs"].get(run_id)
+        result = {"scale": scale, "documents": len(portal.documents()), "pages": run["pages"], "wall": wall,
+                  "cpu": cpu, "peak_mb": peak_kb / 1024,
+                  "stored": db.execute("select count(*) from documents").fetchone()[0],
+                  "warc_records": db.execute("select count(distinct offset) from warc_records where run_id = ?",
+                                             [run_id]).fetchone()[0]}
+        warc = warc_path(db_path, run_id)
+        result["warc_bytes"] = warc.stat().st_size if warc.exists() else 0
+
+        # The same requests, replayed without extraction or storage.
+        requests_file = work / "requests.tsv"
+        requests_file.write_text(Path(run["log_path"]).with_suffix(".requests.tsv").read_text(encoding="utf-8"),
+                                 encoding="utf-8")
+        result["replayed"] = sum(1 for _ in requests_file.open(encoding="utf-8"))
+        cmd = [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "bench" / "bare_spider.py"),
+               "-a", f"urls={requests_file}", "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=False",
+               *[a for k, v in DEMO_SETTINGS.items() for a in ("-s", f"{k}={v}")]]
+        _, result["bare_wall"], result["bare_cpu"] = measure(lambda: subprocess.run(
+            cmd, check=True, cwd=work, env={**os.environ, "PYTHONPATH": str(ROOT)}))
+        if warc_cost:
+            plain_db = work / "plain" / "zwgk.db"
+            (plain_run, code), plain_wall, plain_cpu = measure(
+                lambda: crawl(sites, plain_db, settings={**settings, "ZWGK_WARC": "False"}))
+            assert code == 0, f"crawl without WARC failed, see {work}"
+            result["no_warc"] = (store.connect(plain_db)["runs"].get(plain_run)["pages"], plain_wall, plain_cpu)
+        return result
+
+    return served(scale, run)
+
+
+def throughput(scales: list[int], warc_cost: bool) -> None:
+    results = [in_fresh_process("--one-throughput", str(s), *(["--warc-cost"] if warc_cost else [])) for s in scales]
+    print(f"{'':>12} {'scale':>6} {'pages':>7} {'wall s':>8} {'pages/s':>9} {'CPU ms/page':>12} {'peak RSS MB':>12}")
+    for r in results:
+        print(f"{'zwgk':>12} {r['scale']:>6} {r['pages']:>7} {r['wall']:>8.1f} {r['pages'] / r['wall']:>9.1f} "
+              f"{1000 * r['cpu'] / r['pages']:>12.2f} {r['peak_mb']:>12.1f}")
+        print(f"{'bare scrapy':>12} {r['scale']:>6} {r['replayed']:>7} {r['bare_wall']:>8.1f} "
+              f"{r['replayed'] / r['bare_wall']:>9.1f} {1000 * r['bare_cpu'] / r['replayed']:>12.2f}")
+    for r in results:
+        ratio = (r["cpu"] / r["pages"]) / (r["bare_cpu"] / r["replayed"])
+        print(f"scale {r['scale']} ({r['documents']} documents, {r['stored']} stored): ratio zwgk/bare "
+              f"CPU/page {ratio:.2f} (target <= {CPU_RATIO_TARGET:g}), "
+              f"pages/s {(r['pages'] / r['wall']) / (r['replayed'] / r['bare_wall']):.2f}; WARC "
+              f"{r['warc_records']} pages, {r['warc_bytes'] / 1e6:.1f} MB "
+              f"({r['warc_bytes'] / max(r['warc_records'], 1) / 1024:.1f} KiB per page)")
+        if "no_warc" in r:
+            n, w, c = r["no_warc"]
+            print(f"{'no WARC':>12} {r['scale']:>6} {n:>7} {w:>8.1f} {n / w:>9.1f} {1000 * c / n:>12.2f}")
+            print(f"the WARC archive adds {1000 * (r['cpu'] / r['pages'] - c / n):.2f} CPU ms/page "
+                  f"({100 * ((r['cpu'] / r['pages']) / (c / n) - 1):+.0f} %)")
+    first = results[0]
+    for r in results[1:]:
+        growth = (r["cpu"] / r["pages"]) / (first["cpu"] / first["pages"]) - 1
+        print(f"scale {r['scale']} against scale {first['scale']} ({r['pages'] / first['pages']:.1f}x the pages): "
+              f"CPU/page {100 * growth:+.0f} % (target within {100 * SCALE_GROWTH_TARGET:.0f} %), "
+              f"peak RSS {first['peak_mb']:.1f} -> {r['peak_mb']:.1f} MB")
+
+
+# -- the profile -------------------------------------------------------------------------------------
+
+# Where a function's own time goes, by where it is defined (first match wins). Built-ins and the
+# standard library (a regex search, str.join, isinstance) count for whoever called them.
+CATEGORIES = [
+    ("parsing (lxml)", ("lxml/html/__init__.py:document_fromstring", "lxml.etree.fromstring", "lxml.etree.HTML",
+                        "crawler/extraction/dom.py:parse")),
+    ("decoding", ("crawler/pages.py", "crawler/extraction/encoding.py", "charset_normalizer", "chardet")),
+    ("extraction", ("crawler/extraction/", "lxml", "trafilatura", "htmldate", "justext", "courlan", "tldextract",
+                    "dateparser")),
+    ("SQLite", ("crawler/pipelines.py", "crawler/store.py", "sqlite_utils", "crawler/recrawl.py",
+                "crawler/dupefilter.py")),
+    ("WARC archive", ("crawler/archive.py", "warcio", "crawler/extensions.py")),
+    ("spider logic", ("crawler/spiders/", "crawler/walk.py", "crawler/middlewares.py", "crawler/blocking.py",
+                      "crawler/items.py", "crawler/errors.py", "crawler/sites.py")),
+]
+SCRAPY = "Scrapy, Twisted and the rest"
+STDLIB = os.path.dirname(os.__file__)
+
+
+def own_category(key: tuple) -> str | None:
+    """The category of a function by where it is defined; None for a built-in or the standard library."""
+    filename, _, name = key
+    where = f"{filename}:{name}"
+    for label, needles in CATEGORIES:
+        if any(n in where for n in needles):
+            return label
+    if filename == "~" or (filename.startswith(STDLIB) and "site-packages" not in filename):
+        return None
+    return SCRAPY
+
+
+def attribute(stats: pstats.Stats) -> dict[str, float]:
+    """Seconds of own time per category; a built-in's or the standard library's own time goes to its
+    callers' categories, in proportion to the time each caller spent in it (up to a few levels)."""
+    table = stats.stats
+    memo: dict = {}
+
+    def shares(key, depth=0) -> dict[str, float]:
+        """How the time spent in ``key`` splits over categories (fractions summing to 1)."""
+        if key in memo:
+            return memo[key]
+        label = own_category(key)
+        if label is not None or depth > 4 or key not in table or not table[key][4]:
+            memo[key] = {label or SCRAPY: 1.0}
+            return memo[key]
+        memo[key] = {SCRAPY: 1.0}   # a cycle resolves to the rest
+        callers = table[key][4]
+        total = sum(edge[2] for edge in callers.values()) or 1.0
+        out: dict[str, float] = defaultdict(float)
+        for caller, edge in callers.items():
+            for lab, frac in shares(caller, depth + 1).items():
+                out[lab] += frac * edge[2] / total
+        memo[key] = dict(out)
+        return memo[key]
+
+    seconds: dict[str, float] = defaultdict(float)
+    for key, (_, _, own, _, _) in table.items():
+        for label, frac in shares(key).items():
+            seconds[label] += own * frac
+    return seconds
+
+
+def category(key: tuple) -> str:
+    return own_category(key) or "(built-in / stdlib: its callers')"
+
+
+def profile(scale: int, top: int = 15) -> None:
+    def run(portal, work, sites):
+        out = work / "crawl.prof"
+        db_path = work / "zwgk.db"
+        cmd = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "scrapy", "crawl", "portal",
+               "-a", f"sites={sites}", "-s", f"ZWGK_DB={db_path}", "-s", f"JOBDIR={work / 'jobdir'}",
+               *[a for k, v in QUIET.items() for a in ("-s", f"{k}={v}")]]
+        subprocess.run(cmd, check=True, cwd=work, env={**os.environ, "PYTHONPATH": str(ROOT),
+                                                       "SCRAPY_SETTINGS_MODULE": "crawler.settings"})
+        return pstats.Stats(str(out)), store.connect(db_path).execute("select max(pages) from runs").fetchone()[0]
+
+    stats, pages = served(scale, run)
+    by_category = attribute(stats)
+    rows = [(own, calls, cumulative, key) for key, (_, calls, own, cumulative, _) in stats.stats.items()]
+    total = sum(by_category.values())
+    print(f"profile of a crawl at scale {scale} ({pages} pages; {1000 * total / pages:.2f} CPU ms/page under the "
+          "profiler, which slows small calls most): share of the time")
+    for label, seconds in sorted(by_category.items(), key=lambda kv: -kv[1]):
+        print(f"  {label:<30} {100 * seconds / total:5.1f} %")
+    print(f"top {top} functions by own time:")
+    for own, calls, cumulative, key in sorted(rows, reverse=True)[:top]:
+        filename, line, name = key
+        where = f"{Path(filename).name}:{line}({name})" if line else name
+        print(f"  {100 * own / total:5.1f} %  {calls:>9} calls  {where[:90]:<90} [{category(key)}]")
+
+
+# -- memory ------------------------------------------------------------------------------------------
+
+def one_crawl_rss(scale: int) -> dict:
+    """(Run in a fresh process.) Crawl the demo portal at ``scale``: its pages and the crawl's peak RSS."""
+    def run(portal, work, sites):
+        run_id, code = crawl(sites, work / "zwgk.db", settings=QUIET)
+        assert code == 0, f"crawl failed, see {work}"
+        return {"pages": store.connect(work / "zwgk.db")["runs"].get(run_id)["pages"],
+                "kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}   # KB on Linux
+
+    return served(scale, run)
 
 
 def memory(scales: list[int]) -> None:
-    results = []
-    for scale in scales:
-        out = subprocess.run([sys.executable, __file__, "--rss-one", str(scale)], check=True, capture_output=True,
-                             text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-        pages, kb = (int(v) for v in out.stdout.split()[-2:])
-        results.append((scale, pages, kb / 1024))
+    results = [(scale, r["pages"], r["kb"] / 1024) for scale in scales
+               for r in [in_fresh_process("--rss-one", str(scale))]]
     print(f"{'':>12} {'scale':>6} {'pages':>7} {'peak RSS MB':>12}")
     for scale, pages, mb in results:
         print(f"{'crawl':>12} {scale:>6} {pages:>7} {mb:>12.1f}")
@@ -81,66 +267,28 @@ def memory(scales: list[int]) -> None:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=5)
+    parser.add_argument("--scales", default="5", help="demo portal scales for the throughput comparison (e.g. 5,20)")
+    parser.add_argument("--scale", type=int, help="one scale (same as --scales N)")
+    parser.add_argument("--profile", action="store_true", help="also profile a crawl of the first scale")
     parser.add_argument("--warc-cost", action="store_true", help="also crawl without the WARC archive")
     parser.add_argument("--rss-scales", default="1,5", help="two demo portal scales for the peak RSS comparison")
     parser.add_argument("--rss-only", action="store_true", help="only the memory comparison")
+    parser.add_argument("--profile-only", action="store_true", help="only the profile (of the first scale)")
     parser.add_argument("--rss-one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--one-throughput", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rss_one:
-        return one_crawl_rss(args.rss_one)
+        return print(json.dumps(one_crawl_rss(args.rss_one)))
+    if args.one_throughput:
+        return print(json.dumps(one_throughput(args.one_throughput, args.warc_cost)))
+    scales = [args.scale] if args.scale else [int(s) for s in args.scales.split(",")]
+    if args.profile_only:
+        return profile(scales[0])
     if not args.rss_only:
-        throughput(args.scale, args.warc_cost)
+        throughput(scales, args.warc_cost)
+        if args.profile:
+            profile(scales[0])
     memory(sorted(int(s) for s in args.rss_scales.split(",")))
-
-
-def throughput(scale: int, warc_cost: bool) -> None:
-    portal = DemoPortal(scale=scale)
-    work = Path(tempfile.mkdtemp(prefix="zwgk-bench-"))
-    with serve(portal) as base_url:
-        sites = work / "sites.yaml"
-        sites.write_text(portal.sites_yaml(base_url), encoding="utf-8")
-        db_path = work / "zwgk.db"
-        settings = {**DEMO_SETTINGS, "LOG_LEVEL": "WARNING", "ZWGK_LOG_REQUESTS": "1"}
-        (run_id, code), wall, cpu = measure(lambda: crawl(sites, db_path, settings=settings))
-        assert code == 0, f"crawl failed, see {work}"
-        no_warc = None
-        if warc_cost:
-            plain_db = work / "plain" / "zwgk.db"
-            (plain_run, code), plain_wall, plain_cpu = measure(
-                lambda: crawl(sites, plain_db, settings={**settings, "ZWGK_WARC": "False"}))
-            assert code == 0, f"crawl without WARC failed, see {work}"
-            no_warc = (store.connect(plain_db)["runs"].get(plain_run)["pages"], plain_wall, plain_cpu)
-        db = store.connect(db_path)
-        run = db["runs"].get(run_id)
-        pages = run["pages"]
-        docs = db.execute("select count(*) from documents").fetchone()[0]
-
-        # The same requests, replayed without extraction or storage.
-        requests_file = work / "requests.tsv"
-        log = Path(run["log_path"]).with_suffix(".requests.tsv")
-        requests_file.write_text(log.read_text(encoding="utf-8"), encoding="utf-8")
-        replayed = sum(1 for _ in requests_file.open(encoding="utf-8"))
-        cmd = [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "bench" / "bare_spider.py"),
-               "-a", f"urls={requests_file}", "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=False",
-               *[a for k, v in DEMO_SETTINGS.items() for a in ("-s", f"{k}={v}")]]
-        _, bare_wall, bare_cpu = measure(lambda: subprocess.run(cmd, check=True, cwd=work, env={**os.environ, "PYTHONPATH": str(ROOT)}))
-
-    print(f"demo portal: scale {scale}, {len(portal.documents())} documents; stored {docs}")
-    print(f"{'':>12} {'pages':>7} {'wall s':>8} {'pages/s':>9} {'CPU ms/page':>12}")
-    print(f"{'zwgk':>12} {pages:>7} {wall:>8.1f} {pages / wall:>9.1f} {1000 * cpu / pages:>12.2f}")
-    print(f"{'bare scrapy':>12} {replayed:>7} {bare_wall:>8.1f} {replayed / bare_wall:>9.1f} {1000 * bare_cpu / replayed:>12.2f}")
-    print(f"ratio zwgk/bare: pages/s {(pages / wall) / (replayed / bare_wall):.2f}, "
-          f"CPU/page {(cpu / pages) / (bare_cpu / replayed):.2f}")
-    records = db.execute("select count(distinct offset) from warc_records where run_id = ?", [run_id]).fetchone()[0]
-    warc_bytes = warc_path(db_path, run_id).stat().st_size if warc_path(db_path, run_id).exists() else 0
-    print(f"WARC of the run: {records} pages archived, {warc_bytes / 1e6:.1f} MB "
-          f"({warc_bytes / max(records, 1) / 1024:.1f} KiB per page)")
-    if no_warc:
-        n, w, c = no_warc
-        print(f"{'no WARC':>12} {n:>7} {w:>8.1f} {n / w:>9.1f} {1000 * c / n:>12.2f}")
-        print(f"the WARC archive adds {1000 * (cpu / pages - c / n):.2f} CPU ms/page "
-              f"({100 * ((cpu / pages) / (c / n) - 1):+.0f} %)")
 
 
 if __name__ == "__main__":
