@@ -251,17 +251,16 @@ def _title(root, metas, md):
     parts = [p for p in parts if p and p != site]
     guess = max(parts, key=len) if parts else ""
 
-    element, element_text = _title_element(root, head_title, site, guess, set(parts) - {guess})
-    for candidate in (metas.get("articletitle"), md.get("title")):
-        candidate = dom.squash(candidate)
-        if candidate and len(candidate) >= 2:
-            if element is None or _flat(element_text) != _flat(candidate):
-                # A <title> naming only the column and site ("人事任免_…管委会") best matches some
-                # other line (a signature "…党工委"); the heading is the one holding this title.
-                own, own_text = _title_element(root, head_title, site, candidate, set(parts))
-                if own is not None and _flat(own_text) == _flat(candidate):
-                    element = own
-            return candidate, element if element is not None else _find_text(root, candidate)
+    candidates = [dom.squash(c) for c in (metas.get("articletitle"), md.get("title"))]
+    candidate = next((c for c in candidates if c and len(c) >= 2), "")
+    element, element_text, own = _title_element(root, head_title, site, guess, set(parts) - {guess},
+                                                 exact=candidate)
+    if candidate:
+        if own is not None and (element is None or _flat(element_text) != _flat(candidate)):
+            # A <title> naming only the column and site ("人事任免_…管委会") best matches some
+            # other line (a signature "…党工委"); the heading is the one holding this title.
+            element = own
+        return candidate, element if element is not None else _find_text(root, candidate)
     if element_text:
         return element_text, element
     if guess:
@@ -269,14 +268,18 @@ def _title(root, metas, md):
     return None, None
 
 
-def _title_element(root, head_title: str, site: str, guess: str, other_parts: set):
-    """Best heading: one whose whole text the <title> contains wins (longest first); then one that
-    starts with the <title>'s main part (a truncated <title>); else the first h1 that is not the
-    site name."""
+def _title_element(root, head_title: str, site: str, guess: str, other_parts: set, exact: str = ""):
+    """(best heading, its text, the heading holding ``exact``). Best heading: one whose whole text
+    the <title> contains wins (longest first); then one that starts with the <title>'s main part (a
+    truncated <title>); else the first h1 that is not the site name. The heading holding ``exact``
+    (the ArticleTitle, however laid out) is found in the same walk: a heading over a div, the first
+    of equals."""
     best, best_text, best_score = None, "", 0
     fallback, fallback_text = None, ""
+    own, own_score = None, 0
     stem = guess.rstrip(".…") if len(guess) >= 8 else ""
     flat_guess = _flat(guess)
+    flat_exact = _flat(exact)
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -288,6 +291,10 @@ def _title_element(root, head_title: str, site: str, guess: str, other_parts: se
         text = dom.inline_text(el)
         if not (4 <= len(text) <= 200) or text == site or text in other_parts:
             continue  # the site or column name of a "title - column - site" <title>
+        if flat_exact and text != guess and _flat(text) == flat_exact:
+            own_score_here = (2000 if text == exact else 1500) + (5 if is_heading else 0)
+            if own_score_here > own_score and not dom.in_noise(el) and not _hidden(el):
+                own, own_score = el, own_score_here
         score = 0
         if guess and text == guess:
             score = 2000
@@ -311,8 +318,8 @@ def _title_element(root, head_title: str, site: str, guess: str, other_parts: se
         elif fallback is None and tag == "h1" and not dom.in_noise(el) and not el.xpath(".//img"):
             fallback, fallback_text = el, text
     if best is not None:
-        return best, best_text
-    return fallback, fallback_text
+        return best, best_text, own
+    return fallback, fallback_text, own
 
 
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
