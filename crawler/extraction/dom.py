@@ -130,11 +130,14 @@ _PARSER = lxml_html.HTMLParser(recover=True, remove_comments=True, remove_pis=Tr
 _HUGE_PARSER = lxml_html.HTMLParser(recover=True, remove_comments=True, remove_pis=True, huge_tree=True)
 
 
+_SPACES = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
+
+
 def squash(text: str | None) -> str:
     """Whitespace (ASCII, full-width, nbsp) collapsed to single spaces and trimmed."""
     if not text:
         return ""
-    return re.sub(r"[\s\u3000\xa0\u200b\ufeff]+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def classes(el) -> str:
@@ -231,6 +234,11 @@ class Line:
 SOFT = "\x1f"
 
 
+# lines() is run over every element of every page: its patterns are compiled once.
+_SOFT_RUN = re.compile(SOFT + "+")
+_SHOWN = re.compile(r"[^\s\u3000\xa0\u200b\ufeff" + SOFT + "]")   # what squash() would keep
+
+
 def lines(root, *, skip_noise: bool = False) -> list[Line]:
     """Visible text of ``root`` split into lines at block elements (iterative: no recursion limit)."""
     out: list[Line] = []
@@ -239,9 +247,8 @@ def lines(root, *, skip_noise: bool = False) -> list[Line]:
 
     def flush():
         if parts:
-            text = "".join(parts)
-            text = re.sub(SOFT + "+", SOFT, text)
-            if squash(text.replace(SOFT, " ")):
+            text = _SOFT_RUN.sub(SOFT, "".join(parts))
+            if _SHOWN.search(text):
                 out.append(Line(text.strip(" \t\r\n" + SOFT), state["el"], state["noise"]))
             parts.clear()
             state["el"] = None
