@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from lxml import etree, html as lxml_html
+from lxml import etree
 
 # Characters libxml2 refuses in a Python string (NUL and the C0 controls other than tab/newline).
 # An index page is its directory: /a/index.html, /a/index.jsp, /a/default.aspx and /a/ are one page
@@ -82,12 +82,12 @@ def parse(html) -> etree._Element:
     text = _CONTROL.sub("", html or "")
     text = _XML_DECL.sub("", text, count=1)
     if not text.strip():
-        return lxml_html.document_fromstring("<html><body></body></html>")
+        return _empty()
     try:
-        root = lxml_html.document_fromstring(text, parser=_PARSER)
+        root = _document(text, _PARSER)
         if _over_limit(_PARSER):
             # Too deep, or a text node over 10 MB (an inline image): the huge parser tells them apart.
-            root = lxml_html.document_fromstring(text, parser=_HUGE_PARSER)
+            root = _document(text, _HUGE_PARSER)
             if _over_limit(_HUGE_PARSER) or _depth_over(root, MAX_DEPTH):
                 raise PageTooComplex(f"elements nested more than {MAX_DEPTH} deep")
     except (etree.ParserError, etree.XMLSyntaxError):
@@ -97,9 +97,21 @@ def parse(html) -> etree._Element:
     except ValueError:
         root = None
     if root is None:
-        return lxml_html.document_fromstring("<html><body></body></html>")
+        return _empty()
     _merge_stray_documents(root)
     return root
+
+
+def _document(text: str, parser) -> etree._Element:
+    """lxml.html's document_fromstring, with plain lxml elements (see _PARSER)."""
+    root = etree.fromstring(text, parser)
+    if root is None:
+        raise etree.ParserError("Document is empty")
+    return root
+
+
+def _empty() -> etree._Element:
+    return _document("<html><body></body></html>", _PARSER)
 
 
 def _merge_stray_documents(root) -> None:
@@ -126,8 +138,11 @@ def _merge_stray_documents(root) -> None:
 
 # The default parser stops at MAX_DEPTH and reports it (ERR_RESOURCE_LIMIT), which costs nothing;
 # only such pages are parsed again with the huge parser to see which limit they hit.
-_PARSER = lxml_html.HTMLParser(recover=True, remove_comments=True, remove_pis=True)
-_HUGE_PARSER = lxml_html.HTMLParser(recover=True, remove_comments=True, remove_pis=True, huge_tree=True)
+# Plain lxml elements, not lxml.html's HtmlElement: lxml.html looks up a Python class for every
+# element the extractors touch (about a tenth of a detail page's extraction), and nothing here
+# uses the methods that class adds.
+_PARSER = etree.HTMLParser(recover=True, remove_comments=True, remove_pis=True)
+_HUGE_PARSER = etree.HTMLParser(recover=True, remove_comments=True, remove_pis=True, huge_tree=True)
 
 
 _SPACES = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
