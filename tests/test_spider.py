@@ -153,3 +153,23 @@ def test_a_detail_page_answering_an_error_status_is_an_error_and_a_document_with
     assert [(type(i).__name__, i.url, i.http_status if isinstance(i, DocumentItem) else i.kind) for i in out] == [
         ("FetchErrorItem", url, "http"), ("DocumentItem", url, status)]
     assert isinstance(out[0], FetchErrorItem) and out[0].status == status
+
+
+def test_each_page_is_parsed_once(tmp_path, monkeypatch):
+    # The list reader, the pager reader and the detail extractor share one parse of a page.
+    from crawler.extraction import dom
+
+    parses = []
+    real = dom._document
+    monkeypatch.setattr(dom, "_document", lambda text, parser: parses.append(len(text)) or real(text, parser))
+    spider = spider_for(tmp_path)
+    site = spider.sites[0]
+    [column_request] = [r for r in spider._crawl_columns(site, [{"name": "通知公告", "url": SCRIPT_PAGER}])
+                        if isinstance(r, Request)]
+    spider.learning[site.id].done = True
+    out = call(column_request, respond(column_request, (FIXTURES / "platforms" / "script_pager_list.html").read_bytes()))
+    assert len(parses) == 1 and len([r for r in out if isinstance(r, Request)]) == 3 + 53
+    detail = next(r for r in out if isinstance(r, Request) and r.callback == spider.parse_detail)
+    label = json.loads((FIXTURES / "realpages" / "gov-cn" / "labels.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    call(detail, respond(detail, (FIXTURES / "realpages" / "gov-cn" / label["file"]).read_bytes()))
+    assert len(parses) == 2

@@ -70,12 +70,28 @@ def _depth_over(root, limit: int) -> bool:
     return False
 
 
+# The last text parsed and its tree. No extractor modifies a tree, so the readers of one page (its
+# list and its pager, in the spider and in `zwgk extract`) share one parse of it.
+_LAST: list = [None, None]
+
+
 def parse(html) -> etree._Element:
-    """An lxml HTML root for any input: text, bytes, an lxml element or a parsel Selector."""
+    """An lxml HTML root for any input: text, bytes, an lxml element or a parsel Selector.
+
+    The same text object given again (the next extractor on the same page) gets the same tree."""
     if hasattr(html, "root") and isinstance(getattr(html, "root"), etree._Element):
         return html.root
     if isinstance(html, etree._Element):
         return html
+    if isinstance(html, str) and html is _LAST[0]:
+        return _LAST[1]
+    root = _parse(html)
+    if isinstance(html, str):
+        _LAST[:] = [html, root]
+    return root
+
+
+def _parse(html) -> etree._Element:
     if isinstance(html, bytes):
         from .encoding import decode_html
         html = decode_html(html)
