@@ -93,7 +93,47 @@ def _folded(pattern: re.Pattern) -> re.Pattern:
     return re.compile(pattern.pattern.lower(), pattern.flags & ~re.I)
 
 
-_VENDOR_FOLDED = tuple((reason, _folded(pattern)) for reason, pattern in VENDOR_MARKERS)
+def _leading_literals(pattern: re.Pattern) -> tuple[str, ...] | None:
+    """Strings one of which every match of ``pattern`` starts with (the literal run that begins each
+    of its alternatives), or None when some alternative does not begin with a literal. A page that
+    holds none of them cannot match: a substring test is far cheaper than the search."""
+    try:
+        from re import _parser as sre_parse   # Python >= 3.11
+    except ImportError:   # pragma: no cover - older Pythons
+        import sre_parse
+    try:
+        return _literals(sre_parse.parse(pattern.pattern, pattern.flags), sre_parse)
+    except Exception:   # another Python's parser: no prefilter, the search alone decides
+        return None
+
+
+def _literals(items, sre) -> tuple[str, ...] | None:
+    items = list(items)
+    if not items:
+        return None
+    op, av = items[0]
+    if op is sre.LITERAL:
+        run = []
+        for op2, av2 in items:
+            if op2 is not sre.LITERAL:
+                break
+            run.append(chr(av2))
+        return ("".join(run),)
+    if op is sre.SUBPATTERN:
+        return _literals(av[-1], sre)
+    if op is sre.BRANCH:
+        out: list[str] = []
+        for branch in av[1]:
+            found = _literals(branch, sre)
+            if found is None:
+                return None
+            out += found
+        return tuple(out)
+    return None
+
+
+_VENDOR_FOLDED = tuple((reason, _folded(pattern), _leading_literals(_folded(pattern)))
+                       for reason, pattern in VENDOR_MARKERS)
 _CAPTCHA_TEXT_FOLDED = _folded(_CAPTCHA_TEXT)
 
 
@@ -130,8 +170,8 @@ def is_block_page(status: int, headers, text: str | None, url: str | None = None
 
     # A vendor's marker decides on a blocking status, or on a small 200 page with little to read.
     if blocking_status or (status < 300 and len(text) <= SMALL_PAGE and visible_below(1500)):
-        for reason, pattern in _VENDOR_FOLDED:
-            if pattern.search(low()):
+        for reason, pattern, starts in _VENDOR_FOLDED:
+            if (starts is None or any(start in low() for start in starts)) and pattern.search(low()):
                 return reason
 
     # 412/521 and friends with a cookie-setting script: 加速乐, 瑞数 and unnamed JS challenges.

@@ -179,3 +179,19 @@ def test_the_meta_refresh_check_reads_the_page_as_decoded_once_not_response_text
     assert RedirectPolicy().process_response(request, response) is response
     followed = MetaRefreshMiddleware.from_crawler(get_crawler()).process_response(request, response)
     assert followed.url == "http://www.example.gov.cn/xxgk/new/"
+
+
+@pytest.mark.parametrize("marker, reason", [
+    ("创宇盾", "创宇云防御"), ("__jsl_clearance", "创宇云防御"), ("jsl_cookie", "创宇云防御"), ("JSL_Clearance", "创宇云防御"),
+    ("SafeDog", "安全狗"), ("网站防火墙已经拦截", "安全狗"), ("yunsuo_session_verify", "云锁"), ("WebScan.360.cn", "360网站卫士"),
+    ("acw_sc__v2", "阿里云盾"), ("$_ts=window['x']", "瑞数"), ("$_ts.nsd", "瑞数"), ("FSSBBIl1UgzbN7N", "瑞数"),
+    ("SafeLine", "长亭雷池"), ("YunJiaSu", "百度云加速"), ("腾讯云 Web 应用防火墙", "腾讯云WAF"), ("Tencent Cloud WAF", "腾讯云WAF"),
+    ("cf_chl_opt", "Cloudflare"), ("Attention Required! | Cloudflare", "Cloudflare"), ("Just a moment...", "Cloudflare"),
+    ("访问已被拦截", "拦截页"), ("您的IP地址已被限制", "拦截页"), ("WEB应用防火墙", "拦截页"),
+])
+def test_every_kind_of_vendor_marker_is_recognised_in_any_case(marker, reason):
+    # The markers are searched in lower case behind a substring prefilter drawn from the patterns.
+    page = f"<html><head><title>提示</title></head><body><p>{marker}</p></body></html>"
+    assert is_block_page(403, {}, page) == reason
+    assert is_block_page(200, {}, page) == reason                      # a small page with little to read
+    assert is_block_page(200, {}, page.replace("</body>", "<p>" + "正文内容" * 500 + "</p></body>")) is None
