@@ -179,7 +179,10 @@ def is_noise(el) -> bool:
     tag = el.tag if isinstance(el.tag, str) else ""
     if tag in NOISE_TAGS:
         return True
-    attrs = classes(el)
+    cls, ident = el.get("class"), el.get("id")
+    if not cls and not ident:
+        return False   # most elements: nothing to search (run for every element of every page)
+    attrs = f"{cls or ''} {ident or ''}"
     return bool(attrs.strip()) and bool(NOISE_TOKEN.search(attrs))
 
 
