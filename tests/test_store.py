@@ -18,7 +18,8 @@ def test_migrates_once_and_reopens(tmp_path):
 def test_chinese_full_text_search_uses_trigrams(tmp_path):
     db = store.connect(tmp_path / "z.db")
     with db.conn:
-        db["documents"].insert({"url": "http://x/1", "title": "2023年财政预算公开", "body": "一般公共预算收入表"})
+        store.Writer(db, store.record_run(db)).documents(
+            {"url": "http://x/1", "site_id": "s", "title": "2023年财政预算公开", "body": "一般公共预算收入表"})
     assert [r["url"] for r in db["documents"].search("预算收入")] == ["http://x/1"]
 
 

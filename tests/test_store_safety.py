@@ -154,9 +154,10 @@ def test_the_crawl_child_does_not_outlive_zwgk(tmp_path, how):
 
 def _damaged_store(path: Path) -> None:
     db = store.connect(path)
+    writer = store.Writer(db, store.record_run(db))
     with db.conn:
-        db["documents"].insert_all({"url": f"http://x/{i}", "title": f"文件 {i}", "body": "正文" * 300}
-                                   for i in range(400))
+        writer.documents({"url": f"http://x/{i}", "site_id": "s", "title": f"文件 {i}", "body": "正文" * 300}
+                         for i in range(400))
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.conn.close()
     with open(path, "r+b") as f:   # one page in the middle overwritten
