@@ -395,7 +395,8 @@ def validate(areas) -> tuple[Area, ...]:
 
 def _read_yaml(path: Path):
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's parser when PyYAML was built with it (the same documents, several times faster)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""
@@ -596,6 +597,19 @@ class SiteCatalog:
                      if i.required and i.verified and self.level in i.levels)
 
 
+_OVERLAID: dict[tuple[int, int], tuple] = {}
+
+
+def _overlaid(catalog, overlay: Overlay | None) -> tuple[Area, ...]:
+    """apply_overlay, once per catalog and overlay object (a check builds the same province's catalog for
+    each of its sites); the pair is kept with the result so the ids stay theirs."""
+    key = (id(catalog), id(overlay))
+    hit = _OVERLAID.get(key)
+    if hit is None or hit[0] is not catalog or hit[1] is not overlay:
+        hit = _OVERLAID[key] = (catalog, overlay, apply_overlay(catalog, overlay))
+    return hit[2]
+
+
 def site_catalog(site_config: dict, level: str, catalog=None, overlays=None) -> SiteCatalog:
     """Required at the site's level = the catalog requires the area at that level (required, verified,
     level listed) AND, when the site config lists ``catalog_areas:``, the area is among them. A listed
@@ -605,7 +619,7 @@ def site_catalog(site_config: dict, level: str, catalog=None, overlays=None) -> 
     catalog = default_catalog() if catalog is None else catalog
     overlays = default_overlays() if overlays is None else overlays
     key = province_key(site_config, overlays)
-    areas = apply_overlay(catalog, overlays.get(key)) if key else tuple(catalog)
+    areas = _overlaid(catalog, overlays.get(key)) if key else tuple(catalog)
     applicable = tuple(a for a in areas if level in a.levels)
     listed = site_config.get("catalog_areas")
     if listed is not None:

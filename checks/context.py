@@ -15,18 +15,14 @@ from checks.mapping import AREA_SECTION, KeywordClassifier, Mapping, map_by_cont
 from checks.workdays import Calendar, default_calendar
 from crawler.store import concluded
 
-# The newest entries of every column of a run (dated on or before as_of), for content checks.
+# The newest entries of one column in a run (dated on or before as_of), for content checks: read from
+# the (column_id, list_date) index, newest first, the URL breaking ties.
 RECENT_SQL = """
-with top as (
-  select column_id, url, title, list_date from (
-    select e.column_id, e.url, e.title, e.list_date,
-           row_number() over (partition by e.column_id order by e.list_date desc, e.url) as rn
-    from column_entries e
-    where :run between e.first_run and e.last_run and e.list_date <= :as_of
-  ) where rn <= :n
-)
-select t.column_id, t.url, coalesce(d.title, t.title) as title, t.list_date as day
-from top t left join documents d on d.url = t.url
+select t.url, coalesce(d.title, t.title) as title, t.list_date as day
+from (select url, title, list_date from column_entries
+      where column_id = :column and list_date <= :as_of and :run between first_run and last_run
+      order by list_date desc, url limit :n) t
+left join documents d on d.url = t.url
 """
 # The newest entries are ordered by the date the list shows (what an inspector sees on the column
 # page); undated listings take no part in content checks.
@@ -120,17 +116,88 @@ class CheckContext:
         self._tables.add("ck_columns")
         return "temp.ck_columns"
 
+    def document_table(self) -> str:
+        """temp.ck_docs: the run's documents some rule looks at, each flagged with why — read in ONE pass
+        over ``documents`` for every document-level rule (a store's largest table is scanned once, not
+        once per rule). The flags are each rule's cheap first test; the rules decide on these rows:
+
+        - f_misfiled: in a column of a 基层政务公开标准目录 area and its title holds no keyword of that
+          area (the classifier's own fast path, as instr over the area's keywords);
+        - f_late: in a column with a publication limit, published after written, on or before as_of,
+          and at least the limit in calendar days later (fewer days cannot exceed the limit);
+        - f_undated: no publication date and no list date; f_dead: HTTP status >= 400;
+        - f_annual: a title with 年度报告 or 年报; f_repealer: says it repeals or amends others, dated;
+        - f_inforce: a numbered document marked in force (有效).
+        Rows are documents of the run; every flag but f_dead also needs an answer below 400."""
+        if "ck_docs" in self._tables:
+            return "temp.ck_docs"
+        from crawler.extraction.validity import IN_FORCE
+        self.column_table()
+        groups: dict[tuple[str, ...], int] = {}
+        hits: dict[tuple[str, ...], dict[str, int]] = {}
+        rows = []
+        for site in self.sites:
+            classifier = self.classifier(site)
+            for col in site.columns:
+                area = site.area(col.mapping.area) if col.mapping else None
+                group = None
+                if area is not None and area.section == AREA_SECTION:
+                    words = classifier.own_words(area.name)
+                    group = groups.setdefault(words, len(groups))
+                    seen = hits.setdefault(words, dict.fromkeys(words, 0))
+                    for entry in col.recent:
+                        for w in words:
+                            if w in (entry["title"] or ""):
+                                seen[w] += 1
+                                break
+                rows.append((col.id, group))
+        self.db.execute("drop table if exists temp.ck_doccols")
+        self.db.execute("create temp table ck_doccols (column_id integer primary key, kwgrp integer, limit_n integer)")
+        self.db.conn.executemany("insert into temp.ck_doccols (column_id, kwgrp) values (?, ?)", rows)
+        self.db.execute("update temp.ck_doccols set limit_n = (select x.limit_n from temp.ck_columns x "
+                        "where x.column_id = ck_doccols.column_id)")
+        branches = []
+        for words, i in groups.items():
+            # the words the columns' newest titles use most are tried first (the test stops at the first)
+            words = sorted(words, key=lambda w: -hits[words][w])
+            # CASE WHEN stops at the first word found (an OR in a value would test every word)
+            test = " ".join(f"when instr(d.title, '{w.replace(chr(39), chr(39) * 2)}') > 0 then 1" for w in words)
+            branches.append(f"when {i} then (case {test} else 0 end)" if words else f"when {i} then 0")
+        own = f"(case c.kwgrp {' '.join(branches)} else 0 end)" if branches else "0"
+        ok = "coalesce(d.http_status, 200) < 400"
+        flags = {
+            "f_dead": "d.http_status >= 400",
+            "f_undated": f"{ok} and d.published is null and d.list_date is null",
+            "f_repealer": f"{ok} and d.repeals is not null and d.published is not null and d.published <= :as_of",
+            "f_inforce": f"{ok} and d.doc_number is not null and d.validity = '{IN_FORCE}'",
+            "f_annual": f"{ok} and (instr(d.title, '年度报告') > 0 or instr(d.title, '年报') > 0)",
+            "f_late": f"{ok} and c.limit_n is not null and d.published > d.written and d.published <= :as_of "
+                      "and julianday(d.published) - julianday(d.written) >= c.limit_n",
+            "f_misfiled": f"{ok} and c.kwgrp is not null and not {own}",
+        }
+        self.db.execute("drop table if exists temp.ck_docs")
+        self.db.execute(
+            "create temp table ck_docs as select d.url, d.site_id, d.column_id, d.title, d.list_title, d.list_date, "
+            "d.published, d.written, d.doc_number, d.http_status, d.validity, d.repeals, "
+            + ", ".join(f"coalesce({cond}, 0) as {name}" for name, cond in flags.items())
+            + " from documents d not indexed left join temp.ck_doccols c on c.column_id = d.column_id "
+            "where :run between d.first_run and d.last_run and ("
+            + " or ".join(f"({cond})" for cond in flags.values()) + ")",
+            {"run": self.run_id, "as_of": self.as_of.isoformat()})
+        self._tables.add("ck_docs")
+        return "temp.ck_docs"
+
     def calendar_table(self) -> str:
         """temp.ck_calendar(d, n, wd, next_wd): cumulative working days over the run's date range."""
         if "ck_calendar" in self._tables:
             return "temp.ck_calendar"
-        lo, hi = self.db.execute(
-            "select min(min(coalesce(written, published)), min(coalesce(published, written))), "
-            "max(max(coalesce(written, published)), max(coalesce(published, written))) "
-            "from documents where ? between first_run and last_run", [self.run_id]).fetchone()
-        first = _clamp(lo, date(1990, 1, 1), self.as_of)
-        last = _clamp(hi, date(1990, 1, 1), self.as_of)
-        first, last = min(first, last), max(first, last)
+        # Every day the late-publication candidates (temp.ck_docs f_late) are measured on: from the earliest
+        # of their written dates (not before 1990, parse_date's floor) up to as_of — working-day counts are
+        # differences, so where the table starts changes no result.
+        self.document_table()
+        lo = self.db.execute("select min(written) from temp.ck_docs where f_late").fetchone()[0]
+        first = min(max(_day(lo) or self.as_of, CALENDAR_FLOOR), self.as_of)
+        last = self.as_of
         self.db.execute("drop table if exists temp.ck_calendar")
         self.db.execute("create temp table ck_calendar (d text primary key, n integer, wd integer, next_wd text) "
                         "without rowid")
@@ -144,12 +211,14 @@ class CheckContext:
         return {y: self.calendar.source(y) for y in sorted(set(years))}
 
 
-def _clamp(value, lo: date, hi: date) -> date:
+CALENDAR_FLOOR = date(1990, 1, 1)
+
+
+def _day(value) -> date | None:
     try:
-        d = date.fromisoformat(value[:10]) if value else hi
+        return date.fromisoformat(value[:10]) if value else None
     except ValueError:
-        d = hi
-    return min(max(d, lo), hi)
+        return None
 
 
 def parse_within(text: str) -> tuple[int, str]:
@@ -191,12 +260,9 @@ def load_context(db, run_id: int, as_of: date, catalog=None, overlays=None, cale
         config.setdefault("region", row["region"])
         config.setdefault("id", row["id"])
         catalogs[row["id"]] = (config, site_catalog(config, row["level"], catalog, overlays))
-    # The newest entries of every column in one pass (window function over the run's listings).
     n_recent = max([max(int(sc.settings["recent_entries"]), int(sc.settings["content_mapping_min_entries"]))
                     for _, sc in catalogs.values()] or [0])
-    recent: dict[int, list[dict]] = {}
-    for r in db.query(RECENT_SQL, {"run": run_id, "as_of": as_of.isoformat(), "n": n_recent}):
-        recent.setdefault(r["column_id"], []).append({"url": r["url"], "title": r["title"], "day": r["day"]})
+    recent_args = {"run": run_id, "as_of": as_of.isoformat(), "n": n_recent}
     for row in site_rows:
         config, sc = catalogs[row["id"]]
         site = SiteState(row["id"], row["name"], row["level"], row["url"], row["status"], row["error"], config)
@@ -210,7 +276,9 @@ def load_context(db, run_id: int, as_of: date, catalog=None, overlays=None, cale
             "where c.site_id = ? and ? between c.first_run and c.last_run order by c.id",
             [run_id, site.id, run_id],
         ):
-            col_recent = sorted(recent.get(col["id"], []), key=lambda e: (e["day"] or "", e["url"]), reverse=True)
+            newest = [{"url": r[0], "title": r[1], "day": r[2]}
+                      for r in db.execute(RECENT_SQL, {**recent_args, "column": col["id"]})] if n_recent else []
+            col_recent = sorted(newest, key=lambda e: (e["day"] or "", e["url"]), reverse=True)
             mapping = map_column(col["name"], col["catalog"], areas, col["path"], col["url"])
             if mapping is None and not col["catalog"]:
                 mapping = map_by_content([e["title"] for e in col_recent], classifier,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlparse
 
 # Words that decorate column names without changing what they are about.
@@ -17,7 +18,9 @@ NOISE = re.compile(r"[\s　·•、，,（）()【】\[\]「」“”\"'/\\-]|�
 AREA_SECTION = "基层政务公开标准目录"
 
 
+@lru_cache(maxsize=65536)
 def normalize(name: str) -> str:
+    """A column or catalog name without its decoration (the same few names recur for every column)."""
     return NOISE.sub("", name or "")
 
 
@@ -56,20 +59,38 @@ def explain(mapping) -> str:
     return text.format(area=data.get("area") or "", matched=matched)
 
 
+_EXACT: dict = {}   # per catalog (by identity, the catalog kept with it): its name table, its leaf areas
+
+
 def _exact(norm: str, areas) -> Mapping | None:
+    """The first area name, then alias, then item alias (in catalog order) equal to ``norm``: a table per
+    catalog, built once (every column of every site looks its name up in it)."""
+    hit = _EXACT.get(id(areas))
+    if hit is None or hit[0] is not areas:
+        hit = _EXACT[id(areas)] = (areas, _exact_table(areas))
+    return hit[1].get(norm)
+
+
+def _exact_table(areas) -> dict[str, Mapping]:
+    table: dict[str, Mapping] = {}
     for area in areas:
-        if norm == normalize(area.name):
-            return Mapping(area.name, "name", 0.95, area.name)
+        table.setdefault(normalize(area.name), Mapping(area.name, "name", 0.95, area.name))
     for area in areas:
         for alias in area.names[1:]:
-            if norm == normalize(alias):
-                return Mapping(area.name, "alias", 0.9, alias)
+            table.setdefault(normalize(alias), Mapping(area.name, "alias", 0.9, alias))
     for area in areas:
         for item in area.items:
             for alias in item.aliases:
-                if norm == normalize(alias):
-                    return Mapping(area.name, "item-alias", 0.9, alias, item.id)
-    return None
+                table.setdefault(normalize(alias), Mapping(area.name, "item-alias", 0.9, alias, item.id))
+    return table
+
+
+def _without_containers(areas) -> tuple:
+    """The areas that are not parent columns, as one stable tuple per catalog (so _exact's table is reused)."""
+    hit = _EXACT.get(("leaves", id(areas)))
+    if hit is None or hit[0] is not areas:
+        hit = _EXACT[("leaves", id(areas))] = (areas, tuple(a for a in areas if not a.container))
+    return hit[1]
 
 
 def _contains(norm: str, areas) -> Mapping | None:
@@ -107,7 +128,7 @@ def map_column(name: str, catalog_value: str | None, areas, path: str | None = N
     # containers (法定主动公开内容) say nothing about their children.
     parents = [p for p in (path or "").split("/")[:-1] if p.strip()]
     for parent in reversed(parents):
-        hit = _exact(normalize(parent), [a for a in areas if not a.container])
+        hit = _exact(normalize(parent), _without_containers(areas))
         if hit:
             return Mapping(hit.area, "path", 0.8, parent, hit.item)
     if url:
@@ -142,6 +163,10 @@ class KeywordClassifier:
             return set()
         return {self.area_of[m.group(0)] for m in self.pattern.finditer(title)}
 
+    def own_words(self, own: str | None) -> tuple[str, ...]:
+        """The keywords of area ``own`` (longest first): a title holding one is its area's."""
+        return tuple(sorted((w for w, a in self.area_of.items() if a == own), key=len, reverse=True))
+
     def other_area(self, title: str | None, own: str | None) -> str | None:
         """The one other area a title clearly belongs to: it contains no keyword of its own area and
         the keywords it contains name exactly one other area."""
@@ -149,7 +174,7 @@ class KeywordClassifier:
             return None
         own_pattern = self._own.get(own, False)
         if own_pattern is False:
-            words = sorted((w for w, a in self.area_of.items() if a == own), key=len, reverse=True)
+            words = self.own_words(own)
             own_pattern = self._own[own] = re.compile("|".join(map(re.escape, words))) if words else None
         if own_pattern is not None and own_pattern.search(title):
             return None   # the fast path: most titles carry a keyword of their own column's area

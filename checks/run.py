@@ -15,11 +15,12 @@ from crawler import store
 
 FINDING_COLUMNS = ("site_id", "rule", "severity", "message", "basis", "column_id", "column_name", "column_url",
                    "catalog_area", "catalog_item", "url", "evidence")
+# Per site: its answered documents of the run, and those whose publication period is measured.
 TIMED_SQL = """
 select d.site_id, count(*) as documents,
        sum(case when x.limit_n is not null and d.written is not null and d.published is not null
                      and d.published >= d.written and d.published <= :as_of then 1 else 0 end) as timed
-from documents d left join temp.ck_columns x on x.column_id = d.column_id
+from documents d left join temp.ck_doccols x on x.column_id = d.column_id   -- by the site index: no sort
 where :run between d.first_run and d.last_run and coalesce(d.http_status, 200) < 400
 group by d.site_id
 """
@@ -31,7 +32,7 @@ def run_checks(db, run_id: int, as_of: date | None = None, catalog=None, rules=N
     findings = []
     for rule_id in rules or RULES:
         findings.extend(RULES[rule_id].check(ctx))
-    ctx.column_table()
+    ctx.document_table()   # also the per-column publication limits (temp.ck_doccols)
     timed = {r["site_id"]: r for r in db.query(TIMED_SQL, {"run": run_id, "as_of": as_of.isoformat()})}
     counts = Counter((f.site_id, f.rule) for f in findings)
     pages = [page_of(f) for f in findings]
@@ -53,10 +54,11 @@ def run_checks(db, run_id: int, as_of: date | None = None, catalog=None, rules=N
             ([run_id, c.id, s.id, c.mapping.area, c.mapping.item, c.mapping.reason, c.mapping.confidence,
               c.mapping.matched] for s in ctx.sites for c in s.columns if c.mapping),
         )
+        site_rows = []
         for site in ctx.sites:
             required = ctx.required_areas(site)
             row = timed.get(site.id) or {"documents": 0, "timed": 0}
-            db["site_checks"].insert({
+            site_rows.append({
                 "run_id": run_id, "site_id": site.id, "as_of": as_of.isoformat(), "province": site.catalog.province,
                 "required_areas": len(required), "covered_areas": sum(1 for a in required if present(site, a)),
                 "documents": row["documents"], "timed_documents": row["timed"] or 0,
@@ -69,6 +71,10 @@ def run_checks(db, run_id: int, as_of: date | None = None, catalog=None, rules=N
                     "settings": site.settings,
                 }),
             })
+        if site_rows:   # one statement for all sites (sqlite-utils' insert() reads the schema on each call)
+            keys = list(site_rows[0])
+            db.conn.executemany(f"insert into site_checks ({', '.join(keys)}) values ({', '.join('?' * len(keys))})",
+                                ([r[k] for k in keys] for r in site_rows))
         db["runs"].update(run_id, {"checked_at": store.now(), "as_of": as_of.isoformat(), "findings": len(findings)})
         update_persistence(db, run_id)
     return findings

@@ -117,17 +117,19 @@ class Calendar:
                 year, holidays, workdays, source = load_override(path)
                 self.overrides[year] = (holidays, workdays, source)
         self._cache: dict[date, bool] = {}
+        self._library_years: dict[int, bool] = {}   # years chinesecalendar covers (asking raises per day)
+        self._deadlines: dict[tuple[date, int], date] = {}
 
     def source(self, year: int) -> str:
         if year in self.overrides:
             return "override"
-        if self.use_library:
+        if self.use_library and self._library_years.get(year) is None:
             try:
                 _cc.is_workday(date(year, 6, 1))
-                return "chinesecalendar"
+                self._library_years[year] = True
             except NotImplementedError:
-                pass
-        return "weekends-only"
+                self._library_years[year] = False
+        return "chinesecalendar" if self.use_library and self._library_years[year] else "weekends-only"
 
     def is_workday(self, d: date) -> bool:
         hit = self._cache.get(d)
@@ -139,11 +141,12 @@ class Calendar:
             result = d in workdays or (d.weekday() < 5 and d not in holidays)
         else:
             result = None
-            if self.use_library:
+            if self.use_library and self._library_years.get(d.year, True):
                 try:
                     result = bool(_cc.is_workday(d))
+                    self._library_years[d.year] = True
                 except NotImplementedError:
-                    result = None
+                    self._library_years[d.year] = False
             if result is None:
                 result = d.weekday() < 5
         self._cache[d] = result
@@ -159,6 +162,12 @@ class Calendar:
 
     def add_workdays(self, start: date, n: int) -> date:
         """The deadline of "within n working days from start": the n-th working day after start."""
+        hit = self._deadlines.get((start, n))
+        if hit is None:
+            hit = self._deadlines[(start, n)] = self._add_workdays(start, n)
+        return hit
+
+    def _add_workdays(self, start: date, n: int) -> date:
         d, left = start, n
         while left > 0:
             d += timedelta(days=1)

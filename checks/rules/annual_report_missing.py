@@ -19,9 +19,8 @@ DIGITS = "〇一二三四五六七八九"
 
 SQL = """
 select d.site_id, d.url, d.title, coalesce(d.published, d.list_date) as day, d.column_id
-from documents d
-where :run between d.first_run and d.last_run and coalesce(d.http_status, 200) < 400
-  and (d.title like '%年度报告%' or d.title like '%年报%')
+from temp.ck_docs d
+where d.f_annual   -- in the run, answered, 年度报告 or 年报 in the title
 order by d.site_id, d.url
 """
 
@@ -41,6 +40,7 @@ def due_year(as_of: date, by: str) -> tuple[int, date]:
 
 
 def check(ctx):
+    ctx.document_table()
     candidates: dict[str, list] = {}
     for r in ctx.db.query(SQL, {"run": ctx.run_id}):
         candidates.setdefault(r["site_id"], []).append(r)

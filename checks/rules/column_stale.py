@@ -17,26 +17,35 @@ SEVERITY = "medium"
 BASIS = f"{INDICATORS}：栏目不更新；《中华人民共和国政府信息公开条例》第二十六条"
 UNIT_ZH = {"days": "天", "weeks": "周", "months": "个月", "years": "年"}
 
-# The date of a listing: the one the list shows, else the one on the document's page. Aggregated on
-# column_entries alone; only undated listings are joined to their documents.
-NEWEST_SQL = """
-select column_id, max(newest) as newest, sum(future) as future from (
-  select e.column_id,
-         max(case when e.list_date <= :as_of then e.list_date end) as newest,
-         sum(e.list_date > :as_of) as future
-  from column_entries e where :run between e.first_run and e.last_run and e.list_date is not null group by e.column_id
-  union all
-  select e.column_id,
-         max(case when d.published <= :as_of then d.published end),
-         sum(d.published > :as_of)
-  from column_entries e left join documents d on d.url = e.url
-  where :run between e.first_run and e.last_run and e.list_date is null group by e.column_id
-) group by column_id
+# The date of a listing: the one the list shows, else the one on the document's page. Per column, from
+# the (column_id, list_date) index: the newest dated listing on or before as_of, whether any is dated
+# after it, and the undated listings joined to their documents.
+NEWEST_DATED = """
+select max(list_date) from column_entries
+where column_id = :column and list_date is not null and list_date <= :as_of and :run between first_run and last_run
+"""
+FUTURE_DATED = """
+select 1 from column_entries
+where column_id = :column and list_date > :as_of and :run between first_run and last_run limit 1
+"""
+UNDATED = """
+select max(case when d.published <= :as_of then d.published end), max(d.published > :as_of)
+from column_entries e left join documents d on d.url = e.url
+where e.column_id = :column and e.list_date is null and :run between e.first_run and e.last_run
 """
 
 
+def newest(ctx, column_id: int) -> tuple[str | None, bool]:
+    """(the newest date on or before as_of, whether something is dated after it) of a column's listings."""
+    args = {"column": column_id, "as_of": ctx.as_of.isoformat(), "run": ctx.run_id}
+    dated = ctx.db.execute(NEWEST_DATED, args).fetchone()[0]
+    undated, undated_future = ctx.db.execute(UNDATED, args).fetchone()
+    last = max((d for d in (dated, undated) if d is not None), default=None)
+    future = bool(undated_future) or ctx.db.execute(FUTURE_DATED, args).fetchone() is not None
+    return last, future
+
+
 def check(ctx):
-    rows = {r["column_id"]: r for r in ctx.db.query(NEWEST_SQL, {"run": ctx.run_id, "as_of": ctx.as_of.isoformat()})}
     for site in ctx.sites:
         for col in site.columns:
             if not col.mapping or not col.entries:
@@ -49,11 +58,10 @@ def check(ctx):
                 continue
             span = rule.update_every if rule and rule.update_every else parse_span(site.settings["stale_after"])
             cutoff = span_before(ctx.as_of, span)
-            row = rows.get(col.id)
-            last = row["newest"] if row else None
+            last, future = newest(ctx, col.id)
             if last is not None and date.fromisoformat(last[:10]) >= cutoff:
                 continue
-            if last is None and row and row["future"]:
+            if last is None and future:
                 continue  # everything it lists is dated after the check date: nothing to judge yet
             text = f"{span[0]}{UNIT_ZH[span[1]]}"
             message = (f"栏目“{col.name}”（对应标准目录“{col.mapping.area}”）最近一次更新为{zh_date(last)}，"

@@ -17,8 +17,8 @@ BASIS = f"{INDICATORS}：链接不可用（错链、死链）；《政府网站�
 SQL = """
 select d.url, d.site_id, d.column_id, coalesce(d.title, d.list_title) as title, 'detail' as target,
        d.http_status as status, null as kind, null as message, null as parent
-from documents d
-where :run between d.first_run and d.last_run and d.http_status >= 400
+from temp.ck_docs d
+where d.f_dead   -- in the run, answered >= 400
   and exists (select 1 from column_entries e where e.url = d.url and :run between e.first_run and e.last_run)
 union all
 select f.url, f.site_id, f.column_id, null, f.target, f.status, f.kind, f.message, null
@@ -35,6 +35,7 @@ order by d.column_id is not :column, d.url limit 1
 
 
 def check(ctx):
+    ctx.document_table()
     columns = {col.id: col for site in ctx.sites for col in site.columns}
     sites = {s.id for s in ctx.sites}
     seen = {}

@@ -28,12 +28,12 @@ select d.url, d.title, d.doc_number, d.attachments, d.column_id from documents d
 join temp.ck_columns x on x.column_id = d.column_id and x.item in (:item, :library)
 where :run between d.first_run and d.last_run and d.site_id = :site and coalesce(d.http_status, 200) < 400
   and d.doc_number is not null and trim(d.doc_number) not in ('', '无')
-  and coalesce(d.title, '') not like '%解读%'
+  and instr(coalesce(d.title, ''), '解读') = 0
 order by d.url
 """
 READINGS = """
 select d.url, d.title, d.body from documents d
-where :run between d.first_run and d.last_run and d.site_id = :site and d.title like '%解读%'
+where :run between d.first_run and d.last_run and d.site_id = :site and instr(d.title, '解读') > 0
 """
 
 

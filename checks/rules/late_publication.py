@@ -23,13 +23,11 @@ SQL = """
 select d.url, d.site_id, d.column_id, d.title, d.written, d.published, x.area, x.item,
        x.limit_n, x.limit_unit, x.limit_source, cp.n - cw.n as workdays, cp.wd as published_is_workday,
        (select next_wd from temp.ck_calendar where d = date(d.written, '+' || x.limit_n || ' days')) as day_deadline
-from documents d
+from temp.ck_docs d
 join temp.ck_columns x on x.column_id = d.column_id
 join temp.ck_calendar cw on cw.d = d.written
 join temp.ck_calendar cp on cp.d = d.published
-where :run between d.first_run and d.last_run and coalesce(d.http_status, 200) < 400
-  and d.published > d.written and d.published <= :as_of
-  and x.limit_n is not null
+where d.f_late   -- in the run, answered, limited, published after written by at least the limit in days
   and ((x.limit_unit = 'workdays' and (cp.n - cw.n) + (1 - cp.wd) > x.limit_n)
        or (x.limit_unit = 'days' and d.published > (select next_wd from temp.ck_calendar
                                                      where d = date(d.written, '+' || x.limit_n || ' days'))))
@@ -38,7 +36,7 @@ order by d.site_id, d.url
 
 
 def check(ctx):
-    ctx.column_table()
+    ctx.document_table()
     ctx.calendar_table()
     columns = {col.id: col for site in ctx.sites for col in site.columns}
     sites = {s.id: s for s in ctx.sites}

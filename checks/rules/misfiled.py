@@ -1,7 +1,7 @@
 """misfiled: an entry of one area's column whose title clearly belongs to another area that has its
 own column on the site (the title names exactly one area, not the column's). Columns already found
-content-mismatched are left to that rule. SQL-driven: the title classifier runs inside SQLite as a
-deterministic function, so only candidate rows reach Python."""
+content-mismatched are left to that rule. Only titles without a keyword of their own column's area
+reach the classifier: that test runs in SQL, in the run's one pass over its documents."""
 from checks.findings import Finding
 from checks.rules import content_mismatch
 from checks.rules._common import area_basis
@@ -13,32 +13,32 @@ SEVERITY = "low"
 BASIS = ("《中华人民共和国政府信息公开条例》第二十条、第二十六条；《国务院办公厅关于全面推进基层政务公开标准化规范化工作的"
          "指导意见》（国办发〔2019〕54号）：按标准目录分类公开")
 
-# Each document once, in the column it was first listed in (documents.column_id): one scan of the
-# run's documents, the classifier applied in SQL, only candidates returned.
+# Each document once, in the column it was first listed in (documents.column_id). The run's documents
+# are read once for every rule (CheckContext.document_table); those whose title holds no keyword of their
+# own column's area (the classifier's fast path, tested there in SQL) are the candidates classified here.
 SQL = """
-select d.column_id, x.site_id, d.url, d.title, coalesce(d.published, d.list_date) as day, x.area,
-       ck_other_area(x.site_id, d.title, x.area) as other
-from documents d
-join temp.ck_columns x on x.column_id = d.column_id and x.section = '基层政务公开标准目录'
-where :run between d.first_run and d.last_run and coalesce(d.http_status, 200) < 400 and other is not null
+select d.column_id, d.site_id, d.url, d.title, coalesce(d.published, d.list_date) as day
+from temp.ck_docs d where d.f_misfiled
 order by d.column_id, d.url
 """
 
 
 def check(ctx):
-    ctx.column_table()
+    ctx.document_table()
     sites = {s.id: s for s in ctx.sites}
     classifiers = {s.id: ctx.classifier(s) for s in ctx.sites}
-    ctx.db.conn.create_function(
-        "ck_other_area", 3, lambda site, title, own: classifiers[site].other_area(title, own), deterministic=True)
     skip = {col.id for site in ctx.sites for col in site.columns
             if content_mismatch.mismatched(ctx, site, col) is not None}
     columns = {col.id: col for site in ctx.sites for col in site.columns}
-    for row in ctx.db.query(SQL, {"run": ctx.run_id}):
+    for row in ctx.db.query(SQL):
         col = columns.get(row["column_id"])
         if col is None or col.id in skip:
             continue
-        site = sites[row["site_id"]]
+        site = sites.get(col.site_id)
+        other = classifiers[site.id].other_area(row["title"], col.mapping.area) if site else None
+        if other is None:
+            continue
+        row = {**row, "other": other}
         target = site.column_for(row["other"])
         if target is None:
             continue

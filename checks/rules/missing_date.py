@@ -11,15 +11,15 @@ BASIS = f"{INDICATORS}：未注明信息发布时间的视为不更新；{LAW}�
 
 SQL = """
 select d.url, d.site_id, d.column_id, coalesce(d.title, d.list_title) as title
-from documents d
-where :run between d.first_run and d.last_run and coalesce(d.http_status, 200) < 400
-  and d.published is null and d.list_date is null
+from temp.ck_docs d
+where d.f_undated   -- in the run, answered, no publication or list date
   and not exists (select 1 from column_entries e where e.url = d.url and e.list_date is not null)
 order by d.site_id, d.url
 """
 
 
 def check(ctx):
+    ctx.document_table()
     columns = {col.id: col for site in ctx.sites for col in site.columns}
     sites = {s.id for s in ctx.sites}
     for row in ctx.db.query(SQL, {"run": ctx.run_id}):

@@ -19,41 +19,52 @@ BASIS = ("《政府网站发展指引》（国办发〔2017〕47号）：文件�
          "《中华人民共和国政府信息公开条例》第二十条第（一）项")
 LIBRARY_ITEM = "fdzd-gfxwjk"
 
-# Documents of the run that say they repeal others (few): the only rows read in full.
+# Documents of the run that say they repeal others (few), from the run's one pass over documents.
 REPEALERS = """
-select d.site_id, d.url, d.title, d.doc_number, d.published, d.repeals from documents d
-where :run between d.first_run and d.last_run and d.repeals is not null and coalesce(d.http_status, 200) < 400
-  and d.published is not null and d.published <= :as_of
+select d.site_id, d.url, d.title, d.doc_number, d.published, d.repeals from temp.ck_docs d
+where d.f_repealer
 order by d.site_id, d.published, d.url
 """
-# Numbered documents of one site, with the library column that lists them in this run (if any).
-CANDIDATES = """
-select d.url, d.title, d.doc_number, d.published, d.validity, d.column_id,
-       (select e.column_id from column_entries e join temp.ck_columns x on x.column_id = e.column_id
-         where e.url = d.url and x.item = :item and :run between e.first_run and e.last_run
-         order by e.column_id limit 1) as library_column
-from documents d
-where d.site_id = :site and :run between d.first_run and d.last_run and coalesce(d.http_status, 200) < 400
-  and d.doc_number is not null and (d.validity is null or d.validity = :in_force)
+# Numbered documents listed as in force, on the sites that have repealers: marked 有效 (from the one pass),
+# or unmarked and listed in the library (its listings, by their key, with the first library column).
+REPEALING_SITES = "(select distinct site_id from temp.ck_docs where f_repealer)"
+LIBRARY_COLUMNS = "(select column_id from temp.ck_columns where item = :item and site_id in {sites})"
+CANDIDATES = f"""
+select d.site_id, d.url, d.title, d.doc_number, d.published, d.validity, d.column_id, null as library_column
+from temp.ck_docs d where d.f_inforce and d.site_id in {REPEALING_SITES}
+union all
+select d.site_id, d.url, d.title, d.doc_number, d.published, d.validity, d.column_id, lib.column_id
+from (select e.url, min(e.column_id) as column_id from column_entries e
+      where e.column_id in {LIBRARY_COLUMNS.format(sites=REPEALING_SITES)} and :run between e.first_run and e.last_run
+      group by e.url) lib
+join documents d on d.url = lib.url
+where :run between d.first_run and d.last_run and coalesce(d.http_status, 200) < 400
+  and d.doc_number is not null and d.validity is null
+"""
+# The first library column that lists a document in the run (for the few documents a repeal names).
+LIBRARY_OF = """
+select min(e.column_id) from column_entries e join temp.ck_columns x on x.column_id = e.column_id
+where e.url = :url and x.item = :item and :run between e.first_run and e.last_run
 """
 
 
 def check(ctx):
-    ctx.column_table()
+    ctx.document_table()
     sites = {s.id: s for s in ctx.sites}
     columns = {col.id: col for s in ctx.sites for col in s.columns}
     repealers: dict[str, list] = {}
-    for row in ctx.db.query(REPEALERS, {"run": ctx.run_id, "as_of": ctx.as_of.isoformat()}):
+    for row in ctx.db.query(REPEALERS):
         if row["site_id"] in sites:
             repealers.setdefault(row["site_id"], []).append(row)
-    for site_id, rows in repealers.items():
-        site = sites[site_id]
-        by_number: dict[str, list] = {}
-        for doc in ctx.db.query(CANDIDATES, {"run": ctx.run_id, "site": site_id, "item": LIBRARY_ITEM,
-                                             "in_force": IN_FORCE}):
+    numbered: dict[str, dict[str, list]] = {}
+    if repealers:
+        for doc in ctx.db.query(CANDIDATES, {"run": ctx.run_id, "item": LIBRARY_ITEM}):
             key = doc_number_key(doc["doc_number"])
             if key:
-                by_number.setdefault(key, []).append(doc)
+                numbered.setdefault(doc["site_id"], {}).setdefault(key, []).append(doc)
+    for site_id, rows in repealers.items():
+        site = sites[site_id]
+        by_number = numbered.get(site_id, {})
         for rep in rows:
             for act in json.loads(rep["repeals"] or "[]"):
                 if act.get("action") != "废止":
@@ -62,6 +73,9 @@ def check(ctx):
                     if doc["url"] == rep["url"] or not doc["published"] or doc["published"] >= rep["published"]:
                         continue
                     listed_in = doc["library_column"]
+                    if listed_in is None:   # marked 有效: is it also listed in the library?
+                        listed_in = ctx.db.execute(LIBRARY_OF, {"url": doc["url"], "item": LIBRARY_ITEM,
+                                                                "run": ctx.run_id}).fetchone()[0]
                     if doc["validity"] != IN_FORCE and listed_in is None:
                         continue   # neither marked in force nor listed in the library of documents in force
                     col = columns.get(listed_in or doc["column_id"])

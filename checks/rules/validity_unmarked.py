@@ -18,36 +18,38 @@ BASIS = ("《政府网站发展指引》（国办发〔2017〕47号）：文件�
          "《中华人民共和国政府信息公开条例》第二十条第（一）项")
 LIBRARY_ITEM = "fdzd-gfxwjk"
 
-# Sites whose documents of the run show a mark at all, with how many and one example.
+# How many documents of one site show a mark, and one of them (the site's documents, by its index).
 MARKED = """
-select d.site_id, count(*) as marked, min(d.url) as example
-from documents d
-where :run between d.first_run and d.last_run and d.validity is not null and coalesce(d.http_status, 200) < 400
-group by d.site_id
+select count(*) as marked, min(d.url) as example from documents d
+where d.site_id = :site and :run between d.first_run and d.last_run and d.validity is not null
+  and coalesce(d.http_status, 200) < 400
 """
+# The library's listings of the run (its columns' entries, by their primary key), unmarked ones only.
 UNMARKED = """
-select e.column_id, x.site_id, d.url, coalesce(d.title, e.title) as title, coalesce(d.published, e.list_date) as day,
+select e.column_id, e.site_id, d.url, coalesce(d.title, e.title) as title, coalesce(d.published, e.list_date) as day,
        d.doc_number
 from column_entries e
-join temp.ck_columns x on x.column_id = e.column_id and x.item = :item
 join documents d on d.url = e.url
-where :run between e.first_run and e.last_run and :run between d.first_run and d.last_run
+where e.column_id in (select column_id from temp.ck_columns where item = :item)
+  and :run between e.first_run and e.last_run and :run between d.first_run and d.last_run
   and coalesce(d.http_status, 200) < 400 and d.validity is null
   and (d.content_type is null or d.content_type like '%html%')   -- a PDF shows no mark we could read
-order by x.site_id, e.column_id, d.url
+order by e.site_id, e.column_id, d.url
 """
 
 
 def check(ctx):
     ctx.column_table()
-    marked = {r["site_id"]: r for r in ctx.db.query(MARKED, {"run": ctx.run_id})}
+    marked = {}
     sites = {s.id: s for s in ctx.sites}
     columns = {col.id: col for s in ctx.sites for col in s.columns}
     for row in ctx.db.query(UNMARKED, {"run": ctx.run_id, "item": LIBRARY_ITEM}):
         site, col = sites.get(row["site_id"]), columns.get(row["column_id"])
         if site is None or col is None:
             continue
-        shown = marked.get(site.id)
+        if site.id not in marked:
+            marked[site.id] = ctx.db.execute(MARKED, {"site": site.id, "run": ctx.run_id}).fetchone()
+        shown = marked[site.id] if marked[site.id][0] else None
         required = bool(site.settings.get("validity_marks_required"))
         if not shown and not required:
             continue
@@ -57,8 +59,8 @@ def check(ctx):
             f"规范性文件“{row['title'] or row['url']}”未标注有效性（有效、失效、废止或已修改）",
             basis, **column_fields(col), url=row["url"],
             evidence={"title": row["title"], "date": row["day"], "doc_number": row["doc_number"],
-                      "column_url": col.url, "marked_documents": shown["marked"] if shown else 0,
-                      "marked_example": shown["example"] if shown else None, "required_by_province": required},
+                      "column_url": col.url, "marked_documents": shown[0] if shown else 0,
+                      "marked_example": shown[1] if shown else None, "required_by_province": required},
         )
 
 
