@@ -66,12 +66,13 @@ def update_persistence(db, run_id: int) -> None:
                     "select site_id, key, first_run, streak from findings where run_id = ?", [prev]):
                 if site_id in sites:
                     before[key] = (first or prev, streak or 1)
-        now = db.execute("select id, key from findings where run_id = ?", [cur]).fetchall()
-        keys = {key for _, key in now}
+        now = db.execute("select id, key, first_run, streak, fixed_run from findings where run_id = ?", [cur]).fetchall()
+        keys = {row[1] for row in now}
         updates = []
-        for fid, key in now:
+        for fid, key, stored_first, stored_streak, stored_fixed in now:
             first, streak = before.get(key, (cur, 0))
-            updates.append((first, streak + 1, fid))
+            if (stored_first, stored_streak, stored_fixed) != (first, streak + 1, None):   # write only what changes
+                updates.append((first, streak + 1, fid))
         db.conn.executemany("update findings set first_run = ?, streak = ?, fixed_run = null where id = ?", updates)
         for prev, sites in by_prev.items():
             fixed = [(cur, fid) for fid, site_id, key in db.execute(

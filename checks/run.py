@@ -42,10 +42,11 @@ def run_checks(db, run_id: int, as_of: date | None = None, catalog=None, rules=N
         db.execute("delete from column_mappings where run_id = ?", [run_id])
         db.execute("delete from site_checks where run_id = ?", [run_id])
         db.conn.executemany(
-            f"insert into findings ({', '.join(FINDING_COLUMNS)}, run_id, as_of, page_url, record_id, key) "
-            f"values ({', '.join('?' * (len(FINDING_COLUMNS) + 5))})",
+            f"insert into findings ({', '.join(FINDING_COLUMNS)}, run_id, as_of, page_url, record_id, key, first_run, "
+            f"streak) values ({', '.join('?' * (len(FINDING_COLUMNS) + 7))})",
+            # first found now, one run in a row: update_persistence changes only those that stood before
             ([*(getattr(f, k) for k in FINDING_COLUMNS[:-1]), store.dumps(f.evidence), run_id, as_of.isoformat(),
-              page, records.get(page), finding_key(f.site_id, f.rule, f.column_url, f.catalog_area, f.url)]
+              page, records.get(page), finding_key(f.site_id, f.rule, f.column_url, f.catalog_area, f.url), run_id, 1]
              for f, page in zip(findings, pages)),
         )
         db.conn.executemany(
