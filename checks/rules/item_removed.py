@@ -28,10 +28,12 @@ gone as materialized (
   select e.column_id, e.url, e.site_id, e.title, e.list_date, e.last_run, prev.prev_run
   from column_entries e not indexed
   join prev on prev.column_id = e.column_id and e.last_run = prev.prev_run
+  where e.last_run < :run          -- tested on the row before its column is looked up
 ),
 cur as materialized (
-  select c.column_id, (select min(o.list_date) from column_entries o
-                       where o.column_id = c.column_id and o.last_run = :run) as oldest
+  select c.column_id, (select o.list_date from column_entries o            -- the oldest by the date index
+                       where o.column_id = c.column_id and o.last_run = :run and o.list_date is not null
+                       order by o.list_date limit 1) as oldest
   from (select distinct column_id from gone) c
 )
 select e.column_id, e.url, e.site_id, e.title, e.list_date, e.last_run, e.prev_run,
