@@ -58,10 +58,12 @@ def check(ctx):
             repealers.setdefault(row["site_id"], []).append(row)
     numbered: dict[str, dict[str, list]] = {}
     if repealers:
-        for doc in ctx.db.query(CANDIDATES, {"run": ctx.run_id, "item": LIBRARY_ITEM}):
-            key = doc_number_key(doc["doc_number"])
+        cursor = ctx.db.execute(CANDIDATES, {"run": ctx.run_id, "item": LIBRARY_ITEM})
+        names = [c[0] for c in cursor.description]
+        for values in cursor:
+            key = doc_number_key(values[3])
             if key:
-                numbered.setdefault(doc["site_id"], {}).setdefault(key, []).append(doc)
+                numbered.setdefault(values[0], {}).setdefault(key, []).append(dict(zip(names, values)))
     for site_id, rows in repealers.items():
         site = sites[site_id]
         by_number = numbered.get(site_id, {})
