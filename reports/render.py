@@ -233,7 +233,9 @@ def environment(lang: str = "zh") -> Environment:
     rules = RULE_NAMES if lang == "zh" else {**RULE_NAMES, **i18n.RULE_NAMES_EN}
     levels = LEVEL_NAMES if lang == "zh" else {**LEVEL_NAMES, **i18n.LEVEL_NAMES_EN}
     statuses = STATUS_NAMES if lang == "zh" else {**STATUS_NAMES, **i18n.STATUS_NAMES_EN}
-    env = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html"]),
+    # auto_reload off: the templates ship with the package, and a render of a province's run asks for
+    # them for each of its thousand pages (each ask would stat the template files again).
+    env = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html"]), auto_reload=False,
                       trim_blocks=True, lstrip_blocks=True, finalize=_isolate_bidi)
 
     def pct(value, digits=0):
@@ -375,13 +377,15 @@ def render_report_stats(db, run_id: int, out_dir: str | Path, *, lang: str = "zh
     load_seconds = time.perf_counter() - started
     writer = _Writer(out_dir)
     common = {"run": report.run, "report": report, "as_of": report.as_of}
-    # Offline views of the archived pages the findings rest on (evidence/<record>.html).
+    # Offline views of the archived pages the findings rest on, once per archived record whatever the
+    # number of findings citing it (evidence/p<n>.html, reports.evidence.VIEWS_PER_FILE a file).
     shown = [f for site in report.sites for f in (*site.findings, *site.resolved_findings)]
     views = write_views(db, (f.get("record_id") for f in shown), out_dir)
     for f in shown:
         f["archive_href"] = views.get(f.get("record_id"))
     t = env.globals["t"]
 
+    list_template, site_template = env.get_template("list.html"), env.get_template("site.html")
     for site in report.sites:
         lists = {}
 
@@ -391,7 +395,7 @@ def render_report_stats(db, run_id: int, out_dir: str | Path, *, lang: str = "zh
                 return {"rows": rows, "total": len(rows), "more": None}
             chunks = _pages(rows, PAGE_ROWS)
             for number, chunk in enumerate(chunks, start=1):
-                writer.write(list_page(site.id, kind, number), env.get_template("list.html").render(
+                writer.write(list_page(site.id, kind, number), list_template.render(
                     **common, site=site, kind=kind, template=template, rows=chunk, page=number,
                     pages=len(chunks), total=len(rows), offset=(number - 1) * PAGE_ROWS, **extra))
             return {"rows": rows[:PREVIEW_ROWS], "total": len(rows), "more": list_page(site.id, kind, 1)}
@@ -408,7 +412,7 @@ def render_report_stats(db, run_id: int, out_dir: str | Path, *, lang: str = "zh
         lists["new_docs"] = paged("newdocs", site.new_docs, "docs", heading=t("new_documents"))
         lists["removed"] = paged("removed", site.removed_entries, "docs", heading=t("removed_entries"))
         lists["errors"] = paged("errors", site.errors, "errors", heading=t("fetch_errors"))
-        writer.write(site_page(site.id), env.get_template("site.html").render(**common, site=site, lists=lists))
+        writer.write(site_page(site.id), site_template.render(**common, site=site, lists=lists))
 
     charts = {
         "by_rule": bar_chart([(env.globals["rule_name"](r), n) for r, n in
