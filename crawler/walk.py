@@ -30,9 +30,6 @@ from crawler.extraction.dom import index_as_directory
 from crawler.recrawl import ColumnPrior, Known, UrlSet, due, page_order
 from crawler.sites import Site
 
-# Kinds of fetch errors that leave a walk partial because one of its list pages was not a list.
-LIST_FAULTS = ("blocked", "not-html", "too-complex", "selector-matched-nothing", "list-not-found",
-               "offsite-redirect", "truncated")
 # With at least this many entries known from the previous read, a list region that is merely
 # empty by the site's template (no "暂无信息" on the page itself) is not trusted as an empty list.
 TEMPLATE_EMPTY_DOUBT = 3
