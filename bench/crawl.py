@@ -152,8 +152,8 @@ def throughput(scales: list[int], warc_cost: bool) -> None:
 # Where a function's own time goes, by where it is defined (first match wins). Built-ins and the
 # standard library (a regex search, str.join, isinstance) count for whoever called them.
 CATEGORIES = [
-    ("parsing (lxml)", ("lxml/html/__init__.py:document_fromstring", "lxml.etree.fromstring", "lxml.etree.HTML",
-                        "crawler/extraction/dom.py:parse")),
+    ("parsing (lxml)", ("crawler/extraction/dom.py:_document", "lxml/html/__init__.py:document_fromstring",
+                        "lxml.etree.fromstring", "lxml.etree.HTML")),
     ("decoding", ("crawler/pages.py", "crawler/extraction/encoding.py", "charset_normalizer", "chardet")),
     ("extraction", ("crawler/extraction/", "lxml", "trafilatura", "htmldate", "justext", "courlan", "tldextract",
                     "dateparser")),
