@@ -18,8 +18,9 @@ scale run in the same fresh process, one after the other, so machine load hits b
 and the top functions by own time. Profiling slows the crawl down: its figures are shares, not
 times. ``--warc-cost`` also crawls with ``ZWGK_WARC=False`` and prints what the archive adds per page.
 
-Memory: each of the two ``--rss-scales`` is crawled by a fresh process whose only child is the crawl,
-so its peak RSS (``ru_maxrss`` of the children) is that crawl's alone. Prints both peaks and the
+Memory: each of the two ``--rss-scales`` is crawled by a fresh process; the crawl subprocess's own
+peak RSS is its VmHWM, read from /proc while it runs (``ru_maxrss`` would count the size of the
+process it was forked from, which serves the demo portal). Prints both peaks and the
 growth per extra 10,000 pages between them; the target is at most 5 MB (peak RSS must not grow with
 the size of the work: pending requests, fingerprints and walk state are on disk or compact).
 """
@@ -33,6 +34,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -63,6 +65,45 @@ def measure(fn):
     return result, time.perf_counter() - wall, child_cpu() - cpu
 
 
+class CrawlPeak:
+    """The crawl subprocess's own peak RSS (VmHWM), read from /proc while it runs.
+
+    Not ``ru_maxrss``: Linux keeps that across exec, so a crawl child forked from this process starts
+    with this process's size (the demo portal served from here grows with the scale) as its "peak"."""
+
+    def __init__(self):
+        self.kb = 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join()
+
+    def _watch(self):
+        me = str(os.getpid())
+        while not self.done.wait(0.2):
+            for pid in os.listdir("/proc"):
+                if not pid.isdigit():
+                    continue
+                try:
+                    with open(f"/proc/{pid}/stat", "rb") as f:
+                        if f.read().rsplit(b")", 1)[1].split()[1].decode() != me:
+                            continue
+                    with open(f"/proc/{pid}/cmdline", "rb") as f:
+                        if b"crawler.child" not in f.read():
+                            continue
+                    with open(f"/proc/{pid}/status") as f:
+                        hwm = next((int(line.split()[1]) for line in f if line.startswith("VmHWM:")), 0)
+                    self.kb = max(self.kb, hwm)
+                except (OSError, IndexError, ValueError):
+                    continue
+
+
 def in_fresh_process(*args: str) -> dict:
     """Run this script with ``args`` in a new process; its last output line is a JSON result."""
     out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True,
@@ -85,9 +126,10 @@ def one_throughput(scale: int, warc_cost: bool) -> dict:
     def run(portal, work, sites):
         db_path = work / "zwgk.db"
         settings = {**QUIET, "ZWGK_LOG_REQUESTS": "1"}
-        (run_id, code), wall, cpu = measure(lambda: crawl(sites, db_path, settings=settings))
+        with CrawlPeak() as peak:
+            (run_id, code), wall, cpu = measure(lambda: crawl(sites, db_path, settings=settings))
         assert code == 0, f"crawl failed, see {work}"
-        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss   # the crawl is the only child so far
+        peak_kb = peak.kb
         db = store.connect(db_path)
         run = db["runs"].get(run_id)
         result = {"scale": scale, "documents": len(portal.documents()), "pages": run["pages"], "wall": wall,
@@ -245,10 +287,10 @@ def profile(scale: int, top: int = 15) -> None:
 def one_crawl_rss(scale: int) -> dict:
     """(Run in a fresh process.) Crawl the demo portal at ``scale``: its pages and the crawl's peak RSS."""
     def run(portal, work, sites):
-        run_id, code = crawl(sites, work / "zwgk.db", settings=QUIET)
+        with CrawlPeak() as peak:
+            run_id, code = crawl(sites, work / "zwgk.db", settings=QUIET)
         assert code == 0, f"crawl failed, see {work}"
-        return {"pages": store.connect(work / "zwgk.db")["runs"].get(run_id)["pages"],
-                "kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}   # KB on Linux
+        return {"pages": store.connect(work / "zwgk.db")["runs"].get(run_id)["pages"], "kb": peak.kb}
 
     return served(scale, run)
 
