@@ -46,8 +46,10 @@ def warc_dir(db_path: str | os.PathLike) -> Path:
     return db_path.parent / f"{db_path.stem}-warc"
 
 
-def warc_path(db_path: str | os.PathLike, run_id: int) -> Path:
-    return warc_dir(db_path) / f"run-{run_id}.warc.gz"
+def warc_path(db_path: str | os.PathLike, run_id: int, task: str = "") -> Path:
+    """A run's WARC file; a task of a distributed run (ZWGK_RUN_TASK) has its own, since workers write
+    side by side and each file is appended to by one process."""
+    return warc_dir(db_path) / (f"run-{run_id}-{task}.warc.gz" if task else f"run-{run_id}.warc.gz")
 
 
 def record_file(db_path: str | os.PathLike, relative: str) -> Path:
@@ -180,7 +182,7 @@ class WarcArchive:
         run_id = getattr(spider, "run_id", None)
         if not run_id:
             return None  # no run to file it under (the store pipeline is not in this crawl)
-        path = warc_path(self.db_path, run_id)
+        path = warc_path(self.db_path, run_id, self.crawler.settings.get("ZWGK_RUN_TASK") or "")
         self.relative = f"{path.parent.name}/{path.name}"   # warc_records.file: relative to the store's folder
         self.warc = WarcFile(path, gzip_level=self.level, software=f"zwgk (Scrapy {scrapy.__version__})")
         return self.warc

@@ -13,6 +13,7 @@ concludes nothing from it.
 """
 from __future__ import annotations
 
+import os
 import time
 
 from scrapy import signals
@@ -33,6 +34,8 @@ class StorePipeline:
         self.walks: list[ColumnWalkItem] = []   # concluded together at close
         self.counts = {"documents": 0, "new_documents": 0, "errors": 0, "sites": 0, "columns": 0}
         self.last_commit = 0.0
+        self.task: str | None = None            # ZWGK_RUN_TASK: one task of a distributed run
+        self.seen_errors: set[tuple] = set()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -46,14 +49,24 @@ class StorePipeline:
     def open_spider(self, spider=None):
         self.spider = spider or self.crawler.spider
         self.db = store.connect(self.db_path)
+        # One task of a distributed run (zwgk.distributed): the run is the coordinator's, this crawl
+        # neither claims nor closes it. A retried task finds the faults its earlier attempt recorded,
+        # and records each once.
+        crawler = getattr(self, "crawler", None)
+        self.task = (crawler.settings.get("ZWGK_RUN_TASK") or None) if crawler else None
+        self.seen_errors: set[tuple] = set()
 
     @property
     def writer(self) -> store.Writer | None:
         """The writers of the spider's run: the spider holds the run id (given by crawler.runner, or
         started by the spider itself for a direct crawl, before its first request)."""
         if self._writer is None and getattr(self.spider, "run_id", None) is not None:
-            store.claim_run(self.db, self.spider.run_id)
-            self._writer = store.Writer(self.db, self.spider.run_id)
+            if self.task is None:
+                store.claim_run(self.db, self.spider.run_id)
+            else:
+                self.seen_errors = store.error_keys(self.db, self.spider.run_id, (s.id for s in self.spider.sites))
+            # A task's crawl is the child of the worker process that claimed the task (its pid).
+            self._writer = store.Writer(self.db, self.spider.run_id, self.task, os.getppid() if self.task else None)
         return self._writer
 
     def process_item(self, item, spider=None):
@@ -92,6 +105,9 @@ class StorePipeline:
         self.counts["documents"] += 1
 
     def _error(self, item: FetchErrorItem):
+        key = (item.site_id, item.url, item.target, item.kind)
+        if key in self.seen_errors:
+            return
         self.writer.errors({"site_id": item.site_id, "column_id": self._column_id(item), "url": item.url,
                             "target": item.target, "kind": item.kind, "status": item.status, "message": item.message})
         self.counts["errors"] += 1
@@ -139,12 +155,16 @@ class StorePipeline:
             self.walks.extend(items or ())
         for item in self.walks:
             self._conclude(item)
-        self.counts["documents"], self.counts["new_documents"] = self.writer.carry_forward()
+        current, new = self.writer.carry_forward()
+        if self.task is None:   # the run's own counts; a task keeps its own (the run's are counted at its close)
+            self.counts["documents"], self.counts["new_documents"] = current, new
         self.flush()
 
     def spider_closed(self, spider, reason):
         status = "interrupted" if reason == "shutdown" else "finished"
         note = None if reason in ("finished", "shutdown") else f"closed: {reason}"
-        if self.writer is not None:
+        if self.writer is not None and self.task is not None:
+            store.finish_task(self.db, self.writer.run, self.task, status, note=note, owner=os.getppid())
+        elif self.writer is not None:
             store.finish_run(self.db, self.writer.run, status, note=note)
         self.db.conn.close()

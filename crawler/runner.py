@@ -218,7 +218,60 @@ def _crawl(sites_file, db_path, lock_fd, *, settings, only, kind, on_progress, p
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with db.conn:
         db["runs"].update(run_id, {"log_path": str(log_path)})
+    for stale in log_path.parent.glob("run-*.jobdir"):   # left by a run killed with its parent
+        shutil.rmtree(stale, ignore_errors=True)
+    returncode = _run_child(sites_file, db_path, run_id, log_path, settings=settings, only=only, sites=sites,
+                            pass_fds=(lock_fd,), poll_seconds=poll_seconds,
+                            on_poll=on_progress and (lambda: on_progress(db["runs"].get(run_id))))
+    row = db["runs"].get(run_id)
+    if row["status"] == "running":
+        # The child died before it could close its run: killed (kill -9, OOM killer) or crashed.
+        status, note = _death(returncode, log_path)
+        store.finish_run(db, run_id, status, note=note)
+    if on_progress:
+        on_progress(db["runs"].get(run_id))
+    db.conn.close()
+    return run_id, returncode
 
+
+def crawl_task(sites: list, db_path: str | os.PathLike, run_id: int, task: str, *, settings: dict | None = None,
+               on_poll=None, poll_seconds: float = 1.0) -> tuple[str, int]:
+    """Crawl ``sites`` as task ``task`` of the distributed run ``run_id`` (zwgk.distributed), in a
+    subprocess like ``crawl``: into the coordinator's run, which it neither starts nor closes, and
+    without the run lock, which the coordinator holds. The task's row in ``run_tasks`` must be claimed
+    (``store.claim_task``). ``on_poll()`` is called while the crawl runs. Returns the task's status
+    (finished, interrupted, failed) and the crawl's exit code."""
+    log_path = log_path_for(db_path, run_id).with_name(f"run-{run_id}-{task}.log")
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    db = store.connect(db_path, create=False)
+    try:
+        store.touch_task(db, run_id, task, log_path=str(log_path))
+        # Only this task's own job directory, left by an attempt killed with its worker: other tasks'
+        # crawls may be running beside this one.
+        shutil.rmtree(log_path.with_suffix(".jobdir"), ignore_errors=True)
+        returncode = _run_child(f"run {run_id} task {task}", db_path, run_id, log_path, settings=settings, only=None,
+                                sites=sites, extra={"ZWGK_RUN_TASK": task}, poll_seconds=poll_seconds, on_poll=on_poll)
+        row = store.run_task(db, run_id, task)
+        if row["status"] == "running" and row["pid"] == os.getpid():
+            status, note = _death(returncode, log_path)
+            store.finish_task(db, run_id, task, status, note=note, owner=os.getpid())
+            return status, returncode
+        return row["status"], returncode
+    finally:
+        db.conn.close()
+
+
+def _death(returncode: int, log_path) -> tuple[str, str]:
+    """Status and note of a run or task whose crawl process ended without closing it."""
+    if returncode < 0:
+        name = signal.Signals(-returncode).name if -returncode in signal.valid_signals() else returncode
+        return "interrupted", f"crawl process killed by {name}; see {log_path}"
+    return "failed", f"crawl process exited with code {returncode}; see {log_path}"
+
+
+def _run_child(sites_file, db_path, run_id, log_path: Path, *, settings, only, sites, extra=None, pass_fds=(),
+               poll_seconds, on_poll) -> int:
+    """The crawl process of a run (or of a task of one): Scrapy's command line, polled until it ends."""
     cmd = [sys.executable, "-m", "crawler.child", "crawl", "portal",
            "-a", f"sites={sites_file}", "-a", f"run_id={run_id}",
            "-s", f"ZWGK_DB={db_path}", "-s", f"LOG_FILE={log_path}"]
@@ -232,23 +285,21 @@ def _crawl(sites_file, db_path, lock_fd, *, settings, only, kind, on_progress, p
     # Pending requests on disk (Scrapy's disk queues), not in memory: a first crawl queues every
     # detail page while list pages go first, which made memory grow ~2.5 KB per page. Each run gets
     # a fresh job directory (no resuming of an earlier run), removed when the crawl process ends.
-    for stale in log_path.parent.glob("run-*.jobdir"):   # left by a run killed with its parent
-        shutil.rmtree(stale, ignore_errors=True)
     jobdir = log_path.with_suffix(".jobdir")
     cmd += ["-s", f"JOBDIR={jobdir}"]
-    for name, value in (settings or {}).items():
+    for name, value in {**(settings or {}), **(extra or {})}.items():
         cmd += ["-s", f"{name}={value}"]
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings", child_module.PARENT_ENV: str(os.getpid())}
     # Only the log file gets Scrapy's output; a traceback in the child stays in the log.
     with open(log_path, "ab") as log:
-        child = subprocess.Popen(cmd, env=env, stdout=log, stderr=log, start_new_session=True, pass_fds=(lock_fd,))
+        child = subprocess.Popen(cmd, env=env, stdout=log, stderr=log, start_new_session=True, pass_fds=pass_fds)
     _children.add(child)
     restore_sigterm = _forward_sigterm()
     try:
         while child.poll() is None:
             time.sleep(poll_seconds)
-            if on_progress:
-                on_progress(db["runs"].get(run_id))
+            if on_poll:
+                on_poll()
     except KeyboardInterrupt:
         # Scrapy closes the spider cleanly on the first SIGINT: the run ends as 'interrupted'.
         child.send_signal(signal.SIGINT)
@@ -263,16 +314,4 @@ def _crawl(sites_file, db_path, lock_fd, *, settings, only, kind, on_progress, p
         if sites_json is not None:
             sites_json.unlink(missing_ok=True)
         shutil.rmtree(jobdir, ignore_errors=True)
-    row = db["runs"].get(run_id)
-    if row["status"] == "running":
-        # The child died before it could close its run: killed (kill -9, OOM killer) or crashed.
-        if child.returncode < 0:
-            name = signal.Signals(-child.returncode).name if -child.returncode in signal.valid_signals() else child.returncode
-            store.finish_run(db, run_id, "interrupted", note=f"crawl process killed by {name}; see {log_path}")
-        else:
-            store.finish_run(db, run_id, "failed",
-                             note=f"crawl process exited with code {child.returncode}; see {log_path}")
-    if on_progress:
-        on_progress(db["runs"].get(run_id))
-    db.conn.close()
-    return run_id, child.returncode
+    return child.returncode

@@ -68,6 +68,10 @@ ZWGK_HOST_TIMEOUTS = 5
 # CPU seconds the spider may spend extracting one page; a page beyond it is recorded 'too-complex'.
 ZWGK_PAGE_CPU_SECONDS = 5.0
 ZWGK_BLOCKED_MAX_PER_HOST = 10        # after this many block pages, stop asking that host in this run (0: never)
+# Set by a Celery worker (zwgk.distributed): this crawl is that task of a distributed run. It writes
+# into the run without closing it (the coordinator does), keeps its counters in the task's run_tasks
+# row, and archives into its own WARC file, zwgk-warc/run-N-TASK.warc.gz. Empty: a run of its own.
+ZWGK_RUN_TASK = ""
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

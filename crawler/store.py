@@ -249,8 +249,27 @@ def _m7_listing_dates(db: sqlite_utils.Database) -> None:
     db["column_entries"].create_index(["column_id", "list_date"])
 
 
+def _m8_run_tasks(db: sqlite_utils.Database) -> None:
+    """Owned by the crawler: the tasks of a run crawled by Celery workers (``--engine celery``).
+
+    - run_tasks: one row per task (a group of sites sharing hosts) of a distributed run: its sites
+      (``site_ids``, a JSON list), status ``queued|running|finished|interrupted|failed``, the worker (host name)
+      and process of its latest attempt, how many attempts, when its crawl last reported
+      (``seen_at``: the lease a retried delivery respects), its log, and its counters like a run's.
+      A local run has none.
+    """
+    db["run_tasks"].create(
+        {"run_id": int, "task": str, "site_ids": str, "status": str, "worker": str, "pid": int, "attempts": int,
+         "started_at": str, "seen_at": str, "finished_at": str, "note": str, "log_path": str,
+         "sites": int, "columns": int, "pages": int, "requests": int, "documents": int,
+         "new_documents": int, "errors": int},
+        pk=("run_id", "task"),
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+
+
 MIGRATIONS = [_m1_initial, _m2_check_tables, _m3_change_history, _m4_evidence, _m5_list_evidence, _m6_validity,
-              _m7_listing_dates]
+              _m7_listing_dates, _m8_run_tasks]
 
 
 def now() -> str:
@@ -433,6 +452,105 @@ def claim_run(db, run_id: int) -> None:
         db["runs"].update(run_id, {"pid": os.getpid()})
 
 
+# --- the tasks of a distributed run (zwgk.distributed) ------------------------------------------
+#
+# A run crawled by Celery workers is one ``runs`` row (started and closed by the coordinator, which
+# holds the store's run lock) and one ``run_tasks`` row per task. A task's delivery claims its row
+# before crawling: a row another attempt is still running (its crawl reported within the lease) is
+# not claimed, so a message the broker delivers twice never crawls the same sites twice at once.
+
+def utc_now() -> str:
+    """``run_tasks.seen_at``: compared across hosts, so in UTC whatever each host's time zone."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def add_run_tasks(db, run_id: int, tasks: dict[str, list[str]]) -> None:
+    """The tasks of a distributed run: task name -> its site ids, all queued."""
+    with db.conn:
+        db["run_tasks"].insert_all({"run_id": run_id, "task": name, "site_ids": dumps(ids), "status": "queued",
+                                    "attempts": 0, "sites": 0, "columns": 0, "pages": 0, "requests": 0,
+                                    "documents": 0, "new_documents": 0, "errors": 0}
+                                   for name, ids in tasks.items())
+
+
+def run_task(db, run_id: int, task: str) -> dict | None:
+    return next(iter(db.query("select * from run_tasks where run_id = ? and task = ?", [run_id, task])), None)
+
+
+def run_tasks(db, run_id: int) -> list[dict]:
+    return list(db.query("select * from run_tasks where run_id = ? order by task", [run_id]))
+
+
+def claim_task(db, run_id: int, task: str, *, worker: str, pid: int, stale_before: str, dead: bool = False) -> bool:
+    """Take a task for an attempt on ``worker``: when it is queued, ended unfinished, or its running
+    attempt last reported before ``stale_before`` (or is known ``dead``). Returns whether it was taken."""
+    with db.conn:
+        taken = db.execute(
+            "update run_tasks set status = 'running', worker = ?, pid = ?, attempts = attempts + 1, "
+            "started_at = ?, seen_at = ?, finished_at = null, note = null "
+            "where run_id = ? and task = ? and status not in ('finished', 'failed') "
+            "and (status != 'running' or seen_at is null or seen_at < ? or ?)",
+            [worker, pid, now(), utc_now(), run_id, task, stale_before, bool(dead)]).rowcount
+    return taken == 1
+
+
+def touch_task(db, run_id: int, task: str, **fields) -> None:
+    """The attempt running a task is alive (and ``fields`` of its row, e.g. its log path)."""
+    with db.conn:
+        db.execute(f"update run_tasks set {''.join(f'{k} = ?, ' for k in fields)}seen_at = ? "
+                   f"where run_id = ? and task = ?", [*fields.values(), utc_now(), run_id, task])
+
+
+def finish_task(db, run_id: int, task: str, status: str, note: str | None = None, *, owner: int | None = None) -> None:
+    """A task's attempt is over. ``owner``: the pid of the attempt that claimed it; an attempt that
+    was taken over (its crawl closing late) then changes nothing."""
+    with db.conn:
+        db.execute("update run_tasks set status = ?, note = ?, finished_at = ?, seen_at = ? "
+                   "where run_id = ? and task = ? and (? is null or pid = ?)",
+                   [status, note, now(), utc_now(), run_id, task, owner, owner])
+
+
+def task_totals(db, run_id: int) -> dict:
+    """A distributed run's counters so far: its tasks' summed (for the coordinator's progress)."""
+    row = db.execute(
+        "select coalesce(sum(sites), 0), coalesce(sum(columns), 0), coalesce(sum(pages), 0), "
+        "coalesce(sum(requests), 0), coalesce(sum(documents), 0), coalesce(sum(new_documents), 0), "
+        "coalesce(sum(errors), 0) from run_tasks where run_id = ?", [run_id]).fetchone()
+    return dict(zip(("sites", "columns", "pages", "requests", "documents", "new_documents", "errors"), row))
+
+
+def close_distributed_run(db, run_id: int) -> str:
+    """Close a distributed run once its tasks are over: finished when every task finished, else failed
+    (a task failed) or interrupted. Its counters: pages and requests summed over the tasks' last
+    attempts; sites, columns, documents and errors counted in the store, where a retried task's
+    sites are counted once. Returns the run's status."""
+    tasks = run_tasks(db, run_id)
+    statuses = {t["status"] for t in tasks}
+    status = "finished" if statuses <= {"finished"} else "failed" if "failed" in statuses else "interrupted"
+    unfinished = [t for t in tasks if t["status"] != "finished"]
+    note = "; ".join(f"task {t['task']} {t['status']}" + (f": {t['note']}" if t["note"] else "")
+                     for t in unfinished) or None
+    totals = task_totals(db, run_id)
+    counted = db.execute(
+        "select (select count(*) from sites where last_run = :run), "
+        "(select count(*) from columns where last_run = :run), "
+        "(select count(*) from documents where last_run = :run), "
+        "(select count(*) from documents where first_run = :run), "
+        "(select count(*) from fetch_errors where run_id = :run)", {"run": run_id}).fetchone()
+    finish_run(db, run_id, status, note=note, pages=totals["pages"], requests=totals["requests"],
+               **dict(zip(("sites", "columns", "documents", "new_documents", "errors"), counted)))
+    return status
+
+
+def error_keys(db, run_id: int, site_ids) -> set[tuple]:
+    """The fetch errors a run recorded for these sites: a retried task records each fault once."""
+    ids = list(site_ids)
+    marks = ",".join("?" * len(ids))
+    return {tuple(r) for r in db.execute(
+        f"select site_id, url, target, kind from fetch_errors where run_id = ? and site_id in ({marks})",
+        [run_id, *ids]).fetchall()} if ids else set()
+
+
 # --- the writers --------------------------------------------------------------------------------
 #
 # Every row of the crawl's tables is written here, by the crawl's pipeline and by the builders of
@@ -531,13 +649,15 @@ def _rows(rows, defaults: dict):
 
 class Writer:
     """The writes of one run ``run``: one method per fact, each given rows as dicts (one or many).
+    ``task``: this crawl is one task of a distributed run (its counters go to that task's row, while
+    ``owner``, the pid of the attempt that claimed it, still holds it).
 
     ``first_run``/``last_run`` default to the run; a builder of a multi-run store gives them. Nothing is
     committed here except by ``commit``; a caller writing many rows wraps them in one transaction.
     """
 
-    def __init__(self, db, run: int):
-        self.db, self.conn, self.run = db, db.conn, run
+    def __init__(self, db, run: int, task: str | None = None, owner: int | None = None):
+        self.db, self.conn, self.run, self.task, self.owner = db, db.conn, run, task, owner
         self._columns: dict[tuple[str, str], int] = {}
 
     def commit(self) -> None:
@@ -710,10 +830,15 @@ class Writer:
     # -- the run row ------------------------------------------------------------------------------
 
     def counts(self, **counts) -> None:
-        """The run's counters so far (pages, requests, documents, new_documents, errors, sites, columns)."""
-        if counts:
+        """The run's counters so far (pages, requests, documents, new_documents, errors, sites, columns);
+        a task of a distributed run (``task``) keeps its own in its ``run_tasks`` row instead."""
+        if counts and self.task is None:
             self.conn.execute(f"update runs set {', '.join(f'{k} = ?' for k in counts)} where id = ?",
                               [*counts.values(), self.run])
+        elif counts:
+            self.conn.execute(f"update run_tasks set {', '.join(f'{k} = ?' for k in counts)}, seen_at = ? "
+                              f"where run_id = ? and task = ? and (? is null or pid = ?)",
+                              [*counts.values(), utc_now(), self.run, self.task, self.owner, self.owner])
 
     def carry_forward(self) -> tuple[int, int]:
         """At the end of a crawl: documents listed in this run (seen, or carried forward with their

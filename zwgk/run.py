@@ -27,10 +27,27 @@ class CrawlNotFinished(ZwgkError):
     """The crawl of a run did not finish: the run was neither checked nor reported."""
 
 
+ENGINES = ("local", "celery")
+
+
+def distributed():
+    """zwgk.distributed, imported only for the celery engine and the worker (Celery and redis are an
+    extra: the local engine needs neither)."""
+    try:
+        import zwgk.distributed as module
+    except ImportError as exc:
+        raise ZwgkError(f"--engine celery 需要 Celery 和 redis（{exc.name} 未安装）：pip install -e '.[distributed]'") from None
+    return module
+
+
 def crawl_sites(sites_file, db_path, settings=None, *, only=None, init=False, sites=None, on_progress=None,
-                say=logger.info) -> dict:
+                say=logger.info, engine: str = "local", broker: str | None = None,
+                task_sites: int | None = None) -> dict:
     """Crawl the sites config into the store; returns the run's row. A failed crawl is a ZwgkError.
-    ``on_progress(run row, number of sites)`` is called while the crawl runs."""
+    ``on_progress(run row, number of sites)`` is called while the crawl runs.
+
+    ``engine``: ``local`` (one crawl process here) or ``celery`` (the Celery workers of ``broker``
+    crawl it into one run, in tasks of at most ``task_sites`` sites: zwgk.distributed)."""
     if sites is None:
         sites = load_config(sites_file)
     total = len(sites)
@@ -40,8 +57,17 @@ def crawl_sites(sites_file, db_path, settings=None, *, only=None, init=False, si
         if unknown:
             raise ZwgkError(f"{sites_file}: no site with id '{sorted(unknown)[0]}' (--only)", 2)
         total = len(wanted)
-    run_id, _ = crawl(sites_file, db_path, settings=settings, only=only, sites=sites, init=init,
-                      on_progress=on_progress and (lambda run: on_progress(run, total)))
+    progress = on_progress and (lambda run: on_progress(run, total))
+    if engine == "celery":
+        crawl_distributed = distributed().crawl_distributed
+        chosen = [s for s in sites if s.id in wanted] if only else sites
+        run_id = crawl_distributed(sites_file, db_path, broker=broker, sites=chosen, settings=settings, init=init,
+                                   task_sites=task_sites, on_progress=progress, say=say)
+    elif engine == "local":
+        run_id, _ = crawl(sites_file, db_path, settings=settings, only=only, sites=sites, init=init,
+                          on_progress=progress)
+    else:
+        raise ZwgkError(f"--engine {engine}: unknown engine (one of {', '.join(ENGINES)})", 2)
     db = store.connect(db_path, create=False)
     try:
         run = db["runs"].get(run_id)
@@ -87,13 +113,17 @@ def report_run(db_path, run, out_dir, lang: str = "zh"):
 
 
 def run_once(sites_file, db_path, out_dir, *, settings=None, as_of: date | None = None, lang: str = "zh",
-             init: bool = False, sites=None, on_progress=None, say=logger.info) -> tuple[int, Path]:
+             init: bool = False, sites=None, on_progress=None, say=logger.info, engine: str = "local",
+             broker: str | None = None, task_sites: int | None = None) -> tuple[int, Path]:
     """Crawl, check and report under the store's run lock; returns the run id and the report's index page.
+    ``engine``, ``broker``, ``task_sites``: who crawls (``crawl_sites``); the check and the report are
+    the same whoever crawled.
 
     Raises RunLocked when another run holds the store, CrawlNotFinished when the crawl did not finish
     (then nothing is checked and the previous report stays)."""
     with run_lock(db_path, note=f"sites {sites_file}"):
-        run = crawl_sites(sites_file, db_path, settings, init=init, sites=sites, on_progress=on_progress, say=say)
+        run = crawl_sites(sites_file, db_path, settings, init=init, sites=sites, on_progress=on_progress, say=say,
+                          engine=engine, broker=broker, task_sites=task_sites)
         if run["status"] != "finished":
             raise CrawlNotFinished(
                 f"第 {run['id']} 次采集{STATUS_WORDS.get(run['status'], run['status'])}"

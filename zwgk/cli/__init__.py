@@ -18,8 +18,8 @@ import click
 from crawler import store
 from crawler.exceptions import ZwgkError
 from crawler.sites import LEVELS
-from zwgk.cli.options import (as_of_option, db_option, init_option, lang_option, parse_date_option, run_option,
-                              settings_option, sites_option)
+from zwgk.cli.options import (as_of_option, broker_option, db_option, engine_option, init_option, lang_option,
+                              parse_date_option, run_option, settings_option, sites_option, task_sites_option)
 from zwgk.cli.schedule import schedule_command
 from zwgk.common import UserError, load_config
 from zwgk.run import REPORT_WRITTEN, check_run, crawl_sites, report_run, run_once
@@ -126,12 +126,15 @@ def _after(progress):
 @click.option("--only", help="Crawl only these site ids (comma-separated).")
 @settings_option
 @init_option
-def crawl(sites_file, db_path, only, settings, init):
+@engine_option
+@broker_option
+@task_sites_option
+def crawl(sites_file, db_path, only, settings, init, engine, broker, task_sites):
     """Crawl the disclosure columns of the configured sites into the store."""
     sites = load_config(sites_file)
     progress = _progress()
     crawl_sites(sites_file, db_path, settings, only=only, init=init, sites=sites, on_progress=progress,
-                say=_after(progress))
+                say=_after(progress), engine=engine, broker=broker, task_sites=task_sites)
 
 
 @main.command()
@@ -241,14 +244,39 @@ def sample(db_path, site_id, n, seed, as_of, out_path):
 @lang_option
 @settings_option
 @init_option
-def run(sites_file, db_path, out_dir, as_of, lang, settings, init):
+@engine_option
+@broker_option
+@task_sites_option
+def run(sites_file, db_path, out_dir, as_of, lang, settings, init, engine, broker, task_sites):
     """Crawl, check and report in one go (for cron or systemd; exit code 75 when another run holds the
     store; a crawl that did not finish is neither checked nor reported, and the run exits with 1)."""
     sites = load_config(sites_file)
     progress = _progress()
     _, index = run_once(sites_file, db_path, out_dir, settings=settings, as_of=as_of, lang=lang, init=init,
-                        sites=sites, on_progress=progress, say=_after(progress))
+                        sites=sites, on_progress=progress, say=_after(progress), engine=engine, broker=broker,
+                        task_sites=task_sites)
     click.echo(REPORT_WRITTEN.format(index))
+
+
+@main.command()
+@broker_option
+@db_option
+@click.option("--concurrency", type=click.IntRange(1), default=None,
+              help="Tasks (crawl processes) this worker runs at once [default: the number of CPUs].")
+@click.option("--name", help="The worker's node name, e.g. w1@%h (Celery's --hostname) [default: celery@HOST].")
+@click.option("--visibility-timeout", type=click.FloatRange(min=1), default=None, metavar="SECONDS",
+              help="Redis gives back a task whose worker vanished after this long (default 12 hours: longer "
+                   "than a task should take).")
+@click.option("--loglevel", default="INFO", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+def worker(broker, db_path, concurrency, name, visibility_timeout, loglevel):
+    """A Celery worker for `--engine celery` runs (Celery's own worker, in the foreground): takes crawl
+    tasks from --broker and writes them into --db, the coordinator's store as reached from this host."""
+    from zwgk.run import distributed
+
+    module = distributed()
+    module.run_worker(module.check_broker_url(broker), db_path, concurrency=concurrency, name=name, loglevel=loglevel.upper(),
+               visibility_timeout=visibility_timeout)
 
 
 @main.command()

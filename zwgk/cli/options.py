@@ -33,3 +33,12 @@ init_option = click.option("--init", is_flag=True,
                            help="Allow --db to be an existing SQLite file of another application (zwgk adds its tables).")
 sites_option = click.option("--sites", "sites_file", required=True, type=click.Path(dir_okay=False),
                             help="Sites config (YAML).")
+engine_option = click.option("--engine", type=click.Choice(["local", "celery"]), default="local", show_default=True,
+                             help="Who crawls: local (a crawl process here) or celery (the Celery workers of --broker, "
+                                  "see `zwgk worker`; needs `pip install -e '.[distributed]'`).")
+broker_option = click.option("--broker", envvar="ZWGK_BROKER", metavar="redis://HOST:PORT/0",
+                             help="Celery broker (Redis) for --engine celery and `zwgk worker` [env ZWGK_BROKER].")
+task_sites_option = click.option("--task-sites", type=click.IntRange(1), default=None, metavar="N",
+                                 help="--engine celery: at most N sites a task (default: the sites one crawl process "
+                                      "takes side by side at full politeness); sites sharing a host or its address "
+                                      "always go in one task.")
