@@ -64,6 +64,13 @@ class BrokerError(ZwgkError):
     exit_code = 69
 
 
+def transport_options(visibility_timeout: float) -> dict:
+    """Redis transport: messages unacknowledged for ``visibility_timeout`` are given back, looked for
+    every tenth of it (at most a minute apart; kombu's default looks every 100 s)."""
+    return {"visibility_timeout": visibility_timeout,
+            "unacked_restore_interval": max(1.0, min(60.0, visibility_timeout / 10)), "unacked_restore_throttle": 1}
+
+
 app = Celery("zwgk")
 app.conf.update(
     task_serializer="json", result_serializer="json", accept_content=["json"],
@@ -72,7 +79,7 @@ app.conf.update(
     worker_prefetch_multiplier=1,        # a worker process holds one message: the rest wait for a free one
     task_track_started=True,
     broker_connection_retry_on_startup=True,
-    broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
+    broker_transport_options=transport_options(VISIBILITY_TIMEOUT),
     result_expires=7 * 24 * 3600,
     worker_hijack_root_logger=True,
 )
@@ -122,8 +129,7 @@ def configure(broker: str, db: str | os.PathLike | None = None, *,
     check_broker(check_broker_url(broker))
     app.conf.update(broker_url=broker, result_backend=broker)
     if visibility_timeout:
-        app.conf.broker_transport_options = {**app.conf.broker_transport_options,
-                                             "visibility_timeout": visibility_timeout}
+        app.conf.broker_transport_options = transport_options(visibility_timeout)
     if db is not None:
         app.conf.zwgk_db = os.fspath(db)
     return app

@@ -35,7 +35,7 @@ from crawler import store
 from crawler.exceptions import ZwgkError
 from crawler.runner import RunLocked, lock_path_for, log_path_for
 from zwgk.common import UserError, check_settings, load_config
-from zwgk.run import REPORT_WRITTEN, run_once
+from zwgk.run import ENGINES, REPORT_WRITTEN, distributed, run_once
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_DAY = "mon"
@@ -79,6 +79,9 @@ class JobSpec:
     timezone: str = DEFAULT_TIMEZONE
     settings: dict = field(default_factory=dict)
     misfire_grace_hours: float | None = None   # None: a missed run always happens once, however late
+    engine: str = "local"               # or celery: the Celery workers of ``broker`` crawl (zwgk.distributed)
+    broker: str | None = None
+    task_sites: int | None = None
 
     def trigger(self):
         from apscheduler.triggers.cron import CronTrigger
@@ -122,8 +125,10 @@ class JobSpec:
         return f"每周{DAY_NAMES.get(str(self.day).lower()[:3], self.day)[1:]} {self.time}（{self.timezone}）"
 
     def kwargs(self) -> dict:
+        distributed = {"engine": self.engine, "broker": self.broker, "task_sites": self.task_sites} \
+            if self.engine != "local" else {}
         return {"job_id": self.id, "sites": self.sites, "db": self.db, "out": self.out,
-                "settings": dict(self.settings), "describe": self.describe()}
+                "settings": dict(self.settings), "describe": self.describe(), **distributed}
 
 
 def _zone(name: str):
@@ -141,7 +146,7 @@ def absolute_path(path: str | os.PathLike, base: Path | None = None) -> str:
 
 
 CONFIG_KEYS = {"id", "sites", "db", "out", "day", "time", "cron", "every", "at", "timezone", "settings",
-               "misfire_grace_hours"}
+               "misfire_grace_hours", "engine", "broker", "task_sites"}
 
 
 def load_schedule(path: str | os.PathLike) -> list[JobSpec]:
@@ -188,7 +193,13 @@ def load_schedule(path: str | os.PathLike) -> list[JobSpec]:
             timezone=str(entry.get("timezone") or DEFAULT_TIMEZONE),
             settings={str(k): str(v) for k, v in settings.items()},
             misfire_grace_hours=entry.get("misfire_grace_hours"),
+            engine=str(entry.get("engine") or "local"), broker=entry.get("broker") or os.environ.get("ZWGK_BROKER"),
+            task_sites=entry.get("task_sites"),
         )
+        if spec.engine not in ENGINES:
+            raise UserError(f"{where}: field 'engine' must be one of {', '.join(ENGINES)}, got {spec.engine!r}", 2)
+        if spec.task_sites is not None and (not isinstance(spec.task_sites, int) or spec.task_sites < 1):
+            raise UserError(f"{where}: field 'task_sites' must be a whole number >= 1", 2)
         if spec.id in ids:
             raise UserError(f"{where}: id '{spec.id}' is used twice", 2)
         ids.add(spec.id)
@@ -208,16 +219,20 @@ def check_job(spec: "JobSpec") -> None:
     load_config(spec.sites)
     if Path(spec.db).exists():
         store.connect(spec.db).conn.close()
+    if spec.engine == "celery":
+        distributed().configure(spec.broker)   # the broker's address is right and it answers now
 
 
 # --- the job ------------------------------------------------------------------------------------
 
-def scheduled_run(job_id: str, sites: str, db: str, out: str, settings: dict | None = None, **_ignored) -> int | None:
+def scheduled_run(job_id: str, sites: str, db: str, out: str, settings: dict | None = None, engine: str = "local",
+                  broker: str | None = None, task_sites: int | None = None, **_ignored) -> int | None:
     """What the scheduler calls (by reference ``zwgk.scheduler:scheduled_run``, so it must stay importable)."""
     logger.info("任务 %s 开始：%s -> %s", job_id, sites, db)
     try:
         check_settings(settings or {})
-        run_id, index = run_once(sites, db, out, settings=settings, sites=load_config(sites), say=logger.info)
+        run_id, index = run_once(sites, db, out, settings=settings, sites=load_config(sites), say=logger.info,
+                                 engine=engine, broker=broker, task_sites=task_sites)
         logger.info("任务 %s 完成：%s", job_id, REPORT_WRITTEN.format(index))
         return run_id
     except RunLocked as exc:

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from crawler import store
-from zwgk.cli.options import db_option, settings_option
+from zwgk.cli.options import broker_option, db_option, engine_option, settings_option, task_sites_option
 from zwgk.common import UserError
 from zwgk.scheduler import (DAYS, DEFAULT_DAY, DEFAULT_JOB_ID, DEFAULT_TIME, DEFAULT_TIMEZONE, JobSpec, absolute_path,
                             add_jobs, check_job, jobstore_path, list_jobs, load_schedule, remove_job, serve)
@@ -63,8 +63,11 @@ def schedule_command(ctx, list_, db_path):
 @click.option("--misfire-grace-hours", type=float,
               help="Skip a run missed by more than this (default: a missed run always happens once).")
 @settings_option
+@engine_option
+@broker_option
+@task_sites_option
 def add_command(config, sites_file, db_path, out_dir, job_id, day, at_time, cron, every, at, timezone,
-                misfire_grace_hours, settings):
+                misfire_grace_hours, settings, engine, broker, task_sites):
     """Add (or replace) a scheduled job."""
     if config:
         specs = load_schedule(config)
@@ -73,7 +76,8 @@ def add_command(config, sites_file, db_path, out_dir, job_id, day, at_time, cron
             raise UserError("give --sites FILE (or --config schedule.yaml)", 2)
         specs = [JobSpec(job_id, absolute_path(sites_file), absolute_path(db_path), absolute_path(out_dir), day=day,
                          time=at_time, cron=cron, every=every, at=at, timezone=timezone,
-                         settings=settings, misfire_grace_hours=misfire_grace_hours)]
+                         settings=settings, misfire_grace_hours=misfire_grace_hours, engine=engine,
+                         broker=broker, task_sites=task_sites)]
     for spec in specs:
         check_job(spec)
     for line in add_jobs(specs):

@@ -1,0 +1,363 @@
+"""Crawling on Celery workers (``--engine celery``, zwgk/distributed.py).
+
+In process: how sites are grouped into tasks, the task lease in the store, the broker's bad input, and
+that the local engine imports neither Celery nor redis. Slow: a redis-server of the test's own on
+loopback, two ``zwgk worker`` processes sharing one SQLite store (workers on one machine), and the demo
+portal served with each site on its own loopback address (so each site is a task of its own):
+
+- both workers get tasks, and the findings equal, row for row, those of a local run of the portal;
+- a worker killed outright (SIGKILL, its crawl too) mid-crawl: its task is taken over by the other,
+  nothing is lost or stored twice, the run completes with the same findings.
+
+Without redis-server the slow tests are skipped, except under CI=true, where .ci/run installs it and
+its absence fails them.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from crawler import store
+from crawler.sites import sites_from_data
+from zwgk.cli import main
+from zwgk.demo import DEMO_SETTINGS
+from zwgk.demoportal import DEMO_AS_OF, DemoPortal, serve
+from zwgk.scheduler import scheduled_run
+
+ROOT = Path(__file__).resolve().parents[1]
+REDIS = next((p for p in (os.environ.get("ZWGK_REDIS_SERVER"), "/usr/bin/redis-server") if p and os.path.exists(p)),
+             None) or __import__("shutil").which("redis-server")
+# Findings compared without what differs between two stores of the same crawl (ids, run numbers, times).
+FINDING_COLUMNS = ("site_id", "rule", "severity", "column_name", "column_url", "catalog_area", "catalog_item", "url",
+                   "message", "evidence", "basis", "as_of", "page_url", "key")
+
+
+def site(site_id: str, url: str, **extra) -> dict:
+    return {"id": site_id, "name": site_id, "level": "county", "region": "黑龙江省/示例市/示例县", "url": url, **extra}
+
+
+def sites(*entries):
+    return sites_from_data({"sites": list(entries)})
+
+
+# --- in process -----------------------------------------------------------------------------------
+
+def test_sites_sharing_a_host_or_an_address_go_in_one_task(monkeypatch):
+    from zwgk import distributed
+
+    addresses = {"a.gov.cn": {"10.0.0.1"}, "b.gov.cn": {"10.0.0.2"}, "c.gov.cn": {"10.0.0.1"},   # a, c: one IP
+                 "d.gov.cn": set(), "e.gov.cn": {"10.0.0.5"}, "f.gov.cn": {"10.0.0.6"}, "x.gov.cn": {"10.0.0.9"}}
+    monkeypatch.setattr(distributed, "_addresses", lambda hosts: {h: addresses[h] for h in hosts})
+    config = sites(site("a", "http://a.gov.cn/xxgk/"), site("b", "http://b.gov.cn/"), site("c", "http://c.gov.cn/"),
+                   site("d1", "http://d.gov.cn/one/"), site("d2", "http://d.gov.cn/two/"),   # one host
+                   site("e", "http://e.gov.cn/", allowed_domains=["x.gov.cn"]),
+                   site("f", "http://f.gov.cn/", columns=[{"name": "财政预决算", "url": "http://x.gov.cn/cz/"}]))
+    tasks = distributed.plan_tasks(config, task_sites=1)
+    groups = sorted(sorted(s.id for s in group) for group in tasks.values())
+    assert groups == [["a", "c"], ["b"], ["d1", "d2"], ["e", "f"]]
+    assert list(tasks) == ["t1", "t2", "t3", "t4"]
+    # Groups are packed up to the size, never split.
+    packed = distributed.plan_tasks(config, task_sites=3)
+    assert sorted(sorted(s.id for s in group) for group in packed.values()) == [["a", "b", "c"], ["d1", "d2"], ["e", "f"]]
+    assert sum(len(g) for g in distributed.plan_tasks(config, task_sites=100).values()) == len(config)
+
+
+def test_a_task_is_claimed_by_one_attempt_at_a_time(tmp_path):
+    db = store.connect(tmp_path / "zwgk.db")
+    run_id = store.start_run(db, "crawl")
+    store.add_run_tasks(db, run_id, {"t1": ["a"], "t2": ["b"]})
+    past, future = "2000-01-01T00:00:00+00:00", "2999-01-01T00:00:00+00:00"
+    assert store.claim_task(db, run_id, "t1", worker="w1@h", pid=101, stale_before=past)
+    # Running and reporting: another delivery of the same message waits ...
+    assert not store.claim_task(db, run_id, "t1", worker="w2@h", pid=202, stale_before=past)
+    # ... unless the attempt fell silent past the lease, or is known dead.
+    assert store.claim_task(db, run_id, "t1", worker="w2@h", pid=202, stale_before=future)
+    assert store.claim_task(db, run_id, "t1", worker="w1@h", pid=303, stale_before=past, dead=True)
+    row = store.run_task(db, run_id, "t1")
+    assert (row["worker"], row["pid"], row["attempts"], row["status"]) == ("w1@h", 303, 3, "running")
+    # An attempt that was taken over changes nothing when its crawl closes late.
+    store.finish_task(db, run_id, "t1", "interrupted", owner=202)
+    assert store.run_task(db, run_id, "t1")["status"] == "running"
+    store.Writer(db, run_id, "t1", owner=202).counts(pages=5)
+    store.Writer(db, run_id, "t1", owner=303).counts(pages=7, sites=1)
+    store.finish_task(db, run_id, "t1", "finished", owner=303)
+    assert not store.claim_task(db, run_id, "t1", worker="w2@h", pid=404, stale_before=future, dead=True)
+    assert store.task_totals(db, run_id)["pages"] == 7
+    # Not every task finished: the run is not.
+    assert store.close_distributed_run(db, run_id) == "interrupted"
+    assert "t2 queued" in db["runs"].get(run_id)["note"]
+
+
+def test_the_local_engine_imports_neither_celery_nor_redis():
+    code = ("import sys, zwgk.cli, zwgk.run, zwgk.scheduler, zwgk.demo, crawler.runner, crawler.pipelines; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('celery', 'kombu', 'redis')))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("broker, words, code", [
+    (None, "--broker redis://", 2),
+    ("http://127.0.0.1:6379/0", "应为 redis://主机:端口/0", 2),
+    ("redis://127.0.0.1:notaport/0", "应为 redis://主机:端口/0", 2),
+    ("redis://:secret@127.0.0.1:1/0", "无法连接", 69),     # nothing listens on port 1
+])
+def test_a_bad_or_unreachable_broker_is_one_line(tmp_path, monkeypatch, broker, words, code):
+    monkeypatch.delenv("ZWGK_BROKER", raising=False)
+    sites_file = tmp_path / "sites.yaml"
+    sites_file.write_text("sites:\n  - id: a\n    name: 甲\n    level: county\n    region: 黑龙江省/示例市/示例县\n"
+                          "    url: http://127.0.0.1:1/\n", encoding="utf-8")
+    args = ["crawl", "--sites", str(sites_file), "--db", str(tmp_path / "zwgk.db"), "--engine", "celery"]
+    result = CliRunner().invoke(main, args + (["--broker", broker] if broker else []))
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == code and len(lines) == 1 and words in lines[0], result.output
+    assert "secret" not in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "zwgk.db").exists() or not store.connect(tmp_path / "zwgk.db")["runs"].count
+    worker = CliRunner().invoke(main, ["worker", "--db", str(tmp_path / "zwgk.db")] + (["--broker", broker] if broker else []))
+    assert worker.exit_code == code and len(worker.output.strip().splitlines()) == 1, worker.output
+
+
+# --- two workers on loopback (slow) ----------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    if REDIS is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but no redis-server: the install step of .ci/run failed")
+        pytest.skip("no redis-server on this machine: `apt-get install -y redis-server` (CI installs it in .ci/run)")
+    workdir = tmp_path_factory.mktemp("redis")
+    port = free_port()
+    server = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                               "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        import redis
+
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                redis.Redis.from_url(url).ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def spread_portal(tmp_path_factory):
+    """The demo portal with each of its six sites on its own loopback address: six tasks, one per site."""
+    portal = DemoPortal()
+    with contextlib.ExitStack() as stack:
+        bases = iter([stack.enter_context(serve(portal, host=f"127.0.0.{n}")) for n in range(2, 2 + len(portal.sites))])
+        lines = [line.replace("http://BASE", next(bases)) if line.strip().startswith("url: http://BASE") else line
+                 for line in portal.sites_yaml("http://BASE").splitlines()]
+        sites_file = tmp_path_factory.mktemp("portal") / "sites.yaml"
+        sites_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        yield portal, sites_file
+
+
+@pytest.fixture(scope="module")
+def local_findings(spread_portal, tmp_path_factory):
+    """The findings of a single-machine SQLite run of the same portal."""
+    from zwgk.run import run_once
+
+    _, sites_file = spread_portal
+    out = tmp_path_factory.mktemp("local")
+    run_id, _ = run_once(sites_file, out / "zwgk.db", out / "report", settings=DEMO_SETTINGS, as_of=DEMO_AS_OF)
+    return findings(out / "zwgk.db")
+
+
+def findings(db_path, run_id: int = 1) -> list[tuple]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return sorted(conn.execute(f"select {', '.join(FINDING_COLUMNS)} from findings where run_id = ?",
+                                   [run_id]).fetchall(), key=repr)
+    finally:
+        conn.close()
+
+
+class Worker:
+    """``zwgk worker`` in its own session (a machine of its own: killing it kills all it runs)."""
+
+    def __init__(self, name, broker, db_path, log_dir, *extra):
+        self.log = log_dir / f"{name}.log"
+        self.name = f"{name}@{socket.gethostname()}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "zwgk.cli", "worker", "--broker", broker, "--db", str(db_path), "--concurrency", "1",
+             "--name", self.name, *extra], cwd=log_dir, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True)
+
+    def wait_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while b" ready." not in self.log.read_bytes():
+            assert self.process.poll() is None, self.log.read_text(errors="replace")
+            assert time.monotonic() < deadline, "worker not ready"
+            time.sleep(0.2)
+
+    def kill(self):
+        """SIGKILL to everything it runs, as when its machine dies: its processes and their crawls."""
+        for pid in [*descendants(self.process.pid), self.process.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+@contextlib.contextmanager
+def workers(redis_url, db_path, log_dir, *extra):
+    started = [Worker(name, redis_url, db_path, log_dir, *extra) for name in ("w1", "w2")]
+    try:
+        for w in started:
+            w.wait_ready()
+        yield started
+    finally:
+        for w in started:
+            w.stop()
+
+
+def coordinator(sites_file, db_path, redis_url, out, settings, task_sites=1) -> subprocess.Popen:
+    args = [sys.executable, "-m", "zwgk.cli", "run", "--engine", "celery", "--broker", redis_url, "--db", str(db_path),
+            "--sites", str(sites_file), "--out", str(out), "--as-of", DEMO_AS_OF.isoformat(),
+            "--task-sites", str(task_sites)]
+    for name, value in settings.items():
+        args += ["-s", f"{name}={value}"]
+    return subprocess.Popen(args, cwd=out.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, text=True)
+
+
+def assert_nothing_twice(db_path, portal):
+    db = store.connect(db_path)
+    assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert db.execute("select count(*) from documents").fetchone()[0] == len(portal.documents())
+    news = db.execute("select url, count(*) from document_events where event = 'new' group by url").fetchall()
+    assert len(news) == len(portal.documents()) and all(n == 1 for _, n in news)
+    assert not db.execute("select site_id, url, target, kind from fetch_errors group by 1, 2, 3, 4, run_id "
+                          "having count(*) > 1").fetchall()
+    return db
+
+
+@pytest.mark.slow
+def test_two_workers_crawl_the_portal_as_one_machine_does(redis_url, spread_portal, local_findings, tmp_path):
+    portal, sites_file = spread_portal
+    db_path = tmp_path / "zwgk.db"
+    with workers(redis_url, db_path, tmp_path) as (w1, w2):
+        run = coordinator(sites_file, db_path, redis_url, tmp_path / "report", DEMO_SETTINGS)
+        output, _ = run.communicate(timeout=600)
+        # A scheduled job runs the distributed crawl too (here: the incremental second run).
+        second = scheduled_run("weekly", str(sites_file), str(db_path), str(tmp_path / "report2"), DEMO_SETTINGS,
+                               engine="celery", broker=redis_url, task_sites=2)
+    assert run.returncode == 0, output
+    assert "报告已生成" in output and (tmp_path / "report" / "index.html").exists()
+    db = assert_nothing_twice(db_path, portal)
+    tasks = store.run_tasks(db, 1)
+    assert len(tasks) == len(portal.sites) and {t["status"] for t in tasks} == {"finished"}
+    assert {t["worker"] for t in tasks} == {w1.name, w2.name}       # both workers got tasks
+    assert db["runs"].get(1)["status"] == "finished"
+    assert findings(db_path, 1) == local_findings
+    assert second == 2 and db["runs"].get(2)["status"] == "finished" and len(store.run_tasks(db, 2)) == 3
+    assert (tmp_path / "report2" / "index.html").exists()
+
+
+def test_a_schedule_can_run_on_celery(tmp_path, monkeypatch):
+    from zwgk import distributed
+    from zwgk.scheduler import list_jobs, load_schedule
+
+    sites_file = tmp_path / "sites.yaml"
+    sites_file.write_text("sites:\n  - id: a\n    name: 甲\n    level: county\n    region: 黑龙江省/示例市/示例县\n"
+                          "    url: http://127.0.0.1:1/\n", encoding="utf-8")
+    db = str(tmp_path / "zwgk.db")
+    base = ["schedule", "add", "--sites", str(sites_file), "--db", db, "--every", "3600", "--engine", "celery"]
+    refused = CliRunner().invoke(main, base + ["--broker", "redis://127.0.0.1:1/0"])
+    assert refused.exit_code == 69 and len(refused.output.strip().splitlines()) == 1, refused.output
+    assert not list_jobs(db)
+    monkeypatch.setattr(distributed, "check_broker", lambda broker: None)   # as if it answered
+    added = CliRunner().invoke(main, base + ["--broker", "redis://hub:6379/0", "--task-sites", "4"])
+    assert added.exit_code == 0, added.output
+    from zwgk.scheduler import _open_jobstore
+
+    scheduler = _open_jobstore(db)
+    try:
+        kwargs = scheduler.get_job("weekly").kwargs
+    finally:
+        scheduler.shutdown(wait=False)
+    assert (kwargs["engine"], kwargs["broker"], kwargs["task_sites"]) == ("celery", "redis://hub:6379/0", 4)
+    config = tmp_path / "schedule.yaml"
+    config.write_text(f"sites: {sites_file}\nengine: celery\nbroker: redis://hub:6379/0\ntask_sites: 0\n", encoding="utf-8")
+    with pytest.raises(Exception, match="task_sites"):
+        load_schedule(config)
+
+
+@pytest.mark.slow
+def test_a_killed_worker_s_task_is_taken_over_by_the_other(redis_url, spread_portal, local_findings, tmp_path):
+    portal, sites_file = spread_portal
+    db_path = tmp_path / "zwgk.db"
+    # Slow enough to be killed mid-crawl; tasks of three sites, so each worker has one. A short
+    # visibility timeout: the broker gives the dead worker's task back within seconds.
+    slow = {**DEMO_SETTINGS, "CONCURRENT_REQUESTS": "4", "CONCURRENT_REQUESTS_PER_DOMAIN": "2", "DOWNLOAD_DELAY": "0.01"}
+    with workers(redis_url, db_path, tmp_path, "--visibility-timeout", "8") as (w1, w2):
+        run = coordinator(sites_file, db_path, redis_url, tmp_path / "report", slow, task_sites=3)
+        deadline = time.monotonic() + 300
+        victim = None
+        while victim is None:
+            assert time.monotonic() < deadline and run.poll() is None, "the run ended before a worker could be killed"
+            try:
+                rows = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30).execute(
+                    "select task, worker, documents from run_tasks where status = 'running' and documents >= 100"
+                ).fetchall()
+            except sqlite3.Error:
+                rows = []
+            victim = next((task for task, worker, _ in rows if worker == w1.name), None)
+            time.sleep(0.1)
+        w1.kill()
+        output, _ = run.communicate(timeout=600)
+    assert run.returncode == 0, output
+    db = assert_nothing_twice(db_path, portal)
+    task = store.run_task(db, 1, victim)
+    assert (task["status"], task["worker"], task["attempts"]) == ("finished", w2.name, 2)
+    assert db["runs"].get(1)["status"] == "finished"
+    assert findings(db_path) == local_findings
