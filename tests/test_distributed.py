@@ -98,6 +98,21 @@ def test_a_task_is_claimed_by_one_attempt_at_a_time(tmp_path):
     assert "t2 queued" in db["runs"].get(run_id)["note"]
 
 
+def test_a_sqlite_store_on_a_network_file_system_is_refused_to_workers(tmp_path, monkeypatch):
+    from zwgk import distributed
+
+    mounts = tmp_path / "mounts"
+    mounts.write_text(f"/dev/sda1 / ext4 rw 0 0\nhub:/srv {tmp_path}/nfs nfs4 rw 0 0\n", encoding="utf-8")
+    assert distributed.filesystem(tmp_path / "nfs" / "zwgk.db", str(mounts)) == "nfs4"
+    assert distributed.filesystem(tmp_path / "local" / "zwgk.db", str(mounts)) == "ext4"
+    real = distributed.filesystem
+    monkeypatch.setattr(distributed, "filesystem", lambda path: real(path, str(mounts)))
+    with pytest.raises(store.StoreError, match="network file system"):
+        distributed.check_shared_sqlite(tmp_path / "nfs" / "zwgk.db")
+    distributed.check_shared_sqlite(tmp_path / "local" / "zwgk.db")
+    distributed.check_shared_sqlite("postgresql+psycopg://zwgk@hub/zwgk")
+
+
 def test_the_local_engine_imports_neither_celery_nor_redis():
     code = ("import sys, zwgk.cli, zwgk.run, zwgk.scheduler, zwgk.demo, crawler.runner, crawler.pipelines; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('celery', 'kombu', 'redis')))")

@@ -32,6 +32,7 @@ import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from celery import Celery, chord
@@ -203,8 +204,41 @@ def _worker_store(task) -> str:
     return db
 
 
+NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "ceph", "glusterfs",
+                       "fuse.glusterfs", "lustre", "afs"}
+
+
+def filesystem(path, mounts: str = "/proc/self/mounts") -> str | None:
+    """The type of the file system ``path`` lies on (None where /proc does not tell)."""
+    real, best = os.path.realpath(path), ("", None)
+    try:
+        with open(mounts, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) < 3:
+                    continue
+                mount = parts[1].replace("\\040", " ")
+                if (real == mount or real.startswith(mount.rstrip("/") + "/")) and len(mount) >= len(best[0]):
+                    best = (mount, parts[2])
+    except OSError:
+        return None
+    return best[1]
+
+
+def check_shared_sqlite(db_path) -> None:
+    """A SQLite store serves workers on the machine that holds it: its locking does not hold over a
+    network file system, where two hosts writing it would damage it."""
+    if "://" in str(db_path):
+        return
+    kind = filesystem(Path(db_path).parent if not Path(db_path).exists() else db_path)
+    if kind in NETWORK_FILESYSTEMS:
+        raise store.StoreError(f"{db_path}: a SQLite store on a network file system ({kind}) cannot be shared by "
+                               f"workers on several hosts; use a PostgreSQL store (--db postgresql+psycopg://…)")
+
+
 def _open_run(db_path: str, run_id: int, started_at: str):
     """The worker's store, checked to be the coordinator's: run ``run_id`` started at ``started_at``."""
+    check_shared_sqlite(db_path)
     db = store.connect(db_path, create=False)
     row = db.execute("select status, started_at from runs where id = ?", [run_id]).fetchone()
     if row is None or row[1] != started_at:
