@@ -174,13 +174,13 @@ class CheckContext:
                         "and (instr(d.title, '年度报告') > 0 or instr(d.title, '年报') > 0)",
             "f_late": f"{ok} and c.limit_n is not null and d.published > d.written and d.published <= :as_of "
                       "and julianday(d.published) - julianday(d.written) >= c.limit_n",
-            "f_misfiled": f"{ok} and c.kwgrp is not null and not {own}",
+            "f_misfiled": f"{ok} and c.kwgrp is not null and {own} = 0",
         }
         self.db.execute("drop table if exists temp.ck_docs")
         self.db.execute(
             "create temp table ck_docs as select d.url, d.site_id, d.column_id, d.title, d.list_title, d.list_date, "
             "d.published, d.written, d.doc_number, d.http_status, d.validity, d.repeals, "
-            + ", ".join(f"coalesce({cond}, 0) as {name}" for name, cond in flags.items())
+            + ", ".join(f"case when {cond} then 1 else 0 end as {name}" for name, cond in flags.items())
             + " from documents d not indexed left join temp.ck_doccols c on c.column_id = d.column_id "
             "where :run between d.first_run and d.last_run and ("
             + " or ".join(f"({cond})" for cond in flags.values()) + ")",
@@ -196,7 +196,7 @@ class CheckContext:
         # of their written dates (not before 1990, parse_date's floor) up to as_of — working-day counts are
         # differences, so where the table starts changes no result.
         self.document_table()
-        lo = self.db.execute("select min(written) from temp.ck_docs where f_late").fetchone()[0]
+        lo = self.db.execute("select min(written) from temp.ck_docs where f_late = 1").fetchone()[0]
         first = min(max(_day(lo) or self.as_of, CALENDAR_FLOOR), self.as_of)
         last = self.as_of
         self.db.execute("drop table if exists temp.ck_calendar")

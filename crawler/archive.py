@@ -33,6 +33,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import TextResponse
 
+from crawler import store
+
 logger = logging.getLogger(__name__)
 
 # Sent after each archived response: record_archived(rows=[index row per URL of the exchange]).
@@ -42,8 +44,9 @@ DROPPED_HEADERS = {b"content-encoding", b"transfer-encoding", b"content-length"}
 
 
 def warc_dir(db_path: str | os.PathLike) -> Path:
-    db_path = Path(db_path)
-    return db_path.parent / f"{db_path.stem}-warc"
+    """``<stem>-warc`` beside the store (``store.files_base``: the SQLite file, or ``./<database>``)."""
+    base = store.files_base(db_path)
+    return base.parent / f"{base.stem}-warc"
 
 
 def warc_path(db_path: str | os.PathLike, run_id: int, task: str = "") -> Path:
@@ -54,7 +57,7 @@ def warc_path(db_path: str | os.PathLike, run_id: int, task: str = "") -> Path:
 
 def record_file(db_path: str | os.PathLike, relative: str) -> Path:
     """The WARC file of an index row (``warc_records.file`` is relative to the store's folder)."""
-    return Path(db_path).parent / relative
+    return store.files_base(db_path).parent / relative
 
 
 def wanted(request, response) -> bool:

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from crawler import store
+
 
 @dataclass
 class Known:
@@ -120,18 +122,7 @@ class PriorState:
     """Read-only view of the store for the spider. Every method is safe when the store is empty."""
 
     def __init__(self, db_path: str | Path):
-        self.conn = None
-        path = Path(db_path)
-        if path.exists():
-            self.conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=30)
-            self.conn.execute("PRAGMA busy_timeout=30000")
-            try:
-                self.conn.execute("select walk, total from column_runs limit 0")
-                self.conn.execute("select etag, last_modified from documents limit 0")
-            except sqlite3.Error:
-                # A store the pipeline has not migrated yet: nothing is known.
-                self.conn.close()
-                self.conn = None
+        self.conn = store.open_reader(db_path)
 
     def close(self):
         if self.conn is not None:

@@ -137,12 +137,33 @@ def _holder(path: Path, written: str) -> str:
 
 
 @contextmanager
+def server_lock(url: str, *, wait: float = 0):
+    """The run lock of a PostgreSQL store: an advisory lock its server holds for a connection of this
+    process and releases when that connection ends, however the process ends. Yields None (no
+    descriptor to hand to the crawl child: the child dies with this process)."""
+    db = store.lock_connection(url)
+    try:
+        deadline = time.monotonic() + wait
+        while not db.try_run_lock():
+            if time.monotonic() >= deadline:
+                holders = db.run_lock_holders()
+                raise RunLocked("、".join(f"PostgreSQL 会话 {pid}（客户端 {addr}）" for pid, addr in holders) + "持有"
+                                if holders else "另一个会话持有")
+            time.sleep(0.5)
+        yield None
+    finally:
+        db.conn.close()
+
+
+@contextmanager
 def run_lock(db_path: str | os.PathLike, *, wait: float = 0, note: str = ""):
     """Hold the store's run lock (re-entrant within one thread); raise RunLocked when another holds it.
 
-    ``wait``: seconds to keep trying before giving up (0: fail at once). Yields the locked descriptor.
+    ``wait``: seconds to keep trying before giving up (0: fail at once). Yields the locked descriptor
+    (None for a PostgreSQL store: ``server_lock``).
     """
-    path = lock_path_for(db_path)
+    on_server = store.is_url(db_path)
+    path = db_path if on_server else lock_path_for(db_path)
     key = (str(path), threading.get_ident())
     with _held_guard:
         held = _held.get(key)
@@ -156,9 +177,10 @@ def run_lock(db_path: str | os.PathLike, *, wait: float = 0, note: str = ""):
         return
     with ExitStack() as stack:
         try:
-            fd = stack.enter_context(file_lock(path, wait=wait, note=note))
+            fd = stack.enter_context(server_lock(db_path, wait=wait) if on_server
+                                     else file_lock(path, wait=wait, note=note))
         except RunLocked as exc:
-            raise RunLocked(f"{Path(db_path)} 正在被另一个采集任务使用（{exc}），本次未运行") from None
+            raise RunLocked(f"{store.describe(db_path)} 正在被另一个采集任务使用（{exc}），本次未运行") from None
         with _held_guard:
             _held[key] = [fd, 1]
         try:
@@ -169,8 +191,8 @@ def run_lock(db_path: str | os.PathLike, *, wait: float = 0, note: str = ""):
 
 
 def log_path_for(db_path: str | os.PathLike, run_id: int) -> Path:
-    db_path = Path(db_path)
-    return db_path.parent / f"{db_path.stem}-logs" / f"run-{run_id}.log"
+    base = store.files_base(db_path)
+    return base.parent / f"{base.stem}-logs" / f"run-{run_id}.log"
 
 
 def crawl(
@@ -221,7 +243,7 @@ def _crawl(sites_file, db_path, lock_fd, *, settings, only, kind, on_progress, p
     for stale in log_path.parent.glob("run-*.jobdir"):   # left by a run killed with its parent
         shutil.rmtree(stale, ignore_errors=True)
     returncode = _run_child(sites_file, db_path, run_id, log_path, settings=settings, only=only, sites=sites,
-                            pass_fds=(lock_fd,), poll_seconds=poll_seconds,
+                            pass_fds=() if lock_fd is None else (lock_fd,), poll_seconds=poll_seconds,
                             on_poll=on_progress and (lambda: on_progress(db["runs"].get(run_id))))
     row = db["runs"].get(run_id)
     if row["status"] == "running":

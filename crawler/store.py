@@ -1,8 +1,10 @@
-"""The SQLite store: schema, numbered migrations and the few helpers every layer shares.
+"""The store: schema, numbered migrations, the writers and the few helpers every layer shares.
 
-One file, opened through sqlite-utils, in WAL mode so a report or a progress poll can read while
-the crawl (the one writer) writes. ``PRAGMA user_version`` records which migrations ran; a
-migration is appended to ``MIGRATIONS`` and never edited once released.
+Two databases, one API. By default a SQLite file, opened through sqlite-utils, in WAL mode so a
+report or a progress poll can read while the crawl (the one writer) writes; ``PRAGMA user_version``
+records which migrations ran. A ``postgresql+psycopg://`` URL opens a PostgreSQL store instead
+(crawler/store_pg.py: the same calls, and every SQL difference between the two). A migration is
+appended to ``MIGRATIONS`` and never edited once released; it runs on both databases.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
+import sqlalchemy
 import sqlite_utils
 
 from crawler.exceptions import ZwgkError
@@ -21,6 +24,47 @@ from crawler.settings import ZWGK_DB as DEFAULT_DB   # the one default of the st
 
 class StoreError(ZwgkError, RuntimeError):
     """The database cannot be used; the message is one line for the user."""
+
+
+class SqliteStore(sqlite_utils.Database):
+    """A SQLite store: sqlite-utils' Database, naming its dialect as ``PgStore`` does."""
+
+    dialect = "sqlite"
+
+
+def is_url(target) -> bool:
+    """Is ``--db`` a database URL (``postgresql+psycopg://…``) rather than a SQLite file's path?"""
+    return isinstance(target, str) and "://" in target
+
+
+def describe(target) -> str:
+    """The store as messages name it: the file's path, or the URL without its password."""
+    if is_url(target):
+        from crawler import store_pg
+        return store_pg.describe(target)
+    return str(target)
+
+
+def files_base(target) -> Path:
+    """What the store's files beside it (``<stem>-logs``, ``<stem>-warc``) are named after: the SQLite
+    file itself; for a PostgreSQL store, ``<database>`` in the current folder."""
+    if is_url(target):
+        name = sqlalchemy.engine.make_url(target).database or "zwgk"
+        return Path.cwd() / f"{name}.pg"
+    return Path(target)
+
+
+def files_base_of(db) -> Path:
+    """``files_base`` of an open store."""
+    if db.dialect == "postgresql":
+        return files_base(db.url)
+    return Path(db.execute("PRAGMA database_list").fetchone()[2])
+
+
+def sqlite_only(db, what: str) -> None:
+    """``what`` reads a SQLite file (Datasette, a copy of the file): say so on PostgreSQL."""
+    if db.dialect != "sqlite":
+        raise StoreError(f"{what} works on a SQLite store only; this store is PostgreSQL ({describe(db.url)})")
 
 
 # Walks that read a column's list to a conclusion (crawler/spiders/portal.py ColumnWalk): a partial
@@ -171,7 +215,10 @@ def _m3_change_history(db: sqlite_utils.Database) -> None:
         pk=("column_id", "url"),
     )
     # Carrying documents.last_run forward every run must not re-index their text: the full-text
-    # trigger fires only when the title or body really changes.
+    # trigger fires only when the title or body really changes (SQLite's FTS5 table; PostgreSQL's
+    # pg_trgm indexes are maintained by the server).
+    if db.dialect != "sqlite":
+        return
     db.execute("drop trigger if exists documents_au")
     db.execute(
         'create trigger "documents_au" after update of "title", "body" on "documents" '
@@ -277,13 +324,17 @@ def now() -> str:
 
 
 def connect(path: str | os.PathLike = DEFAULT_DB, *, create: bool = True, init: bool = False,
-            verify: bool = False) -> sqlite_utils.Database:
-    """Open (and if needed create and migrate) the store at ``path``.
+            verify: bool = False):
+    """Open (and if needed create and migrate) the store at ``path``: a SQLite file's path, or a
+    ``postgresql+psycopg://user[:password]@host[:port]/database`` URL (the database must exist; a
+    fresh one gets zwgk's tables). Returns a ``SqliteStore`` or a ``store_pg.PgStore``.
 
     ``init``: a SQLite file holding other applications' tables may get zwgk's tables too (without
     it such a file is refused: zwgk does not silently add 39 tables to someone else's database).
     ``verify``: the caller is about to write (a crawl, a check): the file must be writable and pass
     ``PRAGMA quick_check`` first, so nothing is ever written into a corrupt file."""
+    if is_url(path):
+        return _connect_pg(path, init)
     path = Path(path)
     if not create and not path.exists():
         raise StoreError(f"{path}: no such database (run 'zwgk crawl' first, or pass --db)")
@@ -292,7 +343,7 @@ def connect(path: str | os.PathLike = DEFAULT_DB, *, create: bool = True, init: 
             path.parent.mkdir(parents=True, exist_ok=True)
         if verify and path.exists():
             _verify(path)
-        db = sqlite_utils.Database(path)
+        db = SqliteStore(path)
         _refuse_foreign(db, path, init)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA busy_timeout=30000")
@@ -305,6 +356,60 @@ def connect(path: str | os.PathLike = DEFAULT_DB, *, create: bool = True, init: 
             raise StoreError(f"{path}: read-only, zwgk cannot write to it ({exc})") from None
         raise StoreError(f"{path}: cannot open as a zwgk database: {exc}") from None
     return db
+
+
+def _connect_pg(url: str, init: bool):
+    from crawler import store_pg
+    db = store_pg.open_store(url, StoreError)
+    shown = store_pg.describe(url)
+    try:
+        if not init and db.schema_version() == 0:
+            tables = db.table_names()
+            if tables:
+                shown_tables = "、".join(tables[:5]) + (f" 等 {len(tables)} 个表" if len(tables) > 5 else "")
+                raise StoreError(f"{shown}: not a zwgk store: it holds another application's tables "
+                                 f"({shown_tables}); pass --init to add zwgk's tables to it anyway, or choose another --db")
+        db.migrate(MIGRATIONS, lambda v: StoreError(f"{shown}: made by a newer zwgk (schema {v})"))
+    except StoreError:
+        db.conn.close()
+        raise
+    except Exception as exc:  # psycopg's errors: permissions, a server going away …
+        db.conn.close()
+        first = " ".join(str(exc).split())
+        raise StoreError(f"{shown}: cannot open as a zwgk database: {first}") from None
+    return db
+
+
+def lock_connection(url: str):
+    """A connection of its own to the PostgreSQL store at ``url`` for its run lock (store_pg.PgStore's
+    ``try_run_lock``); the store must exist and be zwgk's (it is opened by ``connect`` first)."""
+    from crawler import store_pg
+    return store_pg.open_store(url, StoreError)
+
+
+def open_reader(target):
+    """A read-only connection to the store for the spider (the pipeline stays the only writer), with
+    ``execute`` and ``close``; None while the store does not exist or has not been migrated to the
+    incremental recrawl state (migration 3) yet: nothing is known then."""
+    if is_url(target):
+        from crawler import store_pg
+        db = store_pg.open_store(target, StoreError)
+        if db.schema_version() < 3:
+            db.conn.close()
+            return None
+        return db.conn
+    path = Path(target)
+    if not path.exists():
+        return None
+    conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=30)
+    conn.execute("PRAGMA busy_timeout=30000")
+    try:
+        conn.execute("select walk, total from column_runs limit 0")
+        conn.execute("select etag, last_modified from documents limit 0")
+    except sqlite3.Error:
+        conn.close()
+        return None
+    return conn
 
 
 def _verify(path: Path) -> None:
@@ -340,6 +445,13 @@ def _refuse_foreign(db: sqlite_utils.Database, path: Path, init: bool) -> None:
                          f"pass --init to add zwgk's tables to it anyway, or choose another --db")
 
 
+def schema_version(db) -> int:
+    """How many of ``MIGRATIONS`` the store has run."""
+    if db.dialect == "postgresql":
+        return db.schema_version()
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > len(MIGRATIONS):
@@ -348,6 +460,29 @@ def migrate(db: sqlite_utils.Database) -> None:
         with db.conn:
             step(db)
             db.execute(f"PRAGMA user_version={number}")
+
+
+# What a finding says, without what differs between two stores of the same crawl: row ids (its own,
+# the column's, the archived record's) and run numbers (first_run, fixed_run; run_id selects).
+CANONICAL_FINDING = ("site_id", "rule", "severity", "column_name", "column_url", "catalog_area", "catalog_item", "url",
+                     "message", "evidence", "basis", "as_of", "page_url", "key", "streak")
+
+
+def canonical_findings(db, run_id: int) -> list[tuple]:
+    """The findings of ``run_id`` as sorted tuples of ``CANONICAL_FINDING`` plus whether the page they
+    rest on was archived: equal for two stores (SQLite, PostgreSQL; one machine or many workers)
+    that crawled and checked the same portal alike."""
+    rows = db.execute(f"select {', '.join(CANONICAL_FINDING)}, record_id is not null from findings "
+                      "where run_id = ?", [run_id]).fetchall()
+    return sorted((*row[:-1], bool(row[-1])) for row in rows)
+
+
+def json_rows(db, columns: str, where: str) -> str:
+    """The SQL aggregate of ``columns`` (comma-separated) of the rows matching ``where`` into a JSON
+    array of arrays, as text (NULL or '[]' when none match)."""
+    if db.dialect == "postgresql":
+        return f"(json_agg(json_build_array({columns})) filter (where {where}))::text"
+    return f"json_group_array(json_array({columns})) filter (where {where})"
 
 
 def dumps(value) -> str:
@@ -435,6 +570,10 @@ def resolve_run(db, run: str | int | None, kinds=("crawl",)) -> int:
 def without_search_index(db) -> None:
     """A store that is never searched (a synthetic one for reports and benchmarks): documents are
     written without maintaining the full-text index, which would triple the time to build it."""
+    if db.dialect == "postgresql":
+        for index in ("trgm_documents_title", "trgm_documents_body"):
+            db.conn.execute(f"drop index if exists {index}")
+        return
     for trigger in ("documents_ai", "documents_ad", "documents_au"):
         db.conn.execute(f"drop trigger if exists {trigger}")
 
@@ -554,8 +693,8 @@ def error_keys(db, run_id: int, site_ids) -> set[tuple]:
 # --- the writers --------------------------------------------------------------------------------
 #
 # Every row of the crawl's tables is written here, by the crawl's pipeline and by the builders of
-# test and benchmark stores alike: one statement per fact. The SQL below is SQLite's (upserts,
-# ``insert or replace``); a second database plugs in by giving ``Writer`` its own statements.
+# test and benchmark stores alike: one statement per fact, in SQL both SQLite and PostgreSQL run
+# (``insert … on conflict … do update``; placeholders are rewritten by crawler/store_pg.py).
 
 DOC_FIELDS = (
     "site_id", "column_id", "title", "list_title", "list_date", "published", "written", "doc_number",
@@ -589,8 +728,7 @@ UPSERT_SITE = (
 )
 # What a column showed in a run (from its listings of the run), and how it was walked.
 COLUMN_RUN_STATS = """
-insert or replace into column_runs (run_id, column_id, entries, new_entries, pages, newest_date, walk, total,
-                                    empty_evidence)
+insert into column_runs (run_id, column_id, entries, new_entries, pages, newest_date, walk, total, empty_evidence)
 select :run, c.id,
        (select count(*) from column_entries e where e.column_id = c.id and e.last_run = :run),
        (select count(*) from column_entries e where e.column_id = c.id and e.first_run = :run),
@@ -600,11 +738,16 @@ select :run, c.id,
          where e.column_id = c.id and e.last_run = :run),
        :walk, :total, :empty_evidence
 from columns c where c.id = :column_id
+on conflict (run_id, column_id) do update set entries = excluded.entries, new_entries = excluded.new_entries,
+   pages = excluded.pages, newest_date = excluded.newest_date, walk = excluded.walk, total = excluded.total,
+   empty_evidence = excluded.empty_evidence
 """
 INSERT_COLUMN_RUN = (
-    "insert or replace into column_runs (run_id, column_id, entries, new_entries, pages, newest_date, walk, total, "
+    "insert into column_runs (run_id, column_id, entries, new_entries, pages, newest_date, walk, total, "
     "empty_evidence) values (:run_id, :column_id, :entries, :new_entries, :pages, :newest_date, :walk, :total, "
-    ":empty_evidence)"
+    ":empty_evidence) on conflict (run_id, column_id) do update set entries = excluded.entries, "
+    "new_entries = excluded.new_entries, pages = excluded.pages, newest_date = excluded.newest_date, "
+    "walk = excluded.walk, total = excluded.total, empty_evidence = excluded.empty_evidence"
 )
 # The newest earlier read of a column (rows exist only for runs that reached spider close).
 PREV_READ = "select max(run_id) from column_runs where column_id = ? and pages > 0 and run_id < ?"
@@ -618,17 +761,20 @@ INSERT_ERROR = (
     "values (:run_id, :site_id, :column_id, :url, :target, :kind, :status, :message, :at)"
 )
 INSERT_WARC_RECORD = (
-    "insert into warc_records (run_id, url, target_uri, file, offset, length, request_offset, status, content_type, "
+    "insert into warc_records (run_id, url, target_uri, file, \"offset\", length, request_offset, status, content_type, "
     "fetched_at) values (:run_id, :url, :target_uri, :file, :offset, :length, :request_offset, :status, "
     ":content_type, :fetched_at)"
 )
 UPSERT_TEMPLATE = (
-    "insert or replace into site_templates (run_id, site_id, pages, list_region, pager, boilerplate_links, examples) "
-    "values (:run_id, :site_id, :pages, :list_region, :pager, :boilerplate_links, :examples)"
+    "insert into site_templates (run_id, site_id, pages, list_region, pager, boilerplate_links, examples) "
+    "values (:run_id, :site_id, :pages, :list_region, :pager, :boilerplate_links, :examples) "
+    "on conflict (run_id, site_id) do update set pages = excluded.pages, list_region = excluded.list_region, "
+    "pager = excluded.pager, boilerplate_links = excluded.boilerplate_links, examples = excluded.examples"
 )
 UPSERT_VALIDATOR = (
-    "insert or replace into page_validators (column_id, url, etag, last_modified, run_id) "
-    "values (?, ?, ?, ?, ?)"
+    "insert into page_validators (column_id, url, etag, last_modified, run_id) values (?, ?, ?, ?, ?) "
+    "on conflict (column_id, url) do update set etag = excluded.etag, last_modified = excluded.last_modified, "
+    "run_id = excluded.run_id"
 )
 GONE_STATUSES = (404, 410)
 
@@ -847,6 +993,7 @@ class Writer:
             "update documents set last_run = :run where last_run < :run and url in "
             "(select url from column_entries where last_run = :run)", {"run": self.run})
         current, new = self.conn.execute(
-            "select count(*), coalesce(sum(first_run = :run), 0) from documents where last_run = :run",
+            "select count(*), coalesce(sum(case when first_run = :run then 1 else 0 end), 0) from documents "
+            "where last_run = :run",
             {"run": self.run}).fetchone()
         return current, new

@@ -17,21 +17,22 @@ from functools import lru_cache
 from pathlib import Path
 
 from checks.zh import beijing_time
+from crawler import store
 from crawler.archive import read_record, record_file, record_text
 from reports.common import ReportError
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 EVIDENCE_DIR = "evidence"
 RECORD_SQL = """
-select w.id, w.run_id, w.url, w.target_uri, w.file, w.offset, w.length, w.request_offset, w.status,
+select w.id, w.run_id, w.url, w.target_uri, w.file, w."offset", w.length, w.request_offset, w.status,
        w.content_type, w.fetched_at
 from warc_records w where w.id = ?
 """
 
 
 def db_path_of(db) -> Path:
-    """The file of an open store (warc_records.file is relative to its folder)."""
-    return Path(db.execute("PRAGMA database_list").fetchone()[2])
+    """What an open store's files are named after (warc_records.file is relative to its folder)."""
+    return store.files_base_of(db)
 
 
 RECORD_KEYS = ("id", "run_id", "url", "target_uri", "file", "offset", "length", "request_offset", "status",

@@ -13,8 +13,9 @@ from functools import cached_property
 
 from checks.catalog import catalog_order, default_catalog
 from checks.mapping import explain
+from checks.persistence import SEP
 from checks.score import site_scores
-from crawler.store import concluded
+from crawler.store import concluded, json_rows
 from reports.common import RULE_NAMES, ReportError, days_between, finding_date, load_evidence, rule_order, run_as_of, slug
 
 TREND_RUNS = 12
@@ -259,12 +260,13 @@ def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs:
     # sites that have a previous run to compare with (a first crawl would list everything as new).
     prev = previous_runs(db, run_id, sites) if diff else {}
     compared = sorted(prev)
-    in_compared = f"and site_id in ({','.join('?' * len(compared))})" if compared else "and 0"
+    in_compared = f"and site_id in ({','.join('?' * len(compared))})" if compared else "and 1 = 0"
     new_docs = {}
     for site_id, in_run, new, listed in [] if not documents else db.execute(
-        "select site_id, sum(first_run <= ? and last_run >= ?), sum(first_run = ?), "
-        "json_group_array(json_array(url, title, list_title, published, written, list_date, column_id)) "
-        f"filter (where first_run = ? {in_compared}) from documents group by site_id",
+        "select site_id, sum(case when first_run <= ? and last_run >= ? then 1 else 0 end), "
+        "sum(case when first_run = ? then 1 else 0 end), "
+        + json_rows(db, "url, title, list_title, published, written, list_date, column_id", f"first_run = ? {in_compared}")
+        + " from documents group by site_id",
         [run_id, run_id, run_id, run_id, *compared],
     ):
         if site_id in sites:
@@ -368,17 +370,16 @@ def _run_stats(db, runs: list) -> list[dict]:
         by_rule[r][rule] = n
     # A finding's identity across runs as the check stored it (checks/persistence.py; indexed with
     # run_id), or built the same way for a run checked before keys were stored.
-    key = ("coalesce(key, site_id || char(31) || rule || char(31) || coalesce(column_url, catalog_area, '') "
-           "|| char(31) || coalesce(url, ''))")
+    key = ("coalesce(key, site_id || :sep || rule || :sep || coalesce(column_url, catalog_area, '') "
+           "|| :sep || coalesce(url, ''))")
     out = []
     for i, r in enumerate(runs):
         new = fixed = None
         if i:
             prev = runs[i - 1]
-            new = db.execute(f"select count(*) from (select {key} from findings where run_id = ? "
-                             f"except select {key} from findings where run_id = ?)", [r, prev]).fetchone()[0]
-            fixed = db.execute(f"select count(*) from (select {key} from findings where run_id = ? "
-                               f"except select {key} from findings where run_id = ?)", [prev, r]).fetchone()[0]
+            new, fixed = (db.execute(f"select count(*) from (select {key} from findings where run_id = :a "
+                                     f"except select {key} from findings where run_id = :b) as k",
+                                     {"a": a, "b": b, "sep": SEP}).fetchone()[0] for a, b in ((r, prev), (prev, r)))
         out.append({"run": r, "date": dates.get(r) or "", "by_rule": by_rule[r], "total": sum(by_rule[r].values()),
                     "new": new, "fixed": fixed})
     return out

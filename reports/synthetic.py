@@ -13,7 +13,6 @@ run, some are taken down, so "what changed" has content.
 from __future__ import annotations
 
 import random
-import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -33,11 +32,12 @@ UNMAPPED = ("领导信息", "机构职能", "政策解读", "工作动态")
 def build_store(path, *, sites: int = 150, documents: int = 1_000_000, runs: int = 3, seed: int = 0,
                 hostile: bool = False, body_chars: int = 120, fts: bool = False, as_of: date = date(2026, 6, 30)):
     """Create the store at ``path`` (which must not exist) and return ``{"run_id": latest, ...}``."""
-    path = Path(path)
-    if path.exists():
-        raise FileExistsError(path)
+    if not store.is_url(path):
+        path = Path(path)
+        if path.exists():
+            raise FileExistsError(path)
     db = store.connect(path)
-    conn: sqlite3.Connection = db.conn
+    conn = db.conn
     if not fts:  # the report never searches; the trigram index would triple the build time
         store.without_search_index(db)
     rng = random.Random(seed)
@@ -180,7 +180,6 @@ def archive_pages(path, *, runs=None) -> dict[int, dict]:
     from checks.evidence import archived_records
     from crawler.archive import WarcFile, warc_path
 
-    path = Path(path)
     db = store.connect(path)
     conn = db.conn
     out = {}

@@ -5,17 +5,35 @@ portal is shared and must stay as planted.
 """
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 import pytest
 
+PG_ENV = "ZWGK_TEST_PG"   # .ci/run sets it to the PostgreSQL it starts
+
+
+def pytest_addoption(parser):
+    parser.addoption("--pg-url", default=os.environ.get(PG_ENV) or None,
+                     help="postgresql+psycopg://user:password@host:port/db with CREATEDB: the store, checks and "
+                          f"report tests also run on a PostgreSQL store (default: ${PG_ENV})")
+
+
+def pytest_generate_tests(metafunc):
+    """A test taking ``db_target`` runs on a SQLite file and on PostgreSQL (marked ``pg``)."""
+    if "db_target" in metafunc.fixturenames:
+        metafunc.parametrize("db_target", DB_KINDS, indirect=True)
+
 
 
 def pytest_collection_modifyitems(items):
-    """A test that reads the session's demo crawl (``demo_run``: a crawl in a subprocess) is slow."""
+    """A test that reads the session's demo crawl (``demo_run``: a crawl in a subprocess) is slow; one
+    that needs a PostgreSQL store is ``pg``."""
     for item in items:
         if "demo_run" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+        if {"pg_url", "pg_server"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.pg)
 
 
 @pytest.fixture(scope="session")
@@ -61,3 +79,73 @@ sites:
     region: 黑龙江省/示例市/示例县
     url: http://127.0.0.1:9/xxgk/
 """
+
+
+@pytest.fixture(scope="session")
+def pg_server(request):
+    """A database of its own for this test session on the server of ``--pg-url`` (dropped at the end).
+    Without a server the PostgreSQL tests are skipped — except under CI=true, where .ci/run starts one
+    and its absence is a broken CI step."""
+    url = request.config.getoption("--pg-url")
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but no PostgreSQL: ${PG_ENV} is not set (.ci/run starts one and sets it)")
+        pytest.skip(f"no PostgreSQL: pass --pg-url postgresql+psycopg://… or set ${PG_ENV}")
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(sa.engine.make_url(url).set(drivername="postgresql+psycopg"),
+                             poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT")
+    name = f"zwgk_test_{os.getpid()}"
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"drop database if exists {name}")
+            conn.exec_driver_sql(f"create database {name}")
+    except sa.exc.OperationalError as exc:
+        pytest.fail(f"--pg-url {url}: cannot create a test database: {exc.orig}")
+    test_url = admin.url.set(database=name)
+    engine = sa.create_engine(test_url, poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:   # database-wide: every test schema's full-text index uses it
+        conn.exec_driver_sql("create extension if not exists pg_trgm")
+    yield PgServer(test_url, engine)
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"drop database if exists {name} with (force)")
+    admin.dispose()
+
+
+class PgServer:
+    """The session's PostgreSQL test database; ``new_store()`` gives the URL of a fresh, empty store
+    (a schema of its own, left for the session's end: a test's store may still be open)."""
+
+    def __init__(self, url, engine):
+        self.url, self.engine, self.count = url, engine, 0
+
+    def new_store(self) -> str:
+        self.count += 1
+        schema = f"t{self.count}"
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql(f"create schema {schema}")
+        return self.url.update_query_dict({"options": f"-csearch_path={schema},public"}).render_as_string(
+            hide_password=False)
+
+
+DB_KINDS = ["sqlite", pytest.param("pg", marks=pytest.mark.pg)]   # params of a fixture building a store
+
+
+def new_target(request, folder, name: str = "z.db"):
+    """A fixture's store for its param (``DB_KINDS``): a SQLite file in ``folder``, or a PostgreSQL store."""
+    if request.param == "pg":
+        return request.getfixturevalue("pg_server").new_store()
+    return folder / name
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty PostgreSQL store."""
+    return pg_server.new_store()
+
+
+@pytest.fixture
+def db_target(request, tmp_path):
+    """Where a test's store lives: a SQLite file in tmp_path, or (param "pg") a fresh PostgreSQL store."""
+    return new_target(request, tmp_path)

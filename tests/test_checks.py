@@ -19,8 +19,8 @@ BASE = "http://t.example.gov.cn"
 class Portal:
     """A tiny store: sites, columns, listings and documents written by the store's own writers."""
 
-    def __init__(self, tmp_path):
-        self.db = store.connect(tmp_path / "x.db")
+    def __init__(self, target):
+        self.db = store.connect(target)
         self.n = 0
 
     def run(self) -> int:
@@ -68,8 +68,8 @@ def by_rule(findings, rule):
 
 
 @pytest.fixture
-def portal(tmp_path):
-    return Portal(tmp_path)
+def portal(db_target):
+    return Portal(db_target)
 
 
 SECTIONS = ["政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报"]

@@ -12,8 +12,8 @@ AREAS = ["法定主动公开内容"]
 
 
 @pytest.fixture
-def portal(tmp_path):
-    return Portal(tmp_path)
+def portal(db_target):
+    return Portal(db_target)
 
 
 def mark(portal, url, validity=None, repeals=None):

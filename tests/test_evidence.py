@@ -197,8 +197,8 @@ def _state(db, run_id):
         "select site_id, url, first_run, streak, fixed_run from findings where run_id = ? order by id", [run_id])}
 
 
-def test_first_found_runs_in_a_row_and_fixed(tmp_path):
-    db = _store_with_runs(tmp_path / "p.db", 4)
+def test_first_found_runs_in_a_row_and_fixed(db_target):
+    db = _store_with_runs(db_target, 4)
     _check(db, 1, {"a": ["u1", "u2"], "b": ["v1"]})
     _check(db, 2, {"a": ["u1"]})                    # b not in run 2: neither a break nor a fix for v1
     _check(db, 3, {"a": ["u1", "u2"], "b": ["v1"]})

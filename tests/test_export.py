@@ -14,12 +14,15 @@ from reports.common import RULE_NAMES, ReportError
 from reports.export import FINDING_COLUMNS, export_findings
 from reports.synthetic import build_store
 
+from conftest import DB_KINDS, new_target
 
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory):
+
+@pytest.fixture(scope="module", params=DB_KINDS)
+def synthetic(request, tmp_path_factory):
     work = tmp_path_factory.mktemp("export-synth")
-    info = build_store(work / "z.db", sites=4, documents=5000, runs=2, hostile=True)
-    db = store.connect(work / "z.db")
+    target = new_target(request, work)
+    info = build_store(target, sites=4, documents=5000, runs=2, hostile=True)
+    db = store.connect(target)
     with db.conn:  # a message a spreadsheet would run as a formula
         db.execute("update findings set message = '=HYPERLINK(\"http://evil.example/\",\"点我\")' "
                    "where id = (select min(id) from findings where run_id = ? and site_id = 'site-001')", [info["run_id"]])

@@ -51,9 +51,9 @@ def test_zwgk_notice_writes_a_draft_whose_annex_is_the_runs_findings(demo_run, t
     assert len(tables[ANNEX_FAILING]) == len(failing)
 
 
-def test_notice_of_a_large_run_lists_every_finding_and_the_failing_sites(tmp_path):
-    info = build_store(tmp_path / "z.db", sites=6, documents=3000, runs=2)
-    db = store.connect(tmp_path / "z.db")
+def test_notice_of_a_large_run_lists_every_finding_and_the_failing_sites(db_target, tmp_path):
+    info = build_store(db_target, sites=6, documents=3000, runs=2)
+    db = store.connect(db_target)
     write_notice(db, info["run_id"], tmp_path / "n.docx")
     document, tables = _tables(tmp_path / "n.docx")
     count = db.execute("select count(*) from findings where run_id = ?", [info["run_id"]]).fetchone()[0]

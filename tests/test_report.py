@@ -7,6 +7,7 @@ import re
 import pytest
 
 from checks.wording import RULE_NAMES
+from conftest import DB_KINDS, new_target
 from crawler import store
 from reports import render
 from reports.model import load_report, previous_runs
@@ -14,11 +15,12 @@ from reports.render import link, render_report, render_report_stats
 from reports.synthetic import HOSTILE, build_store
 
 
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory):
+@pytest.fixture(scope="module", params=DB_KINDS)
+def synthetic(request, tmp_path_factory):
     work = tmp_path_factory.mktemp("report-synth")
-    info = build_store(work / "z.db", sites=5, documents=8000, runs=3, hostile=True)
-    db = store.connect(work / "z.db")
+    target = new_target(request, work)
+    info = build_store(target, sites=5, documents=8000, runs=3, hostile=True)
+    db = store.connect(target)
     yield db, info["run_id"], work
     db.conn.close()
 
@@ -149,8 +151,8 @@ def small_store(path):
     return db
 
 
-def test_changes_against_each_sites_previous_finished_run(tmp_path):
-    db = small_store(tmp_path / "z.db")
+def test_changes_against_each_sites_previous_finished_run(db_target, tmp_path):
+    db = small_store(db_target)
     assert previous_runs(db, 3, ["s1", "s2"]) == {"s1": 1, "s2": 1}  # run 2 failed: not a comparison
     report = load_report(db, 3)
     s1, s2 = report.sites
@@ -168,8 +170,8 @@ def test_changes_against_each_sites_previous_finished_run(tmp_path):
     assert "gone.html" in page and "unread.html" not in page.split('id="changes"')[1].split('id="freshness"')[0]
 
 
-def test_removals_recorded_by_the_crawler_win(tmp_path):
-    db = small_store(tmp_path / "z.db")
+def test_removals_recorded_by_the_crawler_win(db_target, tmp_path):
+    db = small_store(db_target)
     with db.conn:
         store.Writer(db, 3).event("removed-from-column", "s1", "http://s1.gov.cn/a/old.html", column_id=1, title="旧文")
     s1 = load_report(db, 3).sites[0]
@@ -177,16 +179,16 @@ def test_removals_recorded_by_the_crawler_win(tmp_path):
         ("http://s1.gov.cn/a/old.html", "旧文", "财政预决算")]
 
 
-def test_first_run_has_no_comparison(tmp_path):
-    db = small_store(tmp_path / "z.db")
+def test_first_run_has_no_comparison(db_target, tmp_path):
+    db = small_store(db_target)
     report = load_report(db, 1)
     assert all(s.prev_run is None and not s.new_docs for s in report.sites)
     index = render_report(db, 1, tmp_path / "r")
     assert "没有可对比的上次采集" in (index.parent / "site-s1.html").read_text(encoding="utf-8")
 
 
-def test_scores_are_the_checks_and_the_report_only_lays_them_out(tmp_path, monkeypatch):
-    db = small_store(tmp_path / "z.db")
+def test_scores_are_the_checks_and_the_report_only_lays_them_out(db_target, tmp_path, monkeypatch):
+    db = small_store(db_target)
     checks = [{"indicator": "站点无法访问", "found": False}, {"indicator": "栏目不更新", "found": True}]
     monkeypatch.setattr("reports.model.site_scores", lambda db, run_id: [
         {"site": "s1", "score": 61.5, "coverage": 50.0, "timeliness": 80.0, "passed": False, "estimated": False,
@@ -207,8 +209,8 @@ def test_scores_are_the_checks_and_the_report_only_lays_them_out(tmp_path, monke
     assert "不合格：触发单项否决" in page and "80%" in page
 
 
-def test_an_unchecked_run_shows_no_score_and_no_mapping(tmp_path):
-    db = small_store(tmp_path / "z.db")
+def test_an_unchecked_run_shows_no_score_and_no_mapping(db_target, tmp_path):
+    db = small_store(db_target)
     with db.conn:
         db.execute("update runs set checked_at = null where id = 3")
     report = load_report(db, 3)
@@ -266,8 +268,8 @@ def test_no_report_module_decides_what_the_checks_decide():
                 assert not any(a.name.startswith(tuple(banned)) for a in node.names), path.name
 
 
-def test_empty_run_renders(tmp_path):
-    db = store.connect(tmp_path / "z.db")
+def test_empty_run_renders(db_target, tmp_path):
+    db = store.connect(db_target)
     run_id = store.start_run(db, "crawl")
     store.finish_run(db, run_id)
     html = render_report(db, run_id, tmp_path / "r").read_text(encoding="utf-8")

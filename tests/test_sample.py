@@ -12,12 +12,15 @@ from reports.common import ReportError
 from reports.sample import CHECK_COLUMNS, SHEET_COLUMNS, allocate, sample_documents, write_sample_xlsx
 from reports.synthetic import build_store
 
+from conftest import DB_KINDS, new_target
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
+
+@pytest.fixture(scope="module", params=DB_KINDS)
+def db(request, tmp_path_factory):
     work = tmp_path_factory.mktemp("sample-synth")
-    build_store(work / "z.db", sites=3, documents=6000, runs=3)
-    db = store.connect(work / "z.db")
+    target = new_target(request, work)
+    build_store(target, sites=3, documents=6000, runs=3)
+    db = store.connect(target)
     yield db
     db.conn.close()
 
@@ -74,8 +77,8 @@ def test_unknown_site_and_bad_n(db):
         sample_documents(db, "site-001", 0, seed=1)
 
 
-def test_uses_the_latest_run_that_contains_the_site(tmp_path):
-    db = store.connect(tmp_path / "z.db")
+def test_uses_the_latest_run_that_contains_the_site(db_target):
+    db = store.connect(db_target)
     for run_id in (1, 2):
         store.record_run(db, id=run_id)
     writer = store.Writer(db, 1)

@@ -4,27 +4,28 @@ import pytest
 from crawler import store
 
 
-def test_migrates_once_and_reopens(tmp_path):
-    db = store.connect(tmp_path / "z.db")
-    assert db.execute("PRAGMA user_version").fetchone()[0] == len(store.MIGRATIONS)
+def test_migrates_once_and_reopens(db_target):
+    db = store.connect(db_target)
+    assert store.schema_version(db) == len(store.MIGRATIONS)
     assert {"runs", "sites", "columns", "column_runs", "documents", "column_entries", "fetch_errors",
             "findings"} <= set(db.table_names())
-    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    if db.dialect == "sqlite":
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     db.conn.close()
-    db = store.connect(tmp_path / "z.db")  # a second open runs no migration again
-    assert db.execute("PRAGMA user_version").fetchone()[0] == len(store.MIGRATIONS)
+    db = store.connect(db_target)  # a second open runs no migration again
+    assert store.schema_version(db) == len(store.MIGRATIONS)
 
 
-def test_chinese_full_text_search_uses_trigrams(tmp_path):
-    db = store.connect(tmp_path / "z.db")
+def test_chinese_full_text_search_uses_trigrams(db_target):
+    db = store.connect(db_target)
     with db.conn:
         store.Writer(db, store.record_run(db)).documents(
             {"url": "http://x/1", "site_id": "s", "title": "2023年财政预算公开", "body": "一般公共预算收入表"})
     assert [r["url"] for r in db["documents"].search("预算收入")] == ["http://x/1"]
 
 
-def test_a_run_whose_process_died_is_marked_interrupted(tmp_path):
-    db = store.connect(tmp_path / "z.db")
+def test_a_run_whose_process_died_is_marked_interrupted(db_target):
+    db = store.connect(db_target)
     run_id = store.start_run(db, "crawl")
     with db.conn:
         db["runs"].update(run_id, {"pid": 2 ** 22 + 12345})  # no such process
@@ -40,8 +41,8 @@ def test_not_a_database(tmp_path):
     assert bad.read_bytes() == b"this is not sqlite" * 100  # nothing overwritten
 
 
-def test_resolve_run(tmp_path):
-    db = store.connect(tmp_path / "z.db")
+def test_resolve_run(db_target):
+    db = store.connect(db_target)
     with pytest.raises(store.StoreError, match="no finished crawl run"):
         store.resolve_run(db, "latest")
     first = store.start_run(db, "crawl")

@@ -23,8 +23,8 @@ def _crawl(path, item):
     return pipe
 
 
-def test_validity_and_repeals_per_version(tmp_path):
-    path = tmp_path / "zwgk.db"
+def test_validity_and_repeals_per_version(db_target, tmp_path):
+    path = db_target
     repeals = [{"doc_number": "示政发〔2019〕12号", "title": "示例县物业管理办法", "action": "废止"}]
     _crawl(path, DocumentItem("s", COLUMN, URL, "示例县物业管理办法（2025年修订）", published="2025-03-01",
                               doc_number="示政发〔2025〕2号", body="第一条 …《示例县物业管理办法》（示政发〔2019〕12号）同时废止。",
@@ -37,5 +37,5 @@ def test_validity_and_repeals_per_version(tmp_path):
     assert row[0] == "废止" and row[1] is None          # the current version: repealed, repeals nothing
     versions = db.execute("select version, validity from document_versions where url = ? order by version", [URL]).fetchall()
     assert versions == [(1, "有效"), (2, "废止")]
-    first = _crawl(tmp_path / "other.db", DocumentItem("s", COLUMN, URL, "x", body="y", validity="有效", repeals=repeals))
+    first = _crawl(tmp_path / "other.db" if db.dialect == "sqlite" else path, DocumentItem("s", COLUMN, URL, "x", body="y", validity="有效", repeals=repeals))
     assert json.loads(first.db.execute("select repeals from documents").fetchone()[0]) == repeals

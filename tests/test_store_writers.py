@@ -45,8 +45,8 @@ def site_items(*entries):
         yield DocumentItem("s", COLUMN, url, title, published="2026-06-01", body=f"{title}正文")
 
 
-def test_a_finished_walk_is_an_item_the_store_concludes(tmp_path):
-    db_path = tmp_path / "z.db"
+def test_a_finished_walk_is_an_item_the_store_concludes(db_target):
+    db_path = db_target
     run = crawl_items(db_path, [*site_items((f"{COLUMN}a.html", "甲"), (f"{COLUMN}b.html", "乙")),
                                 ColumnWalkItem("s", COLUMN, "complete", 2, total=2,
                                                validators={COLUMN: ('"e1"', None)})])
@@ -65,8 +65,8 @@ def test_a_finished_walk_is_an_item_the_store_concludes(tmp_path):
     assert events == [("removed-from-column", f"{COLUMN}b.html")]
 
 
-def test_a_walk_still_open_at_close_is_partial_and_concludes_nothing(tmp_path):
-    db_path = tmp_path / "z.db"
+def test_a_walk_still_open_at_close_is_partial_and_concludes_nothing(db_target):
+    db_path = db_target
     crawl_items(db_path, [*site_items((f"{COLUMN}a.html", "甲"), (f"{COLUMN}b.html", "乙")),
                           ColumnWalkItem("s", COLUMN, "complete", 1)])
     # Interrupted after one page that listed only a.html: b.html is still listed, nothing was removed.
@@ -79,8 +79,8 @@ def test_a_walk_still_open_at_close_is_partial_and_concludes_nothing(tmp_path):
     assert not store.concluded(1, "partial")
 
 
-def test_an_empty_walk_keeps_what_showed_the_list_empty(tmp_path):
-    db_path = tmp_path / "z.db"
+def test_an_empty_walk_keeps_what_showed_the_list_empty(db_target):
+    db_path = db_target
     run = crawl_items(db_path, [*site_items(), ColumnWalkItem("s", COLUMN, "complete", 1, empty_evidence="暂无信息"),
                                 FetchErrorItem("s", f"{COLUMN}x.pdf", "attachment", "http", "HTTP 404", 404, COLUMN)])
     db = store.connect(db_path)
@@ -90,8 +90,8 @@ def test_an_empty_walk_keeps_what_showed_the_list_empty(tmp_path):
         ("attachment", "http", 404, 1)]
 
 
-def test_document_history_new_edited_failing_recovered(tmp_path):
-    db = store.connect(tmp_path / "z.db")
+def test_document_history_new_edited_failing_recovered(db_target):
+    db = store.connect(db_target)
     url = f"{COLUMN}a.html"
     row = {"url": url, "site_id": "s", "column_id": None, "title": "甲", "body": "第一版"}
     runs = [store.record_run(db, status="running") for _ in range(4)]

@@ -20,7 +20,7 @@ DIGITS = "〇一二三四五六七八九"
 SQL = """
 select d.site_id, d.url, d.title, coalesce(d.published, d.list_date) as day, d.column_id
 from temp.ck_docs d
-where d.f_annual   -- in the run, answered, 年度报告 or 年报 in the title
+where d.f_annual = 1   -- in the run, answered, 年度报告 or 年报 in the title
 order by d.site_id, d.url
 """
 

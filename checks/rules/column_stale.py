@@ -29,7 +29,8 @@ select 1 from column_entries
 where column_id = :column and list_date > :as_of and :run between first_run and last_run limit 1
 """
 UNDATED = """
-select max(case when d.published <= :as_of then d.published end), max(d.published > :as_of)
+select max(case when d.published <= :as_of then d.published end),
+       max(case when d.published > :as_of then 1 else 0 end)
 from column_entries e left join documents d on d.url = e.url
 where e.column_id = :column and e.list_date is null and :run between e.first_run and e.last_run
 """

@@ -18,7 +18,7 @@ SQL = """
 select d.url, d.site_id, d.column_id, coalesce(d.title, d.list_title) as title, 'detail' as target,
        d.http_status as status, null as kind, null as message, null as parent
 from temp.ck_docs d
-where d.f_dead   -- in the run, answered >= 400
+where d.f_dead = 1   -- in the run, answered >= 400
   and exists (select 1 from column_entries e where e.url = d.url and :run between e.first_run and e.last_run)
 union all
 select f.url, f.site_id, f.column_id, null, f.target, f.status, f.kind, f.message, null
@@ -30,7 +30,7 @@ where f.run_id = :run and f.target in ('detail', 'attachment')
 PARENT_SQL = """
 select d.url, coalesce(d.title, d.list_title) from documents d
 where d.site_id = :site and :run between d.first_run and d.last_run and instr(d.attachments, :url) > 0
-order by d.column_id is not :column, d.url limit 1
+order by d.column_id is distinct from :column, d.url limit 1
 """
 
 

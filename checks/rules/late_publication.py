@@ -27,7 +27,7 @@ from temp.ck_docs d
 join temp.ck_columns x on x.column_id = d.column_id
 join temp.ck_calendar cw on cw.d = d.written
 join temp.ck_calendar cp on cp.d = d.published
-where d.f_late   -- in the run, answered, limited, published after written by at least the limit in days
+where d.f_late = 1   -- in the run, answered, limited, published after written by at least the limit in days
   and ((x.limit_unit = 'workdays' and (cp.n - cw.n) + (1 - cp.wd) > x.limit_n)
        or (x.limit_unit = 'days' and d.published > (select next_wd from temp.ck_calendar
                                                      where d = date(d.written, '+' || x.limit_n || ' days'))))

@@ -18,7 +18,7 @@ BASIS = ("《中华人民共和国政府信息公开条例》第二十条、第�
 # own column's area (the classifier's fast path, tested there in SQL) are the candidates classified here.
 SQL = """
 select d.column_id, d.site_id, d.url, d.title, coalesce(d.published, d.list_date) as day
-from temp.ck_docs d where d.f_misfiled
+from temp.ck_docs d where d.f_misfiled = 1
 order by d.column_id, d.url
 """
 

@@ -12,7 +12,7 @@ BASIS = f"{INDICATORS}：未注明信息发布时间的视为不更新；{LAW}�
 SQL = """
 select d.url, d.site_id, d.column_id, coalesce(d.title, d.list_title) as title
 from temp.ck_docs d
-where d.f_undated   -- in the run, answered, no publication or list date
+where d.f_undated = 1   -- in the run, answered, no publication or list date
   and not exists (select 1 from column_entries e where e.url = d.url and e.list_date is not null)
 order by d.site_id, d.url
 """

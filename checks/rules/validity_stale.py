@@ -22,16 +22,16 @@ LIBRARY_ITEM = "fdzd-gfxwjk"
 # Documents of the run that say they repeal others (few), from the run's one pass over documents.
 REPEALERS = """
 select d.site_id, d.url, d.title, d.doc_number, d.published, d.repeals from temp.ck_docs d
-where d.f_repealer
+where d.f_repealer = 1
 order by d.site_id, d.published, d.url
 """
 # Numbered documents listed as in force, on the sites that have repealers: marked 有效 (from the one pass),
 # or unmarked and listed in the library (its listings, by their key, with the first library column).
-REPEALING_SITES = "(select distinct site_id from temp.ck_docs where f_repealer)"
+REPEALING_SITES = "(select distinct site_id from temp.ck_docs where f_repealer = 1)"
 LIBRARY_COLUMNS = "(select column_id from temp.ck_columns where item = :item and site_id in {sites})"
 CANDIDATES = f"""
 select d.site_id, d.url, d.title, d.doc_number, d.published, d.validity, d.column_id, null as library_column
-from temp.ck_docs d where d.f_inforce and d.site_id in {REPEALING_SITES}
+from temp.ck_docs d where d.f_inforce = 1 and d.site_id in {REPEALING_SITES}
 union all
 select d.site_id, d.url, d.title, d.doc_number, d.published, d.validity, d.column_id, lib.column_id
 from (select e.url, min(e.column_id) as column_id from column_entries e

@@ -20,7 +20,8 @@ def parse_date_option(value: str | None, option: str) -> date | None:
 
 db_option = click.option("--db", "db_path", default=store.DEFAULT_DB, show_default=True,
                          type=click.Path(dir_okay=False),
-                         help="SQLite store (its logs, archive and schedule are kept beside it).")
+                         help="The store: a SQLite file (its logs, archive and schedule are kept beside it), or "
+                              "postgresql+psycopg://user:password@host/db (logs and archive in the current folder).")
 settings_option = click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
                                callback=lambda ctx, param, value: parse_settings(value),
                                help="Scrapy setting for the crawl, e.g. -s DOWNLOAD_DELAY=2 (repeatable).")
