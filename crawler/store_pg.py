@@ -191,6 +191,16 @@ class Table:
         self.last_pk = cur.fetchone()[0] if numbered else None
         return self
 
+    def insert_all(self, rows) -> "Table":
+        """Many rows (dicts with the same keys), in one statement per row."""
+        rows = list(rows)
+        if rows:
+            keys = list(rows[0])
+            self.db.conn.executemany(
+                f'insert into "{self.name}" ({", ".join(_q(k) for k in keys)}) values ({", ".join("?" * len(keys))})',
+                ([row[k] for k in keys] for row in rows))
+        return self
+
     def update(self, pk, values: dict) -> "Table":
         if values:
             self.db.conn.execute(f'update "{self.name}" set {", ".join(f"{_q(k)} = ?" for k in values)} where id = ?',
@@ -379,5 +389,10 @@ def open_store(url: str, error) -> PgStore:
         reason = "; ".join(line.strip() for line in str(cause).splitlines() if line.strip()) or type(cause).__name__
         reason = " ".join(reason.split("FATAL:")[-1].split()).removeprefix("connection failed: ")
         raise error(f"{shown}: cannot connect to PostgreSQL: {reason}") from None
-    pooled.driver_connection.adapters.register_loader("numeric", _numeric_loader())
+    raw = pooled.driver_connection
+    raw.adapters.register_loader("numeric", _numeric_loader())
+    # Parameters bound by psycopg, not by the server: SQLite's SQL has parameters whose type the server
+    # cannot infer (``? is null``) and parameters inside DDL (``create temp table … as select … :run``).
+    import psycopg
+    raw.cursor_factory = psycopg.ClientCursor
     return PgStore(parsed.render_as_string(hide_password=False), pooled, engine)
