@@ -8,6 +8,8 @@ Never two crawls of one store at once: ``run_lock(db)`` takes ``fcntl.flock`` on
 beside the database file as resolved (a symlink to the same store is the same lock). The kernel
 releases it when the process holding it dies, however it dies, so a crashed run never leaves a
 stale lock. ``file_lock`` is the one flock helper (the scheduler's own lock uses it too).
+A PostgreSQL store's run lock is an advisory lock on its server instead (``server_lock``), which
+the server releases when the holding connection ends, however its process ends.
 
 The crawl child inherits the locked descriptor and dies with its parent: it runs ``crawler.child``,
 which asks the kernel for SIGTERM when the parent dies (``PR_SET_PDEATHSIG``) and, where that is not
