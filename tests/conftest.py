@@ -27,13 +27,26 @@ def pytest_generate_tests(metafunc):
 
 
 def pytest_collection_modifyitems(items):
-    """A test that reads the session's demo crawl (``demo_run``: a crawl in a subprocess) is slow; one
-    that needs a PostgreSQL store is ``pg``."""
+    """A test that reads the session's demo crawl (``demo_run``: a crawl in a subprocess) is slow; one that
+    needs a PostgreSQL store is ``pg``.
+
+    Under xdist (``--dist loadgroup``, pyproject.toml) an expensive shared fixture is built once: the
+    tests reading the session's demo crawl run on one worker, and the tests of a module that share a
+    module-scoped fixture (a module's own crawl or report) run on one worker; the rest spread freely."""
     for item in items:
-        if "demo_run" in getattr(item, "fixturenames", ()):
+        fixtures = getattr(item, "fixturenames", ())
+        if "demo_run" in fixtures:
             item.add_marker(pytest.mark.slow)
-        if {"pg_url", "pg_server"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("demo_run"))
+        elif _uses_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+        if {"pg_url", "pg_server"} & set(fixtures):
             item.add_marker(pytest.mark.pg)
+
+
+def _uses_module_fixture(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    return bool(info) and any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs)
 
 
 @pytest.fixture(scope="session")
