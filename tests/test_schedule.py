@@ -77,8 +77,10 @@ def crawl_runs(work: Path) -> list[dict]:
 
 
 def test_a_job_survives_a_restart_and_fires(work):
-    fire_at = time.time() + 8
-    out = schedule(*add_args(in_seconds(8)), cwd=work)
+    # Due in 20 s: the first scheduler's start and stop and three CLI calls must fit before it, even on
+    # a loaded machine (with 8 s the job was sometimes due, and ran, in the first scheduler).
+    fire_at = time.time() + 20
+    out = schedule(*add_args(in_seconds(20)), cwd=work)
     assert "已添加计划任务 weekly：一次：" in out.stdout
 
     first = start("--db", "zwgk.db", "--lifetime", "1", cwd=work)   # start, stop: nothing due yet
