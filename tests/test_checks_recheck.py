@@ -17,12 +17,14 @@ def as_rows(findings):
                    repr(sorted(f.evidence.items()))) for f in findings)
 
 
-def test_rechecking_an_earlier_run_after_a_later_crawl(tmp_path):
+def test_rechecking_an_earlier_run_after_a_later_crawl(db_target, tmp_path, monkeypatch):
+    """Also an incremental recrawl of a PostgreSQL store (its logs and archive in the current folder)."""
+    monkeypatch.chdir(tmp_path)
     portal = DemoPortal()
     with serve(portal) as base_url:
         sites = tmp_path / "sites.yaml"
         sites.write_text(portal.sites_yaml(base_url), encoding="utf-8")
-        db_path = tmp_path / "z.db"
+        db_path = db_target
         first, _ = crawl(sites, db_path, settings=DEMO_SETTINGS)
         db = store.connect(db_path)
         before = as_rows(run_checks(db, first, DEMO_AS_OF))

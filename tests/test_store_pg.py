@@ -122,3 +122,17 @@ def test_a_postgresql_run_finds_what_the_sqlite_run_finds(demo_run, pg_url, tmp_
     finding = db.execute("select id from findings where run_id = ? and record_id is not null limit 1", [run_id]).fetchone()
     shown = run_cli("evidence", str(finding[0]), "--db", pg_url, "--out", tmp_path / "e.html")
     assert shown.exit_code == 0, shown.output
+
+
+def test_the_schedule_of_a_postgresql_store(pg_url, tmp_path, monkeypatch, unreachable_site):
+    """Its jobs live beside the store's other files (the current folder); no password is shown."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sites.yaml").write_text(unreachable_site, encoding="utf-8")
+    added = run_cli("schedule", "add", "--sites", "sites.yaml", "--db", pg_url, "--out", "report")
+    assert added.exit_code == 0, added.output
+    name = sa.engine.make_url(pg_url).database
+    assert (tmp_path / f"{name}-schedule.db").exists()
+    listed = run_cli("schedule", "list", "--db", pg_url)
+    assert listed.exit_code == 0 and "weekly" in listed.output and "***" in listed.output
+    password = sa.engine.make_url(pg_url).password
+    assert not password or f":{password}@" not in added.output + listed.output

@@ -53,9 +53,10 @@ logger = logging.getLogger("zwgk.scheduler")
 # --- where things live ------------------------------------------------------------------------
 
 def jobstore_path(db_path: str | os.PathLike) -> Path:
-    """Beside the store's file as resolved: every path (symlink) to one store, one schedule and one lock."""
-    db_path = Path(os.path.realpath(db_path))
-    return db_path.with_name(f"{db_path.stem}-schedule.db")
+    """Beside the store's file as resolved: every path (symlink) to one store, one schedule and one lock.
+    A PostgreSQL store's schedule is beside its other files (``store.files_base``: the current folder)."""
+    base = store.files_base(db_path) if store.is_url(db_path) else Path(os.path.realpath(db_path))
+    return base.with_name(f"{base.stem}-schedule.db")
 
 
 def scheduler_log_path(db_path: str | os.PathLike) -> Path:
@@ -139,6 +140,9 @@ def _zone(name: str):
 
 
 def absolute_path(path: str | os.PathLike, base: Path | None = None) -> str:
+    """``path`` made absolute (relative to ``base``, else the current folder); a database URL as it is."""
+    if store.is_url(path):
+        return str(path)
     path = Path(path).expanduser()
     if not path.is_absolute():
         path = (base or Path.cwd()) / path
@@ -217,7 +221,7 @@ def load_schedule(path: str | os.PathLike) -> list[JobSpec]:
 def check_job(spec: "JobSpec") -> None:
     """A job is refused now, not at 02:00 on Monday, when its sites config or its store is unusable."""
     load_config(spec.sites)
-    if Path(spec.db).exists():
+    if store.is_url(spec.db) or Path(spec.db).exists():
         store.connect(spec.db).conn.close()
     if spec.engine == "celery":
         distributed().configure(spec.broker)   # the broker's address is right and it answers now

@@ -15,12 +15,13 @@ from zwgk.scheduler import (DAYS, DEFAULT_DAY, DEFAULT_JOB_ID, DEFAULT_TIME, DEF
 def _print_jobs(db_path) -> None:
     jobs = list_jobs(db_path)
     if not jobs:
-        click.echo(f"没有计划任务（计划库 {jobstore_path(db_path)}）。添加：zwgk schedule add --sites sites.yaml --db {db_path}")
+        click.echo(f"没有计划任务（计划库 {jobstore_path(db_path)}）。添加：zwgk schedule add --sites sites.yaml "
+                   f"--db {store.describe(db_path)}")
         return
     for job in jobs:
         click.echo(f"{job['id']}\t{job['trigger']}\t下次运行 {job['next_run']}\t站点 {job['sites']}\t"
-                   f"数据库 {job['db']}\t报告 {job['out']}")
-    if Path(db_path).exists():
+                   f"数据库 {store.describe(job['db'])}\t报告 {job['out']}")
+    if store.is_url(db_path) or Path(db_path).exists():
         db = store.connect(db_path)
         row = store.latest_run(db)
         db.conn.close()
