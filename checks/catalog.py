@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
 
 from crawler.exceptions import ZwgkError
-from crawler.sites import LEVELS, identified
+from crawler.sites import LEVELS, YAML_LOADER, identified
 
 CATALOG_DIR = Path(__file__).parent / "catalog"
 PROVINCE_DIR = CATALOG_DIR / "provinces"
@@ -395,8 +395,7 @@ def validate(areas) -> tuple[Area, ...]:
 
 def _read_yaml(path: Path):
     try:
-        # libyaml's parser when PyYAML was built with it (the same documents, several times faster)
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""
@@ -588,7 +587,14 @@ class SiteCatalog:
     province_source: str | None = None       # the provincial document(s) the overlay follows
 
     def area(self, name: str) -> Area | None:
-        return next((a for a in self.areas if a.name == name), None)
+        return self._by_name.get(name)
+
+    @cached_property
+    def _by_name(self) -> dict[str, Area]:
+        by_name: dict[str, Area] = {}
+        for a in self.areas:
+            by_name.setdefault(a.name, a)   # the first of a name
+        return by_name
 
     @property
     def required_items(self) -> tuple[Item, ...]:

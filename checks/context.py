@@ -27,6 +27,22 @@ left join documents d on d.url = t.url
 # The newest entries are ordered by the date the list shows (what an inspector sees on the column
 # page); undated listings take no part in content checks.
 
+# The catalog item of the library of normative documents in force (现行有效行政规范性文件库).
+LIBRARY_ITEM = "fdzd-gfxwjk"
+# The run's listings in the library's columns with their answered documents of the run (by the
+# listings' column index, then each document by its URL): the listing's column and site, the
+# document's own (the column and site it was first listed in).
+LIBRARY_SQL = """
+create temp table ck_library as
+select e.column_id, e.site_id, e.url, e.title as list_title, e.list_date, d.title, d.published, d.doc_number,
+       d.validity, d.content_type, d.site_id as doc_site_id, d.column_id as doc_column_id
+from column_entries e
+join documents d on d.url = e.url
+where e.column_id in (select column_id from temp.ck_columns where item = :item)
+  and :run between e.first_run and e.last_run and :run between d.first_run and d.last_run
+  and coalesce(d.http_status, 200) < 400
+"""
+
 
 @dataclass
 class ColumnState:
@@ -124,14 +140,14 @@ class CheckContext:
         - f_misfiled: in a column of a 基层政务公开标准目录 area and its title holds no keyword of that
           area (the classifier's own fast path, as instr over the area's keywords);
         - f_late: in a column with a publication limit, published after written, on or before as_of,
-          and at least the limit in calendar days later (fewer days cannot exceed the limit);
+          and at least as many calendar days later as the fewest in which the limit can be exceeded
+          (``late_days``: N calendar days + 1; for N working days, counted on the working-day calendar);
         - f_undated: no publication date and no list date; f_dead: HTTP status >= 400;
         - f_annual: a title with 年度报告 or 年报; f_repealer: says it repeals or amends others, dated;
-        - f_inforce: a numbered document marked in force (有效).
+        - f_marked: it shows a validity mark (有效, 失效, 废止 …).
         Rows are documents of the run; every flag but f_dead also needs an answer below 400."""
         if "ck_docs" in self._tables:
             return "temp.ck_docs"
-        from crawler.extraction.validity import IN_FORCE
         self.column_table()
         groups: dict[tuple[str, ...], int] = {}
         hits: dict[tuple[str, ...], dict[str, int]] = {}
@@ -151,11 +167,16 @@ class CheckContext:
                                 seen[w] += 1
                                 break
                 rows.append((col.id, group))
+        late_days = {}
+        for column_id, n, unit in self.db.execute("select column_id, limit_n, limit_unit from temp.ck_columns "
+                                                  "where limit_n is not null"):
+            late_days[column_id] = (self.calendar.fewest_days_over(n, CALENDAR_FLOOR, self.as_of)
+                                    if unit == "workdays" else n + 1)   # after the deadline, itself >= formed + N
         self.db.execute("drop table if exists temp.ck_doccols")
-        self.db.execute("create temp table ck_doccols (column_id integer primary key, kwgrp integer, limit_n integer)")
-        self.db.conn.executemany("insert into temp.ck_doccols (column_id, kwgrp) values (?, ?)", rows)
-        self.db.execute("update temp.ck_doccols set limit_n = (select x.limit_n from temp.ck_columns x "
-                        "where x.column_id = ck_doccols.column_id)")
+        self.db.execute("create temp table ck_doccols (column_id integer primary key, kwgrp integer, "
+                        "late_days integer)")
+        self.db.conn.executemany("insert into temp.ck_doccols values (?, ?, ?)",
+                                 [(column_id, group, late_days.get(column_id)) for column_id, group in rows])
         branches = []
         for words, i in groups.items():
             # the words the columns' newest titles use most are tried first (the test stops at the first)
@@ -164,29 +185,40 @@ class CheckContext:
             test = " ".join(f"when instr(d.title, '{w.replace(chr(39), chr(39) * 2)}') > 0 then 1" for w in words)
             branches.append(f"when {i} then (case {test} else 0 end)" if words else f"when {i} then 0")
         own = f"(case c.kwgrp {' '.join(branches)} else 0 end)" if branches else "0"
-        ok = "coalesce(d.http_status, 200) < 400"
+        # every flag but f_dead also needs an answer below 400: tested once per row, before the others
+        answered = "coalesce(d.http_status, 200) < 400"
         flags = {
-            "f_dead": "d.http_status >= 400",
-            "f_undated": f"{ok} and d.published is null and d.list_date is null",
-            "f_repealer": f"{ok} and d.repeals is not null and d.published is not null and d.published <= :as_of",
-            "f_inforce": f"{ok} and d.doc_number is not null and d.validity = '{IN_FORCE}'",
-            "f_annual": f"{ok} and instr(d.title, '报') > 0 "   # one test settles most titles
+            "f_undated": "d.published is null and d.list_date is null",
+            "f_repealer": "d.repeals is not null and d.published is not null and d.published <= :as_of",
+            "f_marked": "d.validity is not null",
+            "f_annual": "instr(d.title, '报') > 0 "   # one test settles most titles
                         "and (instr(d.title, '年度报告') > 0 or instr(d.title, '年报') > 0)",
-            "f_late": f"{ok} and c.limit_n is not null and d.published > d.written and d.published <= :as_of "
-                      "and julianday(d.published) - julianday(d.written) >= c.limit_n",
-            "f_misfiled": f"{ok} and c.kwgrp is not null and {own} = 0",
+            "f_late": "c.late_days is not null and d.published > d.written and d.published <= :as_of "
+                      "and julianday(d.published) - julianday(d.written) >= c.late_days",
+            "f_misfiled": f"c.kwgrp is not null and {own} = 0",
         }
         self.db.execute("drop table if exists temp.ck_docs")
         self.db.execute(
             "create temp table ck_docs as select d.url, d.site_id, d.column_id, d.title, d.list_title, d.list_date, "
             "d.published, d.written, d.doc_number, d.http_status, d.validity, d.repeals, "
-            + ", ".join(f"case when {cond} then 1 else 0 end as {name}" for name, cond in flags.items())
+            "case when d.http_status >= 400 then 1 else 0 end as f_dead, "
+            + ", ".join(f"case when {answered} and {cond} then 1 else 0 end as {name}" for name, cond in flags.items())
             + " from documents d not indexed left join temp.ck_doccols c on c.column_id = d.column_id "
-            "where :run between d.first_run and d.last_run and ("
-            + " or ".join(f"({cond})" for cond in flags.values()) + ")",
+            f"where :run between d.first_run and d.last_run and (d.http_status >= 400 or ({answered} and ("
+            + " or ".join(f"({cond})" for cond in flags.values()) + ")))",
             {"run": self.run_id, "as_of": self.as_of.isoformat()})
         self._tables.add("ck_docs")
         return "temp.ck_docs"
+
+    def library_table(self) -> str:
+        """temp.ck_library: the library's listings of the run with their documents (LIBRARY_SQL)."""
+        if "ck_library" not in self._tables:
+            self.column_table()
+            self.db.execute("drop table if exists temp.ck_library")
+            self.db.execute(LIBRARY_SQL, {"run": self.run_id, "item": LIBRARY_ITEM})
+            self.db.execute("create index ck_library_url on ck_library (url)")
+            self._tables.add("ck_library")
+        return "temp.ck_library"
 
     def calendar_table(self) -> str:
         """temp.ck_calendar(d, n, wd, next_wd): cumulative working days over the run's date range."""

@@ -95,18 +95,28 @@ def _without_containers(areas) -> tuple:
 
 def _contains(norm: str, areas) -> Mapping | None:
     # "2024年财政预决算公开" still names the area; the longest name wins ("社会救助" over "救助").
-    # Aliases must be 3+ characters once normalised: "指南" must not claim "办事指南".
     best = None
-    for area in areas:
-        cands = [(area.name, None, 2)] + [(a, None, 3) for a in area.names[1:]]
-        cands += [(a, item.id, 3) for item in area.items for a in item.aliases]
-        for cand, item_id, min_len in cands:
-            n = normalize(cand)
-            if len(n) >= min_len and n in norm and (best is None or len(n) > best[0]):
-                best = (len(n), area, cand, item_id)
+    for n, area, cand, item_id in _contains_table(areas):
+        if n in norm and (best is None or len(n) > best[0]):
+            best = (len(n), area, cand, item_id)
     if best:
         return Mapping(best[1].name, "name-contains", 0.7, best[2], best[3])
     return None
+
+
+def _contains_table(areas) -> list[tuple]:
+    """(normalised name, area, name, item id) of every name an area goes by, in catalog order: a list per
+    catalog, built once. Aliases must be 3+ characters once normalised: "指南" must not claim "办事指南"."""
+    hit = _EXACT.get(("contains", id(areas)))
+    if hit is None or hit[0] is not areas:
+        table = []
+        for area in areas:
+            cands = [(area.name, None, 2)] + [(a, None, 3) for a in area.names[1:]]
+            cands += [(a, item.id, 3) for item in area.items for a in item.aliases]
+            table += [(normalize(cand), area, cand, item_id) for cand, item_id, min_len in cands
+                      if len(normalize(cand)) >= min_len]
+        hit = _EXACT[("contains", id(areas))] = (areas, table)
+    return hit[1]
 
 
 def map_column(name: str, catalog_value: str | None, areas, path: str | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from operator import attrgetter
 
 from checks.context import load_context
 from checks.evidence import archived_records, page_of
@@ -15,12 +16,15 @@ from crawler import store
 
 FINDING_COLUMNS = ("site_id", "rule", "severity", "message", "basis", "column_id", "column_name", "column_url",
                    "catalog_area", "catalog_item", "url", "evidence")
-# Per site: its answered documents of the run, and those whose publication period is measured.
+# Per site, its answered documents of the run (by the site index: no sort), and those whose publication
+# period is measured: published on or after forming, by as_of, in a column with a limit (looked up last,
+# only for the rows whose dates pass).
 TIMED_SQL = """
 select d.site_id, count(*) as documents,
-       sum(case when x.limit_n is not null and d.written is not null and d.published is not null
-                     and d.published >= d.written and d.published <= :as_of then 1 else 0 end) as timed
-from documents d left join temp.ck_doccols x on x.column_id = d.column_id   -- by the site index: no sort
+       sum(case when d.published >= d.written and d.published <= :as_of
+                     and d.column_id in (select column_id from temp.ck_columns where limit_n is not null)
+                then 1 else 0 end) as timed
+from documents d
 where :run between d.first_run and d.last_run and coalesce(d.http_status, 200) < 400
 group by d.site_id
 """
@@ -32,11 +36,12 @@ def run_checks(db, run_id: int, as_of: date | None = None, catalog=None, rules=N
     findings = []
     for rule_id in rules or RULES:
         findings.extend(RULES[rule_id].check(ctx))
-    ctx.document_table()   # also the per-column publication limits (temp.ck_doccols)
+    ctx.column_table()   # the columns' publication limits
     timed = {r["site_id"]: r for r in db.query(TIMED_SQL, {"run": run_id, "as_of": as_of.isoformat()})}
     counts = Counter((f.site_id, f.rule) for f in findings)
     pages = [page_of(f) for f in findings]
     records = archived_records(db, run_id, pages)
+    fields, day = attrgetter(*FINDING_COLUMNS[:-1]), as_of.isoformat()
     with db.conn:
         db.execute("delete from findings where run_id = ?", [run_id])
         db.execute("delete from column_mappings where run_id = ?", [run_id])
@@ -45,8 +50,8 @@ def run_checks(db, run_id: int, as_of: date | None = None, catalog=None, rules=N
             f"insert into findings ({', '.join(FINDING_COLUMNS)}, run_id, as_of, page_url, record_id, key, first_run, "
             f"streak) values ({', '.join('?' * (len(FINDING_COLUMNS) + 7))})",
             # first found now, one run in a row: update_persistence changes only those that stood before
-            ([*(getattr(f, k) for k in FINDING_COLUMNS[:-1]), store.dumps(f.evidence), run_id, as_of.isoformat(),
-              page, records.get(page), finding_key(f.site_id, f.rule, f.column_url, f.catalog_area, f.url), run_id, 1]
+            ((*fields(f), store.dumps(f.evidence), run_id, day, page, records.get(page),
+              finding_key(f.site_id, f.rule, f.column_url, f.catalog_area, f.url), run_id, 1)
              for f, page in zip(findings, pages)),
         )
         db.conn.executemany(

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from crawler.sites import YAML_LOADER
+
 THRESHOLDS_FILE = Path(__file__).parent / "thresholds.yaml"
 DURATIONS = {"publish_within", "stale_after"}
 NUMBERS = {"recent_entries", "mismatch_min_entries", "mismatch_max_own", "content_mapping_min_entries",
@@ -56,7 +58,7 @@ def validate_settings(settings: dict, where: str) -> None:
 @lru_cache(maxsize=None)
 def default_thresholds() -> dict:
     try:
-        data = yaml.safe_load(THRESHOLDS_FILE.read_text(encoding="utf-8"))
+        data = yaml.load(THRESHOLDS_FILE.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         raise _error(f"{THRESHOLDS_FILE}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
     validate_settings(data, str(THRESHOLDS_FILE))

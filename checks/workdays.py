@@ -26,6 +26,7 @@ period in calendar days whose last day is a holiday ends on the next working day
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -118,7 +119,10 @@ class Calendar:
                 self.overrides[year] = (holidays, workdays, source)
         self._cache: dict[date, bool] = {}
         self._library_years: dict[int, bool] = {}   # years chinesecalendar covers (asking raises per day)
+        self._years: dict[int, tuple[set[date], set[date]] | None] = {}   # (holidays, workdays) per year
         self._deadlines: dict[tuple[date, int], date] = {}
+        self._fewest: dict[tuple[int, date, date], int] = {}
+        self._year_workdays: dict[int, list[int]] = {}
 
     def source(self, year: int) -> str:
         if year in self.overrides:
@@ -131,24 +135,31 @@ class Calendar:
                 self._library_years[year] = False
         return "chinesecalendar" if self.use_library and self._library_years[year] else "weekends-only"
 
+    def _year(self, year: int) -> tuple[set[date], set[date]] | None:
+        """The year's holidays and 调休 workdays from its source; None: weekends only."""
+        if year not in self._years:
+            source = self.source(year)
+            if source == "override":
+                self._years[year] = self.overrides[year][:2]
+            elif source == "chinesecalendar":
+                # The library's own tables of the State Council's notices, read once per year: its
+                # is_workday() checks the year against its whole table on every call (~30 µs a day).
+                self._years[year] = ({d for d in _cc.holidays if d.year == year},
+                                     {d for d in _cc.workdays if d.year == year})
+            else:
+                self._years[year] = None
+        return self._years[year]
+
     def is_workday(self, d: date) -> bool:
         hit = self._cache.get(d)
         if hit is not None:
             return hit
-        override = self.overrides.get(d.year)
-        if override is not None:
-            holidays, workdays, _ = override
+        days = self._year(d.year)
+        if days is None:
+            result = d.weekday() < 5
+        else:   # the rule chinesecalendar and the override files share
+            holidays, workdays = days
             result = d in workdays or (d.weekday() < 5 and d not in holidays)
-        else:
-            result = None
-            if self.use_library and self._library_years.get(d.year, True):
-                try:
-                    result = bool(_cc.is_workday(d))
-                    self._library_years[d.year] = True
-                except NotImplementedError:
-                    self._library_years[d.year] = False
-            if result is None:
-                result = d.weekday() < 5
         self._cache[d] = result
         return result
 
@@ -168,12 +179,37 @@ class Calendar:
         return hit
 
     def _add_workdays(self, start: date, n: int) -> date:
-        d, left = start, n
-        while left > 0:
-            d += timedelta(days=1)
-            if self.is_workday(d):
-                left -= 1
-        return d
+        at, year = start.toordinal(), start.year
+        while n > 0:
+            days = self._workdays_of(year)
+            i = bisect_right(days, at)   # the first working day after ``at``
+            if i + n - 1 < len(days):
+                return date.fromordinal(days[i + n - 1])
+            n -= len(days) - i
+            at, year = date(year, 12, 31).toordinal(), year + 1
+        return start
+
+    def _workdays_of(self, year: int) -> list[int]:
+        """The ordinals of the year's working days, in order (listed once per year)."""
+        days = self._year_workdays.get(year)
+        if days is None:
+            days = self._year_workdays[year] = [
+                o for o in range(date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal() + 1)
+                if self.is_workday(date.fromordinal(o))]
+        return days
+
+    def fewest_days_over(self, n: int, first: date, last: date) -> int:
+        """The fewest calendar days from forming to publication, both in [first, last], in which "within n
+        working days" can be missed (published after the n-th working day after forming): formed the day
+        before working day j, the n-th falls on working day j + n - 1 and is missed the day after it."""
+        key = (n, first, last)
+        if key not in self._fewest:
+            lo, hi = first.toordinal(), last.toordinal()
+            days = [o for year in range(first.year, last.year + 1) for o in self._workdays_of(year) if lo <= o <= hi]
+            self._fewest[key] = 1 if n < 1 else min(
+                (days[j + n - 1] - days[j] + 2 for j in range(len(days) - n + 1)),
+                default=(last - first).days + 2)   # no n working days in the range: nothing is late in it
+        return self._fewest[key]
 
     def next_workday(self, d: date) -> date:
         """``d`` itself if it is a working day, else the first working day after it."""

@@ -485,8 +485,12 @@ def json_rows(db, columns: str, where: str) -> str:
     return f"json_group_array(json_array({columns})) filter (where {where})"
 
 
+# One encoder for every call (json.dumps with options builds a new one each time).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
 def dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return _ENCODER.encode(value)
 
 
 # --- runs ---------------------------------------------------------------------------------------

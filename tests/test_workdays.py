@@ -87,3 +87,23 @@ def test_bad_override_is_one_line(tmp_path, text, message):
     with pytest.raises(HolidayError) as err:
         Calendar(override_dir=tmp_path)
     assert message in str(err.value) and "\n" not in str(err.value) and "2027.yaml" in str(err.value)
+
+
+def test_deadlines_across_a_year_end():
+    # Formed Thu 2025-12-25: 26, 29, 30, 31 Dec are working days, 1-3 Jan 2026 the New Year holiday,
+    # Sun 2026-01-04 a 调休 workday (the 5th), Mon 01-05 the 6th.
+    assert add_workdays(D("2025-12-25"), 4) == D("2025-12-31")
+    assert add_workdays(D("2025-12-25"), 5) == D("2026-01-04")
+    assert add_workdays(D("2025-12-25"), 6) == D("2026-01-05")
+    assert add_workdays(D("2025-12-25"), 0) == D("2025-12-25")
+
+
+@pytest.mark.parametrize("n", [1, 5, 10, 20])
+def test_fewest_days_in_which_a_limit_can_be_missed(n):
+    # The bound the one pass over documents tests late-publication candidates with: the smallest
+    # publication - forming gap of any late document formed and published in the range, by brute force.
+    cal, first, last = Calendar(), D("2023-09-01"), D("2024-12-31")
+    gaps = [(cal.add_workdays(date.fromordinal(w), n) - date.fromordinal(w)).days + 1
+            for w in range(first.toordinal(), last.toordinal() + 1)
+            if cal.add_workdays(date.fromordinal(w), n) < last]
+    assert cal.fewest_days_over(n, first, last) == min(gaps)

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 LAW = "《中华人民共和国政府信息公开条例》"
 INDICATORS = "《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）"
+# The validity rules': a document amended, repealed or lapsed says so on the original.
+VALIDITY_BASIS = ("《政府网站发展指引》（国办发〔2017〕47号）：文件资料修改、废止、失效的，应予公开并在原文上醒目标注；"
+                  f"{LAW}第二十条第（一）项")
 
 
 def area_basis(site, area_name: str | None, base: str) -> str:

@@ -17,18 +17,23 @@ BASIS = f"{LAW}第四十九条、第五十条"
 AREA = "政府信息公开年报"
 DIGITS = "〇一二三四五六七八九"
 
+# Titles with 年度报告 or 年报 (from the run's one pass) that also name a year some site's report is due
+# for (``{years}``: one instr per way year_pattern writes a year; the pattern decides).
 SQL = """
 select d.site_id, d.url, d.title, coalesce(d.published, d.list_date) as day, d.column_id
 from temp.ck_docs d
-where d.f_annual = 1   -- in the run, answered, 年度报告 or 年报 in the title
+where d.f_annual = 1 and ({years})
 order by d.site_id, d.url
 """
 
 
-def year_pattern(year: int) -> re.Pattern:
+def year_variants(year: int) -> set[str]:
     chinese = "".join(DIGITS[int(c)] for c in str(year))
-    variants = {str(year), chinese, chinese.replace("〇", "○"), chinese.replace("〇", "零"), chinese.replace("〇", "0")}
-    return re.compile("(" + "|".join(map(re.escape, variants)) + r")\s*年")
+    return {str(year), chinese, chinese.replace("〇", "○"), chinese.replace("〇", "零"), chinese.replace("〇", "0")}
+
+
+def year_pattern(year: int) -> re.Pattern:
+    return re.compile("(" + "|".join(map(re.escape, sorted(year_variants(year)))) + r")\s*年")
 
 
 def due_year(as_of: date, by: str) -> tuple[int, date]:
@@ -41,9 +46,7 @@ def due_year(as_of: date, by: str) -> tuple[int, date]:
 
 def check(ctx):
     ctx.document_table()
-    candidates: dict[str, list] = {}
-    for r in ctx.db.query(SQL, {"run": ctx.run_id}):
-        candidates.setdefault(r["site_id"], []).append(r)
+    due = {}   # site id -> (catalog item, year due, deadline)
     for site in ctx.sites:
         if site.status != "ok":
             continue
@@ -52,10 +55,17 @@ def check(ctx):
             continue
         items = [i for i in area.items if i.time_rule and i.time_rule.annual_by and site.level in i.levels
                  and i.verified]
-        if not items:
+        if items:
+            due[site.id] = (items[0], *due_year(ctx.as_of, items[0].time_rule.annual_by))
+    variants = sorted({v for _, year, _ in due.values() for v in year_variants(year)})
+    candidates: dict[str, list] = {}
+    if variants:
+        for r in ctx.db.query(SQL.format(years=" or ".join(["instr(d.title, ?) > 0"] * len(variants))), variants):
+            candidates.setdefault(r["site_id"], []).append(r)
+    for site in ctx.sites:
+        if site.id not in due:
             continue
-        item = items[0]
-        year, deadline = due_year(ctx.as_of, item.time_rule.annual_by)
+        item, year, deadline = due[site.id]
         pattern = year_pattern(year)
         reports = [r for r in candidates.get(site.id, [])
                    if pattern.search(r["title"] or "") and ("信息公开" in (r["title"] or "") or "政务公开" in (r["title"] or ""))]

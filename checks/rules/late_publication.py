@@ -40,6 +40,7 @@ def check(ctx):
     ctx.calendar_table()
     columns = {col.id: col for site in ctx.sites for col in site.columns}
     sites = {s.id: s for s in ctx.sites}
+    bases, calendars = {}, {}   # per column, per pair of years
     for row in ctx.db.query(SQL, {"run": ctx.run_id, "as_of": ctx.as_of.isoformat()}):
         site, col = sites.get(row["site_id"]), columns.get(row["column_id"])
         if site is None or col is None:
@@ -47,17 +48,13 @@ def check(ctx):
         written, published = date.fromisoformat(row["written"]), date.fromisoformat(row["published"])
         n, unit = row["limit_n"], row["limit_unit"]
         deadline = ctx.calendar.add_workdays(written, n) if unit == "workdays" else ctx.calendar.add_days(written, n)
-        area = site.area(row["area"])
-        item = area.item(row["item"]) if area and row["item"] else None
-        basis = BASIS
-        rule = area.rule_for(item) if area else None
-        if row["limit_source"] == "catalog":
-            limit_text = (item.time_limit if item and item.time_limit else area.time_limit) or rule.describe()
-            basis = f"{BASIS}；{area.basis}（公开时限：{limit_text}）"
-        elif row["limit_source"] == "province":
-            basis = (f"{BASIS}；{site.catalog.province_source}（{site.catalog.province_name}：{n}{UNIT_ZH[unit]}内公开）")
-        years = range(written.year, published.year + 1)
-        sources = ctx.calendar_sources(*years)
+        basis = bases.get(col.id)
+        if basis is None:
+            basis = bases[col.id] = column_basis(site, row)
+        years = (written.year, published.year)
+        calendar = calendars.get(years)
+        if calendar is None:
+            calendar = calendars[years] = sorted(set(ctx.calendar_sources(*range(years[0], years[1] + 1)).values()))
         yield Finding(
             site.id, RULE, SEVERITY,
             f"“{row['title'] or row['url']}”成文于{zh_date(written)}，{zh_date(published)}才发布，"
@@ -66,9 +63,24 @@ def check(ctx):
             catalog_area=row["area"], catalog_item=row["item"], url=row["url"],
             evidence={"written": written.isoformat(), "published": published.isoformat(),
                       "deadline": deadline.isoformat(), "limit": f"{n} {unit}",
-                      "workdays_elapsed": row["workdays"], "calendar": sorted(set(sources.values())),
+                      "workdays_elapsed": row["workdays"], "calendar": calendar,
                       "column_url": col.url},
         )
+
+
+def column_basis(site, row) -> str:
+    """The basis of a column's findings: the law, and where the limit comes from (the catalog's item or
+    area, or the province's shorter general limit)."""
+    area = site.area(row["area"])
+    item = area.item(row["item"]) if area and row["item"] else None
+    if row["limit_source"] == "catalog":
+        rule = area.rule_for(item)
+        limit_text = (item.time_limit if item and item.time_limit else area.time_limit) or rule.describe()
+        return f"{BASIS}；{area.basis}（公开时限：{limit_text}）"
+    if row["limit_source"] == "province":
+        return (f"{BASIS}；{site.catalog.province_source}（{site.catalog.province_name}："
+                f"{row['limit_n']}{UNIT_ZH[row['limit_unit']]}内公开）")
+    return BASIS
 
 
 def describe(ev: dict, finding: dict) -> list:

@@ -8,16 +8,14 @@ documents of the run published before the repealing one. Both documents are name
 import json
 
 from checks.findings import Finding
-from checks.rules._common import column_fields
+from checks.rules._common import VALIDITY_BASIS, column_fields
 from checks.zh import titled, zh_date
-from crawler.extraction.validity import IN_FORCE, doc_number_key
+from crawler.extraction.validity import IN_FORCE, doc_number_key, doc_number_parts
 
 RULE = "validity-stale"
 NAME = "废止文件仍标注有效"  # the rule as a notice names it
 SEVERITY = "medium"
-BASIS = ("《政府网站发展指引》（国办发〔2017〕47号）：文件资料修改、废止、失效的，应予公开并在原文上醒目标注；"
-         "《中华人民共和国政府信息公开条例》第二十条第（一）项")
-LIBRARY_ITEM = "fdzd-gfxwjk"
+BASIS = VALIDITY_BASIS
 
 # Documents of the run that say they repeal others (few), from the run's one pass over documents.
 REPEALERS = """
@@ -25,27 +23,41 @@ select d.site_id, d.url, d.title, d.doc_number, d.published, d.repeals from temp
 where d.f_repealer = 1
 order by d.site_id, d.published, d.url
 """
-# Numbered documents listed as in force, on the sites that have repealers: marked 有效 (from the one pass),
-# or unmarked and listed in the library (its listings, by their key, with the first library column).
-REPEALING_SITES = "(select distinct site_id from temp.ck_docs where f_repealer = 1)"
-LIBRARY_COLUMNS = "(select column_id from temp.ck_columns where item = :item and site_id in {sites})"
+# Numbered documents listed as in force that may bear a number a later document of their site repeals:
+# marked 有效 (from the one pass), or unmarked and listed in the library (with its first library column
+# that lists them, on the sites with repealers). temp.ck_repealed holds the site, year and serial of every
+# number repealed: a 文号 without that year and serial in it cannot be that number (the key decides).
+MAY_BE_REPEALED = """exists (select 1 from temp.ck_repealed r where r.site_id = {site}
+                      and instr({number}, r.year) > 0 and instr({number}, r.serial) > 0)"""
 CANDIDATES = f"""
 select d.site_id, d.url, d.title, d.doc_number, d.published, d.validity, d.column_id, null as library_column
-from temp.ck_docs d where d.f_inforce = 1 and d.site_id in {REPEALING_SITES}
+from temp.ck_docs d
+where d.f_marked = 1 and d.validity = :in_force and d.doc_number is not null
+  and {MAY_BE_REPEALED.format(site="d.site_id", number="d.doc_number")}
 union all
-select d.site_id, d.url, d.title, d.doc_number, d.published, d.validity, d.column_id, lib.column_id
-from (select e.url, min(e.column_id) as column_id from column_entries e
-      where e.column_id in {LIBRARY_COLUMNS.format(sites=REPEALING_SITES)} and :run between e.first_run and e.last_run
-      group by e.url) lib
-join documents d on d.url = lib.url
-where :run between d.first_run and d.last_run and coalesce(d.http_status, 200) < 400
-  and d.doc_number is not null and d.validity is null
+select l.doc_site_id, l.url, l.title, l.doc_number, l.published, l.validity, l.doc_column_id, min(l.column_id)
+from temp.ck_library l
+where l.site_id in (select site_id from temp.ck_repealed) and l.doc_number is not null and l.validity is null
+  and {MAY_BE_REPEALED.format(site="l.doc_site_id", number="l.doc_number")}
+group by l.url, l.doc_site_id, l.title, l.doc_number, l.published, l.validity, l.doc_column_id
 """
 # The first library column that lists a document in the run (for the few documents a repeal names).
-LIBRARY_OF = """
-select min(e.column_id) from column_entries e join temp.ck_columns x on x.column_id = e.column_id
-where e.url = :url and x.item = :item and :run between e.first_run and e.last_run
-"""
+LIBRARY_OF = "select min(l.column_id) from temp.ck_library l where l.url = :url"
+
+
+def repealed_numbers(ctx, repealers: dict[str, list]) -> None:
+    """temp.ck_repealed: (site, year, serial) of each 文号 a repealer of the site repeals."""
+    rows = set()
+    for site_id, reps in repealers.items():
+        for rep in reps:
+            for act in json.loads(rep["repeals"] or "[]"):
+                parts = doc_number_parts(act.get("doc_number")) if act.get("action") == "废止" else None
+                if parts:
+                    rows.add((site_id, parts[1], str(parts[2])))
+    ctx.db.execute("drop table if exists temp.ck_repealed")
+    ctx.db.execute("create temp table ck_repealed (site_id text, year text, serial text, "
+                   "primary key (site_id, year, serial))")
+    ctx.db.conn.executemany("insert into temp.ck_repealed values (?, ?, ?)", sorted(rows))
 
 
 def check(ctx):
@@ -58,7 +70,9 @@ def check(ctx):
             repealers.setdefault(row["site_id"], []).append(row)
     numbered: dict[str, dict[str, list]] = {}
     if repealers:
-        cursor = ctx.db.execute(CANDIDATES, {"run": ctx.run_id, "item": LIBRARY_ITEM})
+        ctx.library_table()
+        repealed_numbers(ctx, repealers)
+        cursor = ctx.db.execute(CANDIDATES, {"in_force": IN_FORCE})
         names = [c[0] for c in cursor.description]
         for values in cursor:
             key = doc_number_key(values[3])
@@ -76,8 +90,7 @@ def check(ctx):
                         continue
                     listed_in = doc["library_column"]
                     if listed_in is None:   # marked 有效: is it also listed in the library?
-                        listed_in = ctx.db.execute(LIBRARY_OF, {"url": doc["url"], "item": LIBRARY_ITEM,
-                                                                "run": ctx.run_id}).fetchone()[0]
+                        listed_in = ctx.db.execute(LIBRARY_OF, {"url": doc["url"]}).fetchone()[0]
                     if doc["validity"] != IN_FORCE and listed_in is None:
                         continue   # neither marked in force nor listed in the library of documents in force
                     col = columns.get(listed_in or doc["column_id"])

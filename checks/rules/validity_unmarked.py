@@ -5,51 +5,45 @@ title), where the site's pages show such marks on other documents or its provinc
 
 The 《政府网站发展指引》 asks a document that was amended, repealed or lapsed to say so on the original;
 a library that marks some documents and not others leaves a reader unable to tell which are in force.
-SQL-driven: the run's library listings joined with their documents, only unmarked ones returned.
+SQL-driven: the run's library listings with their documents (``CheckContext.library_table``), unmarked
+ones only; the marks a site shows are counted on the run's one pass over its documents.
 """
 from checks.findings import Finding
-from checks.rules._common import column_fields
+from checks.rules._common import VALIDITY_BASIS, column_fields
 from checks.zh import page, titled
 
 RULE = "validity-unmarked"
 NAME = "规范性文件未标注有效性"  # the rule as a notice names it
 SEVERITY = "low"
-BASIS = ("《政府网站发展指引》（国办发〔2017〕47号）：文件资料修改、废止、失效的，应予公开并在原文上醒目标注；"
-         "《中华人民共和国政府信息公开条例》第二十条第（一）项")
-LIBRARY_ITEM = "fdzd-gfxwjk"
+BASIS = VALIDITY_BASIS
 
-# How many documents of one site show a mark, and one of them (the site's documents, by its index).
+# Per site: how many documents of the run show a mark, and one of them (from the run's one pass).
 MARKED = """
-select count(*) as marked, min(d.url) as example from documents d
-where d.site_id = :site and :run between d.first_run and d.last_run and d.validity is not null
-  and coalesce(d.http_status, 200) < 400
+select d.site_id, count(*) as marked, min(d.url) as example from temp.ck_docs d where d.f_marked = 1
+group by d.site_id
 """
-# The library's listings of the run (its columns' entries, by their primary key), unmarked ones only.
+# The library's listings of the run whose documents show no mark.
 UNMARKED = """
-select e.column_id, e.site_id, d.url, coalesce(d.title, e.title) as title, coalesce(d.published, e.list_date) as day,
-       d.doc_number
-from column_entries e
-join documents d on d.url = e.url
-where e.column_id in (select column_id from temp.ck_columns where item = :item)
-  and :run between e.first_run and e.last_run and :run between d.first_run and d.last_run
-  and coalesce(d.http_status, 200) < 400 and d.validity is null
-  and (d.content_type is null or d.content_type like '%html%')   -- a PDF shows no mark we could read
-order by e.site_id, e.column_id, d.url
+select l.column_id, l.site_id, l.url, coalesce(l.title, l.list_title) as title,
+       coalesce(l.published, l.list_date) as day, l.doc_number
+from temp.ck_library l
+where l.validity is null
+  and (l.content_type is null or l.content_type like '%html%')   -- a PDF shows no mark we could read
+order by l.site_id, l.column_id, l.url
 """
 
 
 def check(ctx):
-    ctx.column_table()
-    marked = {}
+    ctx.library_table()
+    ctx.document_table()
+    marked = {row[0]: row[1:] for row in ctx.db.execute(MARKED)}
     sites = {s.id: s for s in ctx.sites}
     columns = {col.id: col for s in ctx.sites for col in s.columns}
-    for row in ctx.db.query(UNMARKED, {"run": ctx.run_id, "item": LIBRARY_ITEM}):
+    for row in ctx.db.query(UNMARKED):
         site, col = sites.get(row["site_id"]), columns.get(row["column_id"])
         if site is None or col is None:
             continue
-        if site.id not in marked:
-            marked[site.id] = ctx.db.execute(MARKED, {"site": site.id, "run": ctx.run_id}).fetchone()
-        shown = marked[site.id] if marked[site.id][0] else None
+        shown = marked.get(site.id)
         required = bool(site.settings.get("validity_marks_required"))
         if not shown and not required:
             continue

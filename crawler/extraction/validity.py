@@ -84,14 +84,16 @@ _LEAD = re.compile(r"^(?:.*?(?:废止|停止执行|修改|修订|同时|以及|�
 _SENTENCE = re.compile(r"[。；;\n]")
 
 
+def doc_number_parts(number: str | None) -> tuple[str, str, int] | None:
+    """The issuer, year and serial of a 文号 (示政发〔2019〕第12号 -> ('示政发', '2019', 12))."""
+    m = _NUMBER.search(number) if number else None
+    return (m.group(1), m.group(2), int(m.group(3))) if m else None
+
+
 def doc_number_key(number: str | None) -> str | None:
     """A 文号 reduced to a comparable form: brackets unified, spaces and 第 dropped."""
-    if not number:
-        return None
-    m = _NUMBER.search(number)
-    if not m:
-        return None
-    return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
+    parts = doc_number_parts(number)
+    return f"{parts[0]}〔{parts[1]}〕{parts[2]}号" if parts else None
 
 
 def _numbers(text: str) -> list[tuple[str | None, str]]:
