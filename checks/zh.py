@@ -45,13 +45,8 @@ def zh_duration(earlier, later) -> str:
     if end < start:
         start, end = end, start
     span = relativedelta(end, start)
-    if span.years and span.months:
-        return f"{span.years}年{span.months}个月"
-    if span.years:
-        return f"{span.years}年"
-    if span.months:
-        return f"{span.months}个月"
-    return f"{(end - start).days}天"
+    whole = (f"{span.years}年" if span.years else "") + (f"{span.months}个月" if span.months else "")
+    return whole or f"{(end - start).days}天"   # under a month: in days
 
 
 def beijing_time(value) -> str:
