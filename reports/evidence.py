@@ -10,7 +10,6 @@ in the archive: the page shows as its HTML text, which is what a finding cites.
 """
 from __future__ import annotations
 
-import html
 import mmap
 import os
 from functools import lru_cache
@@ -19,7 +18,7 @@ from pathlib import Path
 from checks.zh import beijing_time
 from crawler import store
 from crawler.archive import read_record, record_file, record_text
-from reports.common import ReportError
+from reports.common import ReportError, escape
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 EVIDENCE_DIR = "evidence"
@@ -86,7 +85,7 @@ def _section(row: dict, record: dict, title: str | None = None) -> str:
     """One archived page: its fetch details and the page itself in a script-less sandbox."""
     text = page_text(row, record)
     inner = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n{text}'
-    esc = html.escape
+    esc = escape
     redirected = row["target_uri"] and row["target_uri"] != row["url"]
     lines = [
         ("页面地址", esc(row["url"])),
@@ -116,7 +115,7 @@ def _page(sections: list[str], title: str) -> str:
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
+<title>{escape(title)}</title>
 <style>{STYLE}</style>
 </head>
 <body>
@@ -237,11 +236,11 @@ def archive_lines(finding: dict) -> list[str]:
     lines = []
     href, fetched = finding.get("archive_href"), finding.get("page_fetched_at")
     if href:
-        when = f"（抓取于 {html.escape(_fetch_time(fetched))}）" if fetched else ""
-        lines.append(f'<div class="sub archive"><a href="{html.escape(href)}">存档页面</a>{when}</div>')
+        when = f"（抓取于 {escape(_fetch_time(fetched))}）" if fetched else ""
+        lines.append(f'<div class="sub archive"><a href="{escape(href)}">存档页面</a>{when}</div>')
     text = persistence_text(finding)
     if text:
-        lines.append(f'<div class="sub persistence">{html.escape(text)}</div>')
+        lines.append(f'<div class="sub persistence">{escape(text)}</div>')
     return lines
 
 

@@ -13,9 +13,9 @@ from functools import cached_property
 
 from checks.catalog import catalog_order, default_catalog
 from checks.mapping import explain
-from checks.persistence import SEP
+from checks.persistence import finding_key
 from checks.score import site_scores
-from crawler.store import concluded, json_rows
+from crawler.store import concluded
 from reports.common import RULE_NAMES, ReportError, days_between, finding_date, load_evidence, rule_order, run_as_of, slug
 
 TREND_RUNS = 12
@@ -185,8 +185,21 @@ def previous_runs(db, run_id: int, site_ids) -> dict[str, int]:
     return found
 
 
-def _finding_key(f: dict) -> tuple:
-    return (f["site_id"], f["rule"], f.get("column_url") or f.get("catalog_area") or "", f.get("url") or "")
+def _finding_key(f: dict) -> str:
+    return f.get("key") or finding_key(f["site_id"], f["rule"], f.get("column_url"), f.get("catalog_area"), f.get("url"))
+
+
+def _stored_keys(db, run_ids: list) -> list[tuple[int, int, str, str, str]]:
+    """(finding id, run id, site id, rule, key) of the findings of ``run_ids``: the key is a finding's
+    identity across runs as the check stored it (checks/persistence.py), or built the same way for a
+    run checked before keys were stored."""
+    marks = ",".join("?" * len(run_ids))
+    rows = db.execute(f"select id, run_id, site_id, rule, key from findings where run_id in ({marks}) "
+                      "and key is not null", run_ids).fetchall()
+    rows += [(fid, r, site_id, rule, finding_key(site_id, rule, *parts)) for fid, r, site_id, rule, *parts in db.execute(
+        f"select id, run_id, site_id, rule, column_url, catalog_area, url from findings where run_id in ({marks}) "
+        "and key is null", run_ids)]
+    return rows
 
 
 def _load_findings(db, run_id: int, site_ids=None) -> dict[str, list]:
@@ -256,23 +269,27 @@ def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs:
     for row in db.query("select * from site_templates where run_id = ?", [run_id]):
         if row["site_id"] in sites:
             sites[row["site_id"]].template = {**row, "examples": json.loads(row["examples"] or "[]")}
-    # Documents: one pass over the table counts them per site and collects this run's new ones of the
-    # sites that have a previous run to compare with (a first crawl would list everything as new).
+    # Documents: counted per site; this run's new ones listed for the sites that have a previous run
+    # to compare with (a first crawl would list everything as new).
     prev = previous_runs(db, run_id, sites) if diff else {}
     compared = sorted(prev)
-    in_compared = f"and site_id in ({','.join('?' * len(compared))})" if compared else "and 1 = 0"
     new_docs = {}
-    for site_id, in_run, new, listed in [] if not documents else db.execute(
-        "select site_id, sum(case when first_run <= ? and last_run >= ? then 1 else 0 end), "
-        "sum(case when first_run = ? then 1 else 0 end), "
-        + json_rows(db, "url, title, list_title, published, written, list_date, column_id", f"first_run = ? {in_compared}")
-        + " from documents group by site_id",
-        [run_id, run_id, run_id, run_id, *compared],
-    ):
-        if site_id in sites:
-            sites[site_id].documents, sites[site_id].new_documents = in_run or 0, new or 0
-            if listed and listed != "[]":
-                new_docs[site_id] = json.loads(listed)
+    if documents:
+        # Both read the index of (site_id, first_run, last_run) (store migration 9), not the table.
+        for site_id, in_run, new in db.execute(
+            "select site_id, sum(case when first_run <= ? and last_run >= ? then 1 else 0 end), "
+            "sum(case when first_run = ? then 1 else 0 end) from documents group by site_id",
+            [run_id, run_id, run_id],
+        ):
+            if site_id in sites:
+                sites[site_id].documents, sites[site_id].new_documents = in_run or 0, new or 0
+        for chunk in range(0, len(compared), 500):
+            part = compared[chunk:chunk + 500]
+            for site_id, *doc in db.execute(
+                "select site_id, url, title, list_title, published, written, list_date, column_id from documents "
+                f"where first_run = ? and site_id in ({','.join('?' * len(part))})", [run_id, *part]
+            ):
+                new_docs.setdefault(site_id, []).append(doc)
     for site_id, rows in _load_findings(db, run_id, sites).items():
         sites[site_id].findings = rows
     for row in db.query("select * from fetch_errors where run_id = ? order by site_id, id", [run_id]):
@@ -364,22 +381,16 @@ def _run_stats(db, runs: list) -> list[dict]:
     marks = ",".join("?" * len(runs))
     dates = {r: (a or (s or "")[:10]) for r, a, s in db.execute(
         f"select id, as_of, started_at from runs where id in ({marks})", runs)}
-    by_rule = defaultdict(Counter)
-    for r, rule, n in db.execute(f"select run_id, rule, count(*) from findings where run_id in ({marks}) "
-                                 "group by run_id, rule", runs):
-        by_rule[r][rule] = n
-    # A finding's identity across runs as the check stored it (checks/persistence.py; indexed with
-    # run_id), or built the same way for a run checked before keys were stored.
-    key = ("coalesce(key, site_id || :sep || rule || :sep || coalesce(column_url, catalog_area, '') "
-           "|| :sep || coalesce(url, ''))")
+    by_rule, keys = defaultdict(Counter), defaultdict(set)
+    for _, r, _, rule, key in _stored_keys(db, runs):
+        by_rule[r][rule] += 1
+        keys[r].add(key)
     out = []
     for i, r in enumerate(runs):
         new = fixed = None
         if i:
             prev = runs[i - 1]
-            new, fixed = (db.execute(f"select count(*) from (select {key} from findings where run_id = :a "
-                                     f"except select {key} from findings where run_id = :b) as k",
-                                     {"a": a, "b": b, "sep": SEP}).fetchone()[0] for a, b in ((r, prev), (prev, r)))
+            new, fixed = len(keys[r] - keys[prev]), len(keys[prev] - keys[r])
         out.append({"run": r, "date": dates.get(r) or "", "by_rule": by_rule[r], "total": sum(by_rule[r].values()),
                     "new": new, "fixed": fixed})
     return out
@@ -471,11 +482,10 @@ def _diff(db, run_id: int, sites: dict, prev: dict[str, int], new_docs: dict[str
             continue
         # Keys first; full rows only for the (few) findings that are gone.
         old_keys, gone = defaultdict(set), []
-        for fid, site_id, rule, column_url, area, url in db.execute(
-                "select id, site_id, rule, column_url, catalog_area, url from findings where run_id = ?", [prev_run]):
+        for fid, _, site_id, _, key in _stored_keys(db, [prev_run]):
             if site_id in group:
-                old_keys[site_id].add((site_id, rule, column_url or area or "", url or ""))
-                gone.append((fid, (site_id, rule, column_url or area or "", url or "")))
+                old_keys[site_id].add(key)
+                gone.append((fid, key))
         now_keys = {k for site_id in group for k in map(_finding_key, sites[site_id].findings)}
         gone_ids = [fid for fid, key in gone if key not in now_keys]
         resolved = defaultdict(list)

@@ -8,7 +8,6 @@ errors) and, for lists longer than a page preview, ``site-<id>_<list>_<n>.html``
 """
 from __future__ import annotations
 
-import html
 import shutil
 import time
 from functools import lru_cache
@@ -21,8 +20,8 @@ from checks import wording
 from checks.zh import beijing_time, zh_date
 from crawler.errors import KIND_NAMES, TARGET_NAMES
 from reports import i18n
-from reports.common import (BIDI_CONTROLS, LEVEL_NAMES, RULE_NAMES, SEVERITY_NAMES, STATUS_NAMES, is_http_url,
-                            rule_order, slug)
+from reports.common import (BIDI_CONTROLS, LEVEL_NAMES, RULE_NAMES, SEVERITY_NAMES, STATUS_NAMES, escape,
+                            is_http_url, rule_order, slug)
 from checks.catalog import catalog_order
 from checks.score import ESTIMATE_NOTE, VETO_INDICATORS
 from reports.evidence import archive_lines, write_views
@@ -52,7 +51,7 @@ def list_page(site_id: str, kind: str, number: int) -> str:
 def _text_html(value) -> str:
     """Escaped text; text carrying bidi controls (U+202E ...) is isolated in ``<bdi>`` so that it cannot
     reverse or reorder what the page prints around it."""
-    text = html.escape(str(value))
+    text = escape(str(value))
     return f"<bdi>{text}</bdi>" if BIDI_CONTROLS.search(text) else text
 
 
@@ -69,8 +68,8 @@ def _link_html(url, text=None, cls=None) -> str:
     if not is_http_url(url):
         # Not a web address (javascript:, data:, a relative path): shown as text beside its label.
         return label if not url or text is None or str(url) == str(text) else f'{label} <code>{_text_html(url)}</code>'
-    attr = f' class="{html.escape(cls)}"' if cls else ""
-    return f'<a href="{html.escape(url.strip())}" rel="noreferrer noopener"{attr}>{label}</a>'
+    attr = f' class="{escape(cls)}"' if cls else ""
+    return f'<a href="{escape(url.strip())}" rel="noreferrer noopener"{attr}>{label}</a>'
 
 
 def link(url, text=None, cls=None) -> Markup:
@@ -80,7 +79,7 @@ def link(url, text=None, cls=None) -> Markup:
 
 def evidence_html(finding: dict) -> Markup:
     """The evidence cell of a finding: its page, then its rule's wording (``checks.wording``) with each
-    URL it names linked. Built with ``html.escape`` rather than in a macro: it is one cell of every row
+    URL it names linked. Built with ``escape`` rather than in a macro: it is one cell of every row
     of every findings table."""
     parts = []
     main = finding.get("url") or finding.get("column_url")
@@ -101,7 +100,7 @@ class _Rows:
     among the new findings and on the cross-site list, and a jinja2 macro per row and a filter per
     cell cost most of the render. Each finding's cells are built once (kept in the finding under
     ``_html_<lang>``) and joined into every table that lists it. Text is escaped as the templates
-    escape it (``_text_html``: bidi controls isolated); attribute values with ``html.escape``."""
+    escape it (``_text_html``: bidi controls isolated); attribute values with ``escape``."""
 
     def __init__(self, lang: str, t, rules: dict, day, when, target_names: dict, kind_names: dict):
         self.lang, self.t, self.rules = lang, t, rules
@@ -113,7 +112,7 @@ class _Rows:
         self.text = lru_cache(maxsize=65536)(_text_html)
         self.link = lru_cache(maxsize=65536)(_link_html)
         self.key = f"_html_{lang}"
-        self.label = {k: html.escape(t(k), quote=True) for k in (
+        self.label = {k: escape(t(k), quote=True) for k in (
             "rule", "column", "catalog", "problem", "evidence", "date", "basis", "site", "region", "severity")}
 
     def _rule_cell(self, rule) -> str:
@@ -128,10 +127,10 @@ class _Rows:
             column = self.link(f.get("column_url"), f["column_name"]) if f.get("column_name") else "—"
             area = f.get("catalog_area")
             date = f.get("date")
-            esc_date = html.escape(date or "", quote=True)
+            esc_date = escape(date or "", quote=True)
             sev = f.get("severity") or ""
             cells = f[self.key] = {
-                "sev": html.escape(sev, quote=True),
+                "sev": escape(sev, quote=True),
                 "rule": self._rule_cell(f["rule"]),
                 "column": column,
                 "area": self.text(area) if area else "",
@@ -172,7 +171,7 @@ class _Rows:
     def all_findings(self, rows, offset=0) -> Markup:
         """``<tr>`` rows of the cross-site findings list (findings.html): ``rows`` of (site, finding)."""
         label, out, sites = self.label, [], {}
-        esc = html.escape
+        esc = escape
         for n, (s, f) in enumerate(rows, start=offset + 1):
             site = sites.get(s.id)
             if site is None:
@@ -200,7 +199,7 @@ class _Rows:
 
     def docs(self, rows, offset=0) -> Markup:
         """``<tr>`` rows of a documents table (new documents, listings taken down)."""
-        out, day, esc = [], self.day, html.escape
+        out, day, esc = [], self.day, escape
         for n, d in enumerate(rows, start=offset + 1):
             column = self.link(d.get("column_url"), d["column_name"]) if d.get("column_name") else "—"
             title = _link_html(d.get("url"), d.get("title") or d.get("list_title") or d.get("url"))
@@ -212,7 +211,7 @@ class _Rows:
 
     def errors(self, rows, offset=0) -> Markup:
         """``<tr>`` rows of a fetch-errors table."""
-        out, esc = [], html.escape
+        out, esc = [], escape
         for n, e in enumerate(rows, start=offset + 1):
             target, kind = e.get("target"), e.get("kind")
             what = (_text_html(self.target_names.get(target, target or "")) + "："
@@ -317,7 +316,8 @@ def findings_plan(report, size: int) -> list[dict]:
     by_rule: dict[str, list] = {}
     for s, f in rows:
         by_rule.setdefault(f["rule"], []).append((s, f))
-    regions = sorted({region_of(s) for s in report.sites})
+    region = {s.id: region_of(s) for s in report.sites}
+    regions = sorted(set(region.values()))
     plan = []
     for rule in sorted(by_rule, key=rule_order):
         chunk = by_rule[rule]
@@ -325,13 +325,13 @@ def findings_plan(report, size: int) -> list[dict]:
         if len(chunk) > size:
             by_region: dict[str, list] = {}
             for s, f in chunk:
-                by_region.setdefault(region_of(s), []).append((s, f))
+                by_region.setdefault(region[s.id], []).append((s, f))
             groups = [(r, by_region[r]) for r in regions if r in by_region]
-        for region, group in groups:
-            where = f"-r{regions.index(region) + 1}" if region is not None else ""
+        for name, group in groups:
+            where = f"-r{regions.index(name) + 1}" if name is not None else ""
             pages = _pages(group, size)
             for n, page in enumerate(pages, start=1):
-                plan.append({"rule": rule, "region": region, "page": n, "pages": len(pages), "rows": page,
+                plan.append({"rule": rule, "region": name, "page": n, "pages": len(pages), "rows": page,
                              "name": f"findings-{slug(rule)}{where}-{n}.html", "offset": (n - 1) * size,
                              "count": len(group)})
     plan[0]["name"] = "findings.html"
