@@ -29,6 +29,8 @@ SEVERITY_NAMES = {"high": "高", "medium": "中", "low": "低"}
 
 
 def _row(finding) -> dict:
+    if type(finding) is dict and isinstance(finding.get("evidence"), dict):
+        return finding   # a stored row as the reports load it (evidence parsed): only read here
     row = asdict(finding) if is_dataclass(finding) else dict(finding)
     evidence = row.get("evidence")
     if isinstance(evidence, str):

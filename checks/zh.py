@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -31,6 +32,17 @@ def as_date(value) -> date | None:
 
 def zh_date(value) -> str:
     """2026-06-30 -> 2026年6月30日; text that is not an ISO date is returned as it is ("" for None)."""
+    if isinstance(value, str):
+        return _zh_date_text(value)
+    return _zh_date(value)
+
+
+@lru_cache(maxsize=8192)
+def _zh_date_text(value: str) -> str:
+    return _zh_date(value)   # a report writes the same few thousand dates tens of thousands of times
+
+
+def _zh_date(value) -> str:
     day = as_date(value)
     if day is None:
         return "" if value is None else str(value)
