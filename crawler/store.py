@@ -61,12 +61,6 @@ def files_base_of(db) -> Path:
     return Path(db.execute("PRAGMA database_list").fetchone()[2])
 
 
-def sqlite_only(db, what: str) -> None:
-    """``what`` reads a SQLite file (Datasette, a copy of the file): say so on PostgreSQL."""
-    if db.dialect != "sqlite":
-        raise StoreError(f"{what} works on a SQLite store only; this store is PostgreSQL ({describe(db.url)})")
-
-
 # Walks that read a column's list to a conclusion (crawler/spiders/portal.py ColumnWalk): a partial
 # walk (a list page blocked, not HTML, too complex, redirected off the site, cut at the page cap …)
 # concludes nothing. Stores written before walks were recorded have none: their reads count.
@@ -342,7 +336,9 @@ def connect(path: str | os.PathLike = DEFAULT_DB, *, create: bool = True, init: 
     ``init``: a SQLite file holding other applications' tables may get zwgk's tables too (without
     it such a file is refused: zwgk does not silently add 39 tables to someone else's database).
     ``verify``: the caller is about to write (a crawl, a check): the file must be writable and pass
-    ``PRAGMA quick_check`` first, so nothing is ever written into a corrupt file."""
+    ``PRAGMA quick_check`` first, so nothing is ever written into a corrupt file. ``create`` and
+    ``verify`` concern a SQLite file; a PostgreSQL server keeps its database intact itself, and the
+    database a URL names must exist (zwgk creates its tables, never a database)."""
     if is_url(path):
         return _connect_pg(path, init)
     path = Path(path)

@@ -9,10 +9,10 @@ both databases. SQLAlchemy parses the URL, opens the psycopg 3 connection and wr
 
 The SQL zwgk writes is SQLite's; what differs on PostgreSQL is settled here and nowhere else:
 - placeholders ``?`` and ``:name`` become psycopg's ``%s`` / ``%(name)s`` (one rewrite per distinct
-  statement, cached); ``temp.x`` is ``pg_temp.x``; SQLite's planner hints (``not indexed``,
-  ``without rowid``) are dropped;
-- ``instr``, ``julianday``, ``date(day, '+N days')`` exist as SQL functions of the store's schema with SQLite's meaning (NULL
-  for a text that is not a date, where a cast would abort the transaction);
+  statement, cached; psycopg binds them, as the server could not type ``? is null``); ``temp.x`` is
+  ``pg_temp.x``; SQLite's planner hints (``not indexed``, ``without rowid``) are dropped;
+- ``instr``, ``julianday`` and ``date(day, '+N days')`` exist as SQL functions of the store's schema,
+  with SQLite's results (NULL for a text that is not a date, where a cast would abort the transaction);
 - an integer ``id`` key left NULL is numbered from a sequence, as SQLite numbers a rowid;
 - full-text search is ``pg_trgm`` GIN indexes on the title and the body (substring search of
   Chinese, like SQLite's trigram FTS5);
@@ -21,7 +21,7 @@ The SQL zwgk writes is SQLite's; what differs on PostgreSQL is settled here and 
 - the run lock is a session-level advisory lock (``pg_try_advisory_lock``): the server releases it
   when the holder's connection ends, however the holder died;
 - foreign keys are not declared: SQLite does not enforce them (``PRAGMA foreign_keys`` is off) and
-  the same writes must succeed on both.
+  the same writes must succeed on both;
 - ``numeric`` results (``sum`` over bigint, ``avg``) load as int or float, as SQLite returns them.
 """
 from __future__ import annotations
@@ -220,10 +220,6 @@ class Table:
         return list(self.db.query(f'select * from "{self.name}" where title like ? or body like ?',
                                   [pattern, pattern]))
 
-    @property
-    def count(self) -> int:
-        return self.db.execute(f'select count(*) from "{self.name}"').fetchone()[0]
-
     # -- schema (the migrations of crawler/store.py) --------------------------------------------
 
     def create(self, columns: dict, pk=None, foreign_keys=None) -> "Table":
@@ -312,10 +308,11 @@ class PgStore:
 
     def migrate(self, migrations, newer) -> None:
         """Every migration not yet run, in one transaction each, under the migration lock."""
-        if self.schema_version() >= len(migrations):
-            self.conn.commit()
-            if self.schema_version() > len(migrations):
-                raise newer(self.schema_version())
+        version = self.schema_version()
+        self.conn.commit()
+        if version > len(migrations):
+            raise newer(version)
+        if version == len(migrations):
             return
         with self.conn:
             self.conn.execute(f"select pg_advisory_xact_lock(?, {STORE_KEY})", [MIGRATION_LOCK])

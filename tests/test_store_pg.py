@@ -5,6 +5,7 @@ Tests taking ``pg_url`` are marked ``pg`` (tests/conftest.py): skipped without a
 without one under CI=true."""
 from __future__ import annotations
 
+import json
 import socket
 
 import pytest
@@ -122,6 +123,8 @@ def test_a_postgresql_run_finds_what_the_sqlite_run_finds(demo_run, pg_url, tmp_
     finding = db.execute("select id from findings where run_id = ? and record_id is not null limit 1", [run_id]).fetchone()
     shown = run_cli("evidence", str(finding[0]), "--db", pg_url, "--out", tmp_path / "e.html")
     assert shown.exit_code == 0, shown.output
+    listed = run_cli("findings", "--db", pg_url, "--format", "json")
+    assert listed.exit_code == 0 and len(json.loads(listed.stdout)) == len(expected)
 
 
 def test_the_schedule_of_a_postgresql_store(pg_url, tmp_path, monkeypatch, unreachable_site):
