@@ -170,8 +170,9 @@ def is_block_page(status: int, headers, text: str | None, url: str | None = None
 
     # A vendor's marker decides on a blocking status, or on a small 200 page with little to read.
     if blocking_status or (status < 300 and len(text) <= SMALL_PAGE and visible_below(1500)):
+        lower = low()
         for reason, pattern, starts in _VENDOR_FOLDED:
-            if (starts is None or any(start in low() for start in starts)) and pattern.search(low()):
+            if (starts is None or any(start in lower for start in starts)) and pattern.search(lower):
                 return reason
 
     # 412/521 and friends with a cookie-setting script: 加速乐, 瑞数 and unnamed JS challenges.

@@ -37,6 +37,12 @@ ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 # Memory must not grow with the pages crawled: request fingerprints live in a SQLite scratch file, and
 # crawler.runner gives each crawl a JOBDIR so that Scrapy queues pending requests on disk.
 DUPEFILTER_CLASS = "crawler.dupefilter.DiskDupeFilter"
+# Scrapy's LIFO disk queue, naming callbacks and sites cheaply (crawler/queues.py).
+SCHEDULER_DISK_QUEUE = "crawler.queues.SpiderLifoDiskQueue"
+# Scrapy reads a callback's source and walks its syntax tree to warn about `return value` in a
+# generator, again whenever its cache (weak references to bound methods) has let go: each request
+# popped from disk has a new bound method. A check for spider authors, not for each page crawled.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 # After redirects and retries (600, 550): BlockDetector sees the final answer, marks WAF/login pages
 # as blocked. Before them: RedirectPolicy sees each redirect first (no redirect off the site is
 # followed), HostTimeouts sees each timeout before a retry is scheduled.
@@ -45,6 +51,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.HostTimeouts": 560,
     "crawler.middlewares.RedirectPolicy": 650,
 }
+LOG_FORMATTER = "crawler.extensions.PageLogFormatter"   # no DEBUG record per page and item below DEBUG
 EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None, "crawler.extensions.RequestLog": 500,
               "crawler.archive.WarcArchive": 510}
 

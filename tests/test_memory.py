@@ -57,3 +57,46 @@ def test_pending_requests_are_queued_on_disk_in_a_job_directory_removed_after_th
     assert int(re.search(r"'scheduler/enqueued/disk': (\d+)", log).group(1)) >= 1
     assert "scheduler/enqueued/memory" not in log
     assert not list((tmp_path / "zwgk-logs").glob("*.jobdir"))
+
+
+def test_the_disk_queue_gives_back_each_request_with_its_callbacks_and_the_spiders_own_site(tmp_path):
+    from scrapy.http import FormRequest
+
+    from crawler.queues import SpiderLifoDiskQueue
+    from crawler.sites import Site
+    from crawler.spiders.portal import PortalSpider
+
+    site = Site("s", "示例县人民政府", "county", "黑龙江省/示例市/示例县", "http://www.example.gov.cn/xxgk/")
+    crawler = get_crawler(PortalSpider)
+    crawler.spider = spider = PortalSpider()
+    spider.sites = [site]
+    queue = SpiderLifoDiskQueue.from_crawler(crawler, str(tmp_path / "queue" / "p0"))
+    url = "http://www.example.gov.cn/xxgk/t20260501_1.html"
+    detail = scrapy.Request(url, callback=spider.parse_detail, errback=spider.detail_failed, priority=3,
+                            meta={"handle_httpstatus_list": [304]}, headers={"If-None-Match": '"x"'},
+                            cb_kwargs={"site": site, "column_url": "http://www.example.gov.cn/xxgk/czyjs/",
+                                       "entry": {"url": url, "title": "关于财政资金的公示", "date": None}})
+    page = FormRequest("http://www.example.gov.cn/xxgk/list.jsp", formdata=[("page", "2")], callback=spider.parse_list,
+                       errback=spider.list_failed, dont_filter=True, cb_kwargs={"site": site, "column_url": "c"})
+    queue.push(detail)
+    queue.push(page)
+    assert len(queue) == 2
+    back_page, back_detail, nothing = queue.pop(), queue.pop(), queue.pop()   # last in, first out
+    assert nothing is None
+    assert back_detail.to_dict(spider=spider) == detail.to_dict(spider=spider)
+    assert back_detail.cb_kwargs["site"] is site and back_detail.callback == spider.parse_detail
+    assert type(back_page) is FormRequest and back_page.body == b"page=2" and back_page.method == "POST"
+    assert back_page.to_dict(spider=spider) == page.to_dict(spider=spider)
+    # What cannot be serialised is refused with ValueError: Scrapy's scheduler keeps it in memory.
+    with pytest.raises(ValueError):
+        queue.push(scrapy.Request(url, callback=spider.parse_detail, cb_kwargs={"f": lambda: None}))
+    with pytest.raises(ValueError):
+        queue.push(scrapy.Request(url, callback=lambda response: None))
+    assert len(queue) == 0
+    queue.close()
+
+
+def test_the_project_queues_requests_with_its_own_disk_queue():
+    from crawler import settings
+
+    assert settings.SCHEDULER_DISK_QUEUE == "crawler.queues.SpiderLifoDiskQueue"

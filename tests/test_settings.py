@@ -54,3 +54,23 @@ def test_scrapy_runs_the_spider_with_nothing_else_set(tmp_path):
     assert db.execute("select count(*) from documents").fetchone()[0] == 12
     walks = dict(db.execute("select c.name, r.walk from column_runs r join columns c on c.id = r.column_id"))
     assert walks["财政预决算"] == "complete" and walks["义务教育"] is None and len(walks) == len(emptysite.COLUMNS)
+
+
+def test_page_and_item_debug_messages_are_only_built_when_the_log_shows_debug():
+    import logging
+
+    from scrapy.http import HtmlResponse, Request
+
+    from crawler.extensions import PageLogFormatter
+
+    request = Request("http://www.example.gov.cn/xxgk/")
+    response = HtmlResponse(request.url, body=b"<html></html>", request=request)
+    for level in ("INFO", "WARNING", logging.INFO):
+        quiet = get_crawler(PortalSpider, {"LOG_LEVEL": level}).logformatter
+        assert isinstance(quiet, PageLogFormatter)
+        assert quiet.crawled(request, response, None) is None and quiet.scraped({}, response, None) is None
+    loud = get_crawler(PortalSpider, {"LOG_LEVEL": "DEBUG"}).logformatter
+    assert loud.crawled(request, response, None)["level"] == logging.DEBUG
+    assert loud.scraped({}, response, None)["level"] == logging.DEBUG
+    from scrapy.logformatter import LogFormatter
+    assert PageLogFormatter.dropped is LogFormatter.dropped   # everything else is Scrapy's as always

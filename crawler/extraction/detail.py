@@ -281,24 +281,28 @@ def _title_element(root, head_title: str, site: str, guess: str, other_parts: se
     flat_guess = _flat(guess)
     flat_exact = _flat(exact)
     for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
         tag = el.tag
-        is_heading = tag in ("h1", "h2", "h3")
-        if not is_heading and not _TITLE_HINT.search(dom.classes(el)) and tag != "ucaptitle":
-            if not (head_title and tag in ("div", "p", "span", "td", "strong", "font", "b") and len(el) <= 2):
-                continue
+        if not isinstance(tag, str):
+            continue
+        is_heading = tag in _HEADINGS
+        if not is_heading and tag != "ucaptitle":
+            cls, ident = el.get("class"), el.get("id")
+            # Most elements have neither: nothing for the hint to find.
+            if not ((cls or ident) and _TITLE_HINT.search(f"{cls or ''} {ident or ''}")):
+                if not (head_title and tag in _SMALL_BLOCKS and len(el) <= 2):
+                    continue
         text = dom.inline_text(el)
         if not (4 <= len(text) <= 200) or text == site or text in other_parts:
             continue  # the site or column name of a "title - column - site" <title>
-        if flat_exact and text != guess and _flat(text) == flat_exact:
+        flat = _flat(text) if flat_exact or flat_guess else text
+        if flat_exact and text != guess and flat == flat_exact:
             own_score_here = (2000 if text == exact else 1500) + (5 if is_heading else 0)
             if own_score_here > own_score and not dom.in_noise(el) and not _hidden(el):
                 own, own_score = el, own_score_here
         score = 0
         if guess and text == guess:
             score = 2000
-        elif flat_guess and _flat(text) == flat_guess:
+        elif flat_guess and flat == flat_guess:
             # The same title laid out differently: a heading broken by <br>, a <title> with a stray
             # full-width space ("2007　年末"). Chinese takes no spaces between characters.
             score = 1500
@@ -333,8 +337,13 @@ def _hidden(el) -> bool:
     return False
 
 
+_WHITESPACE = re.compile(r"\s+")
+_HEADINGS = ("h1", "h2", "h3")
+_SMALL_BLOCKS = ("div", "p", "span", "td", "strong", "font", "b")
+
+
 def _flat(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
+    return _WHITESPACE.sub("", text or "")
 
 
 _CJK = "\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"

@@ -271,28 +271,17 @@ SOFT = "\x1f"
 # lines() is run over every element of every page: its patterns are compiled once.
 _SOFT_RUN = re.compile(SOFT + "+")
 _SHOWN = re.compile(r"[^\s\u3000\xa0\u200b\ufeff" + SOFT + "]")   # what squash() would keep
+_STRIP = " \t\r\n" + SOFT
 
 
 def lines(root, *, skip_noise: bool = False) -> list[Line]:
     """Visible text of ``root`` split into lines at block elements (iterative: no recursion limit)."""
+    # One pass over every element of every page read: the line being built is kept in locals
+    # (parts, line_el, line_noise) rather than in closures, which halves the cost per element.
     out: list[Line] = []
     parts: list[str] = []
-    state = {"el": None, "noise": False}
-
-    def flush():
-        if parts:
-            text = _SOFT_RUN.sub(SOFT, "".join(parts))
-            if _SHOWN.search(text):
-                out.append(Line(text.strip(" \t\r\n" + SOFT), state["el"], state["noise"]))
-            parts.clear()
-            state["el"] = None
-
-    def add(text, block_el, noise):
-        if text:
-            if state["el"] is None and text.strip():
-                state["el"] = block_el
-                state["noise"] = noise
-            parts.append(text)
+    line_el, line_noise = None, False
+    append = parts.append
 
     # Stack of (element, noise flag, innermost block element)
     stack: list[tuple] = []
@@ -310,20 +299,32 @@ def lines(root, *, skip_noise: bool = False) -> list[Line]:
                 skip_depth = 1
                 stack.append((el, False, None, True))
                 continue
-            parent_noise = stack[-1][1] if stack else False
+            if stack:
+                parent_noise, parent_block = stack[-1][1], stack[-1][2]
+            else:
+                parent_noise, parent_block = False, el
             noise = parent_noise or (tag not in ("html", "body") and is_noise(el))
             block = tag in BLOCK_TAGS
-            block_el = el if block else (stack[-1][2] if stack else el)
-            stack.append((el, noise, block_el, False))
+            block_el = el if block else parent_block
             if skip_noise and noise:
                 skip_depth = 1
-                stack[-1] = (el, noise, block_el, True)
+                stack.append((el, noise, block_el, True))
                 continue
+            stack.append((el, noise, block_el, False))
             if block:
-                flush()
+                if parts:   # the line so far ends here
+                    text = _SOFT_RUN.sub(SOFT, "".join(parts))
+                    if _SHOWN.search(text):
+                        out.append(Line(text.strip(_STRIP), line_el, line_noise))
+                    parts.clear()
+                    line_el = None
             else:
-                parts.append(SOFT)
-            add(el.text, block_el, noise)
+                append(SOFT)
+            text = el.text
+            if text:
+                if line_el is None and text.strip():
+                    line_el, line_noise = block_el, noise
+                append(text)
         else:
             if skip_depth > 1:
                 skip_depth -= 1
@@ -331,19 +332,35 @@ def lines(root, *, skip_noise: bool = False) -> list[Line]:
             if tag is None:
                 # Comments and PIs were removed by the parser; a leftover keeps its tail.
                 if stack and not skip_depth:
-                    add(el.tail, stack[-1][2], stack[-1][1])
+                    text = el.tail
+                    if text:
+                        if line_el is None and text.strip():
+                            line_el, line_noise = stack[-1][2], stack[-1][1]
+                        append(text)
                 continue
             if stack:
                 stack.pop()
             if skip_depth == 1:
                 skip_depth = 0
             elif tag.lower() in BLOCK_TAGS:
-                flush()
+                if parts:
+                    text = _SOFT_RUN.sub(SOFT, "".join(parts))
+                    if _SHOWN.search(text):
+                        out.append(Line(text.strip(_STRIP), line_el, line_noise))
+                    parts.clear()
+                    line_el = None
             else:
-                parts.append(SOFT)
+                append(SOFT)
             if stack:
-                add(el.tail, stack[-1][2], stack[-1][1])
-    flush()
+                text = el.tail
+                if text:
+                    if line_el is None and text.strip():
+                        line_el, line_noise = stack[-1][2], stack[-1][1]
+                    append(text)
+    if parts:
+        text = _SOFT_RUN.sub(SOFT, "".join(parts))
+        if _SHOWN.search(text):
+            out.append(Line(text.strip(_STRIP), line_el, line_noise))
     return out
 
 
@@ -358,6 +375,8 @@ def inline_text(el) -> str:
     """Squashed text of a small element, inline pieces joined without spaces."""
     if el is None:
         return ""
+    if not len(el):
+        return squash(el.text)   # a leaf: its own text (most elements asked for their text are)
     try:
         raw = "".join(el.itertext())
     except (ValueError, TypeError):
