@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -227,6 +228,15 @@ def absolute(base: str, href: str | None) -> str | None:
     """Absolute http(s) URL of a link, or None for javascript:, mailto:, bare anchors and junk."""
     if not href:
         return None
+    if type(base) is str and type(href) is str:
+        # A list page's links are resolved again for each container scored (about five times
+        # each): remembered. Plain strings only: an lxml "smart" string would keep its tree alive.
+        return _absolute(base, href)
+    return _absolute.__wrapped__(base, href)
+
+
+@lru_cache(maxsize=4096)
+def _absolute(base: str, href: str) -> str | None:
     href = href.strip().replace("\\", "/")
     if not href or href.startswith("#"):
         return None
@@ -287,14 +297,16 @@ def lines(root, *, skip_noise: bool = False) -> list[Line]:
     stack: list[tuple] = []
     skip_depth = 0
     for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag if isinstance(el.tag, str) else None
+        tag = el.tag
+        if type(tag) is not str:
+            tag = None
         if event == "start":
             if skip_depth:
                 skip_depth += 1
                 continue
             if tag is None:
                 continue
-            tag = tag.lower()
+            own_tag, tag = tag, tag.lower()
             if tag in SKIP_TAGS:
                 skip_depth = 1
                 stack.append((el, False, None, True))
@@ -303,7 +315,13 @@ def lines(root, *, skip_noise: bool = False) -> list[Line]:
                 parent_noise, parent_block = stack[-1][1], stack[-1][2]
             else:
                 parent_noise, parent_block = False, el
-            noise = parent_noise or (tag not in ("html", "body") and is_noise(el))
+            noise = parent_noise
+            if not noise and tag not in ("html", "body"):   # is_noise(el), inline: run for every element
+                if own_tag in NOISE_TAGS:
+                    noise = True
+                else:
+                    cls, ident = el.get("class"), el.get("id")
+                    noise = bool((cls or ident) and NOISE_TOKEN.search(f"{cls or ''} {ident or ''}"))
             block = tag in BLOCK_TAGS
             block_el = el if block else parent_block
             if skip_noise and noise:

@@ -342,13 +342,18 @@ def _strip_edge_dates(text: str) -> str:
     return _TRAILING_DATE.sub(" ", _LEADING_DATE.sub(" ", text))
 
 
-def _entry(item, base: str, limit: date, date_cell=None) -> _Entry | None:
+def _entry(item, base: str, limit: date, date_cell=None, titles: dict | None = None) -> _Entry | None:
+    """``titles``: link_title of links already read (each link is read again for every container
+    above it that is scored)."""
     links = []
     for a in item.iter("a"):
         href = dom.absolute(base, a.get("href"))
         if not href:
             continue
-        title = link_title(a)
+        if titles is None:
+            title = link_title(a)
+        elif (title := titles.get(a)) is None:
+            title = titles[a] = link_title(a)
         if len(title) < 2 or PAGER_TEXT.match(title) or _TEXTLESS.match(title):
             continue
         links.append((a, href, title))
@@ -408,10 +413,12 @@ def _main_list(root, base: str, limit: date, template: SiteTemplate | None = Non
 
     best, best_score, best_entries = None, 0.0, []
     noise: dict = {}
+    titles: dict = {}
+    scored: dict = {}
     for container, items in containers.items():
         if _noisy(container, noise):
             continue
-        entries = _score_entries(container, items, base, limit)
+        entries = scored[container] = _score_entries(container, items, base, limit, titles)
         if not _acceptable(entries):
             continue
         score = _score(container, entries)
@@ -428,7 +435,8 @@ def _main_list(root, base: str, limit: date, template: SiteTemplate | None = Non
         siblings = [s for s in parent if s is not best and s.tag == best.tag
                     and (s.get("class") or "") == (best.get("class") or "") and s in containers]
         for s in siblings:
-            more = [e for e in _score_entries(s, containers[s], base, limit) if not e.multi]
+            more = scored[s] if s in scored else _score_entries(s, containers[s], base, limit, titles)
+            more = [e for e in more if not e.multi]
             if more and _acceptable(more):
                 entries.extend(more)
         if siblings:
@@ -442,7 +450,7 @@ def _noisy(el, memo: dict) -> bool:
     return dom.any_ancestor(el, dom.is_noise, memo)
 
 
-def _score_entries(container, items: dict, base: str, limit: date) -> list[_Entry]:
+def _score_entries(container, items: dict, base: str, limit: date, titles: dict | None = None) -> list[_Entry]:
     header_index = _date_column(container)
     out = []
     for item in items:
@@ -453,7 +461,7 @@ def _score_entries(container, items: dict, base: str, limit: date) -> list[_Entr
             cells = [c for c in item if isinstance(c.tag, str)]
             if header_index < len(cells):
                 cell = cells[header_index]
-        entry = _entry(item, base, limit, cell)
+        entry = _entry(item, base, limit, cell, titles)
         if entry is not None:
             if entry.date is None:
                 entry.date = _date_beside(item, items, limit)
