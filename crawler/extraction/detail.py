@@ -280,6 +280,9 @@ def _title_element(root, head_title: str, site: str, guess: str, other_parts: se
     stem = guess.rstrip(".…") if len(guess) >= 8 else ""
     flat_guess = _flat(guess)
     flat_exact = _flat(exact)
+    # A text that scores starts with a character of the <title> or of ``exact``: an element whose
+    # own leading text starts otherwise is passed over unread (only the first h1 counts regardless).
+    firsts = set(head_title) | set(guess) | set(flat_exact[:1])
     for el in root.iter():
         tag = el.tag
         if not isinstance(tag, str):
@@ -291,6 +294,8 @@ def _title_element(root, head_title: str, site: str, guess: str, other_parts: se
             if not ((cls or ident) and _TITLE_HINT.search(f"{cls or ''} {ident or ''}")):
                 if not (head_title and tag in _SMALL_BLOCKS and len(el) <= 2):
                     continue
+        if tag != "h1" and el.text and (lead := dom.FIRST_SHOWN.search(el.text)) and lead.group() not in firsts:
+            continue
         text = dom.inline_text(el)
         if not (4 <= len(text) <= 200) or text == site or text in other_parts:
             continue  # the site or column name of a "title - column - site" <title>

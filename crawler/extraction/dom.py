@@ -162,7 +162,9 @@ _PARSER = etree.HTMLParser(recover=True, remove_comments=True, remove_pis=True)
 _HUGE_PARSER = etree.HTMLParser(recover=True, remove_comments=True, remove_pis=True, huge_tree=True)
 
 
-_SPACES = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
+_SPACE_CHARS = r"\s\u3000\xa0\u200b\ufeff"
+_SPACES = re.compile(f"[{_SPACE_CHARS}]+")
+FIRST_SHOWN = re.compile(f"[^{_SPACE_CHARS}]")   # .search(text): the first character squash(text) keeps
 
 
 def squash(text: str | None) -> str:
