@@ -16,6 +16,7 @@ WordprocessingML text and spliced into the saved document (``_Bodies``); python-
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections import Counter, defaultdict
 from datetime import date, datetime
@@ -32,7 +33,7 @@ from docx.shared import Cm, Pt
 
 from checks import wording
 from checks.zh import beijing_time, zh_date
-from reports.common import LEVEL_NAMES, ReportError, xlsx_text
+from reports.common import LEVEL_NAMES, XLSX_DROPPED, ReportError, without_gc_pauses, xlsx_text
 from checks.score import ESTIMATE_NOTE
 from reports.export import run_dates, site_code
 from reports.model import load_report
@@ -86,14 +87,14 @@ class _Bodies:
     tens of thousands of rows. Each table gets an XML comment as its place holder."""
 
     def __init__(self):
-        self.parts: dict[str, str] = {}
+        self.parts: dict[bytes, bytes] = {}
 
-    def add(self, table, xml: str) -> None:
+    def add(self, table, xml: bytes) -> None:
         from lxml import etree
 
         mark = f"zwgk-rows-{len(self.parts)}"
         table._tbl.append(etree.Comment(mark))
-        self.parts[f"<!--{mark}-->"] = xml
+        self.parts[f"<!--{mark}-->".encode()] = xml
 
     def save(self, doc, out_path: Path) -> None:
         buffer = io.BytesIO()
@@ -103,11 +104,46 @@ class _Bodies:
             for item in src.infolist():
                 data = src.read(item.filename)
                 if item.filename == "word/document.xml" and self.parts:
-                    text = data.decode("utf-8")
                     for mark, xml in self.parts.items():
-                        text = text.replace(mark, xml, 1)
-                    data = text.encode("utf-8")
+                        data = data.replace(mark, xml, 1)
                 dst.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+
+
+# What _text drops, in the UTF-8 of a table body: the control characters XML cannot hold (deleted by
+# one bytes.translate) and the bidi controls (searched for, then removed by a pattern). NUL is kept
+# out of the first: _rows_xml separates the values with it.
+_CONTROLS = bytes(c for c in range(1, 32) if XLSX_DROPPED.match(chr(c)))
+_BIDI = [chr(c).encode() for c in range(0x80, 0x3000) if XLSX_DROPPED.match(chr(c))]
+_BIDI_PATTERN = re.compile(b"|".join(re.escape(b) for b in _BIDI))
+
+
+def _rows_xml(rows, widths: list[int], size: int) -> bytes:
+    """The ``<w:tr>`` elements of ``rows`` as UTF-8 WordprocessingML, each value escaped and cleaned as
+    ``_text`` cleans it. The values are escaped and cleaned in one pass over all of them, joined by NUL
+    (which no cleaned value holds), and set into a row template: the annex of a province's run has
+    hundreds of thousands of cells."""
+    values = ["" if value is None else str(value) for row in rows for value in row]
+    text = "\x00".join(values)
+    if text.count("\x00") != max(len(values) - 1, 0):   # a value with a NUL of its own (dropped anyway)
+        text = "\x00".join(value.replace("\x00", "") for value in values)
+    p_open = (f'<w:p><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr><w:r><w:rPr><w:sz w:val="{size}"/>'
+              f'<w:szCs w:val="{size}"/></w:rPr><w:t xml:space="preserve">')
+    p_close = "</w:t></w:r></w:p>"
+    data = escape(text).replace("\n", p_close + p_open).encode("utf-8").translate(None, _CONTROLS)
+    if any(b in data for b in _BIDI):
+        data = _BIDI_PATTERN.sub(b"", data)
+    cells = data.split(b"\x00") if values else []
+    templates, out, at = {}, [], 0
+    for row in rows:
+        n = len(row)
+        template = templates.get(n)
+        if template is None:
+            template = templates[n] = ("<w:tr>" + "".join(
+                (f'<w:tc><w:tcPr><w:tcW w:w="{widths[i]}" w:type="dxa"/></w:tcPr>' if i < len(widths) else "<w:tc>")
+                + p_open + "%b" + p_close + "</w:tc>" for i in range(n)) + "</w:tr>").encode("utf-8")
+        out.append(template % tuple(cells[at:at + n]))
+        at += n
+    return b"".join(out)
 
 
 def _table(doc, header, rows, widths_cm=None, font_pt=10.5, bodies: _Bodies | None = None):
@@ -115,7 +151,6 @@ def _table(doc, header, rows, widths_cm=None, font_pt=10.5, bodies: _Bodies | No
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    size = int(font_pt * 2)
     for cell, name in zip(table.rows[0].cells, header):
         cell.text = ""
         run = cell.paragraphs[0].add_run(name)
@@ -124,27 +159,11 @@ def _table(doc, header, rows, widths_cm=None, font_pt=10.5, bodies: _Bodies | No
     # Repeat the header on every page of a long table.
     trpr = table.rows[0]._tr.get_or_add_trPr()
     trpr.append(parse_xml(f'<w:tblHeader {nsdecls("w")} w:val="true"/>'))
-    widths = [int(Cm(w).twips) for w in (widths_cm or [])]
-    cell_open = [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>' for w in widths]
-    p_open = (f'<w:p><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr><w:r><w:rPr><w:sz w:val="{size}"/>'
-              f'<w:szCs w:val="{size}"/></w:rPr><w:t xml:space="preserve">')
-    p_close = "</w:t></w:r></w:p>"
-    cell_open += ["<w:tc>"] * (max((len(row) for row in rows), default=0) - len(cell_open))
-    line_break = p_close + p_open
-    out = []
-    for row in rows:
-        out.append("<w:tr>")
-        for i, value in enumerate(row):
-            text = "" if value is None else escape(str(value))
-            out.append(f"{cell_open[i]}{p_open}{text.replace(chr(10), line_break)}{p_close}</w:tc>")
-        out.append("</w:tr>")
-    # What Word cannot hold (XML-illegal and bidi controls, as _text drops them) removed from the
-    # whole body at once: the markup around the values has none of them.
-    xml = _text("".join(out))
+    xml = _rows_xml(rows, [int(Cm(w).twips) for w in (widths_cm or [])], int(font_pt * 2))
     if bodies is not None:
         bodies.add(table, xml)
     elif xml:
-        for tr in list(parse_xml(f'<w:tbl {nsdecls("w")}>{xml}</w:tbl>')):
+        for tr in list(parse_xml(f'<w:tbl {nsdecls("w")}>'.encode() + xml + b"</w:tbl>")):
             table._tbl.append(tr)
     return table
 
@@ -178,6 +197,11 @@ def notice_data(db, run_id: int) -> dict:
 
 def write_notice(db, run_id: int, out_path, *, deadline: date | None = None, issuer: str | None = None) -> Path:
     """Write the notice draft of ``run_id`` to ``out_path`` (.docx); returns the path."""
+    with without_gc_pauses():
+        return _write_notice(db, run_id, out_path, deadline, issuer)
+
+
+def _write_notice(db, run_id: int, out_path, deadline: date | None, issuer: str | None) -> Path:
     if not db.execute("select 1 from runs where id = ?", [run_id]).fetchone():
         raise ReportError(f"no run {run_id} in the database")
     out_path = Path(out_path)

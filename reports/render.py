@@ -8,6 +8,7 @@ errors) and, for lists longer than a page preview, ``site-<id>_<list>_<n>.html``
 """
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from functools import lru_cache
@@ -15,13 +16,14 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
+from markupsafe import escape as markup_escape
 
 from checks import wording
 from checks.zh import beijing_time, zh_date
 from crawler.errors import KIND_NAMES, TARGET_NAMES
 from reports import i18n
 from reports.common import (BIDI_CONTROLS, LEVEL_NAMES, RULE_NAMES, SEVERITY_NAMES, STATUS_NAMES, escape,
-                            is_http_url, rule_order, slug)
+                            is_http_url, rule_order, slug, without_gc_pauses)
 from checks.catalog import catalog_order
 from checks.score import ESTIMATE_NOTE, VETO_INDICATORS
 from reports.evidence import archive_lines, write_views
@@ -48,10 +50,16 @@ def list_page(site_id: str, kind: str, number: int) -> str:
     return f"site-{slug(site_id)}_{slug(kind)}_{number}.html"
 
 
+_PLAIN = re.compile("[^&<>\"'" + BIDI_CONTROLS.pattern[1:] + "*")
+
+
 def _text_html(value) -> str:
     """Escaped text; text carrying bidi controls (U+202E ...) is isolated in ``<bdi>`` so that it cannot
     reverse or reorder what the page prints around it."""
-    text = escape(str(value))
+    text = str(value)
+    if _PLAIN.fullmatch(text):   # most text: nothing to escape, nothing to isolate
+        return text
+    text = escape(text)
     return f"<bdi>{text}</bdi>" if BIDI_CONTROLS.search(text) else text
 
 
@@ -61,6 +69,11 @@ def _isolate_bidi(value):
     if isinstance(value, str) and not isinstance(value, Markup) and BIDI_CONTROLS.search(value):
         return Markup(_text_html(value))
     return value
+
+
+def _expr_html(value) -> str:
+    """``value`` as ``{{ value }}`` prints it in the templates: finalize (``_isolate_bidi``), then autoescape."""
+    return str(markup_escape(_isolate_bidi(value)))
 
 
 def _link_html(url, text=None, cls=None) -> str:
@@ -95,10 +108,10 @@ def evidence_html(finding: dict) -> Markup:
 
 
 class _Rows:
-    """The rows of the report's long tables (findings, documents, fetch errors) as HTML built in
-    Python: a run of a province has tens of thousands of findings, each shown in its site's lists,
-    among the new findings and on the cross-site list, and a jinja2 macro per row and a filter per
-    cell cost most of the render. Each finding's cells are built once (kept in the finding under
+    """The rows of the report's long tables (findings, documents, fetch errors; each site's coverage
+    and column tables) as HTML built in Python: a run of a province has tens of thousands of
+    findings, each shown in its site's lists, among the new findings and on the cross-site list, and
+    a jinja2 macro per row and a filter per cell cost most of the render. Each finding's cells are built once (kept in the finding under
     ``_html_<lang>``) and joined into every table that lists it. Text is escaped as the templates
     escape it (``_text_html``: bidi controls isolated); attribute values with ``escape``."""
 
@@ -111,6 +124,11 @@ class _Rows:
         # Names, areas and column links recur on thousands of rows: each escaped once.
         self.text = lru_cache(maxsize=65536)(_text_html)
         self.link = lru_cache(maxsize=65536)(_link_html)
+        self.day_text = day
+        # The fixed words of the site tables, escaped as the templates escaped them.
+        self.static = {"not_required": f'<div class="sub">{_expr_html(t("not_required"))}</div>',
+                       "unmapped": f'<span class="sub">{_expr_html(t("unmapped"))}</span>',
+                       "shown_empty": _expr_html(t("shown_empty")), "unread_text": _expr_html(t("unread"))}
         self.key = f"_html_{lang}"
         self.label = {k: escape(t(k), quote=True) for k in (
             "rule", "column", "catalog", "problem", "evidence", "date", "basis", "site", "region", "severity")}
@@ -195,6 +213,52 @@ class _Rows:
                 f'<td data-label="{label["column"]}">{c["column"]}{area}</td>\n'
                 f'<td data-label="{label["problem"]}" class="evidence">{c["message"]}{c["evidence"]}</td>\n'
                 f'{c["date"]}\n</tr>\n')
+        return Markup("".join(out))
+
+    def areas(self, site) -> Markup:
+        """``<tr>`` rows of a site's coverage table (site.html), as the template printed them."""
+        t, e, out = self.t, _expr_html, []
+        for a in site.areas:
+            status = a.status
+            mark = self.link(a.link, STATUS_MARKS[status], "mark") if status != "na" else e(STATUS_MARKS[status])
+            columns = "<br>".join(self.link(c.url, c.name) for c in a.columns) or "—"
+            tags = "".join(f'<a class="tag" href="#rule-{e(f["rule"])}">{e(self.rules.get(f["rule"], f["rule"]))}</a>'
+                           for f in a.findings)
+            days = a.days_since
+            out.append(
+                f'<tr>\n<td>{e(a.section)}</td><td>{e(a.name)}'
+                f'{"" if a.required else self.static["not_required"]}</td>\n'
+                f'<td class="st st-{e(status)}" data-sort="{AREA_STATUSES.index(status)}">{mark} {e(t("st_" + status))}</td>\n'
+                f'<td>{columns}</td>\n<td class="num">{e(_num(a.entries))}</td>\n'
+                f'<td class="date" data-sort="{e(a.newest or "")}">{e(self.day_text(a.newest))}</td>\n'
+                f'<td class="num" data-sort="{e(days if days is not None else "")}">{e(_num(days))}</td>\n'
+                f'<td>{tags}</td>\n</tr>\n')
+        return Markup("".join(out))
+
+    def columns(self, site) -> Markup:
+        """``<tr>`` rows of a site's column freshness table (site.html), as the template printed them."""
+        e, out = _expr_html, []
+        for c in site.columns:
+            if c.area:
+                area = f'{e(c.area)}<div class="sub">{e(c.mapping_reason or "")}</div>'
+            else:
+                area = self.static["unmapped"]
+            entries = c.entries
+            shown = f'<div class="sub">{self.static["shown_empty"]}：{e(c.empty_evidence)}</div>' if c.empty_evidence else ""
+            days = c.days_since
+            bad = " bad" if days is not None and days > 365 else ""
+            tags = "".join(f'<span class="tag">{e(self.rules.get(r, r))}</span>' for r in c.rules)
+            flagged = ' class="flagged"' if c.rules else ""
+            out.append(
+                f'<tr{flagged}>\n<td>{self.link(c.url, c.name)}</td>\n'
+                f'<td class="sub">{e(c.path or "")}</td>\n<td>{area}</td>\n'
+                f'<td class="num" data-sort="{e(entries if entries is not None else "")}">'
+                f'{self.static["unread_text"] if entries is None else e(entries)}{shown}</td>\n'
+                f'<td class="num">{e(c.new_entries if c.new_entries is not None else "")}</td>\n'
+                f'<td class="num">{e(c.pages)}</td>\n'
+                f'<td class="date" data-sort="{e(c.newest_date or "")}">{e(self.day_text(c.newest_date))}</td>\n'
+                f'<td class="num{bad}" data-sort="{e(days if days is not None else "")}">{e(_num(days))}</td>\n'
+                f'<td>{tags}</td>\n</tr>\n')
         return Markup("".join(out))
 
     def docs(self, rows, offset=0) -> Markup:
@@ -369,7 +433,11 @@ def render_report(db, run_id: int, out_dir: str | Path, *, lang: str = "zh") -> 
 
 def render_report_stats(db, run_id: int, out_dir: str | Path, *, lang: str = "zh") -> dict:
     """``render_report`` plus what it wrote: {index, pages, largest_bytes, largest_page, load_seconds}."""
-    out_dir = Path(out_dir)
+    with without_gc_pauses():
+        return _render(db, run_id, Path(out_dir), lang)
+
+
+def _render(db, run_id: int, out_dir: Path, lang: str) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     env = environment(lang)
     started = time.perf_counter()
