@@ -228,7 +228,7 @@ def filesystem(path, mounts: str = "/proc/self/mounts") -> str | None:
 def check_shared_sqlite(db_path) -> None:
     """A SQLite store serves workers on the machine that holds it: its locking does not hold over a
     network file system, where two hosts writing it would damage it."""
-    if "://" in str(db_path):
+    if store.is_url(db_path):
         return
     kind = filesystem(Path(db_path).parent if not Path(db_path).exists() else db_path)
     if kind in NETWORK_FILESYSTEMS:
