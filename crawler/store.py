@@ -15,7 +15,6 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
-import sqlalchemy
 import sqlite_utils
 
 from crawler.exceptions import ZwgkError
@@ -49,7 +48,8 @@ def files_base(target) -> Path:
     """What the store's files beside it (``<stem>-logs``, ``<stem>-warc``) are named after: the SQLite
     file itself; for a PostgreSQL store, ``<database>`` in the current folder."""
     if is_url(target):
-        name = sqlalchemy.engine.make_url(target).database or "zwgk"
+        from sqlalchemy.engine import make_url   # only for a PostgreSQL store: SQLite never loads it
+        name = make_url(target).database or "zwgk"
         return Path.cwd() / f"{name}.pg"
     return Path(target)
 
