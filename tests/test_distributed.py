@@ -298,9 +298,11 @@ def assert_nothing_twice(db_path, portal):
 
 
 @pytest.mark.slow
-def test_two_workers_crawl_the_portal_as_one_machine_does(redis_url, spread_portal, local_findings, tmp_path, db_target):
+def test_two_workers_crawl_the_portal_as_one_machine_does(redis_url, spread_portal, local_findings, tmp_path, db_target,
+                                                          monkeypatch):
     """On a SQLite store (workers on one machine) and on PostgreSQL (any machines): the findings of a
     single-machine SQLite run, row for row."""
+    monkeypatch.chdir(tmp_path)   # a PostgreSQL store keeps its logs in the current folder, as the workers do
     portal, sites_file = spread_portal
     db_path = tmp_path / "zwgk.db" if isinstance(db_target, Path) else db_target
     with workers(redis_url, db_path, tmp_path) as (w1, w2):
