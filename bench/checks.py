@@ -8,7 +8,8 @@ every rule (``run_checks``, findings written) in a fresh process and prints its 
 each rule, the findings per rule and the process's own peak memory (VmHWM: ``ru_maxrss`` survives exec
 and would count the size of the process that built the store), next to a baseline
 measured on the same store in the same run: a plain full scan of ``documents``
-(``select count(*), sum(length(title)) from documents``). Target: all rules <= 20 x that scan.
+(``select count(*), sum(length(title)) from documents``; the median of three scans before and three
+after the rules). Target: all rules <= 20 x that scan.
 
 With ``--before REF`` (default: the commit before the check layer's speed work) the rules of that
 commit run first on the same store (its tree is extracted with ``git archive``; its own code opens the
@@ -23,6 +24,7 @@ import hashlib
 import json
 import os
 import random
+import statistics
 import resource
 import subprocess
 import sys
@@ -173,17 +175,19 @@ def flush(writer, columns, docs, entries):
     writer.entries(entries)
 
 
-def baseline(path: Path) -> tuple[float, float]:
-    """(wall, CPU) seconds of a plain full scan of documents, in a fresh connection."""
+def baseline(path: Path, repeat: int = 3) -> list[tuple[float, float]]:
+    """(wall, CPU) seconds of ``repeat`` plain full scans of documents, in a fresh connection."""
     import sqlite3
 
     conn = sqlite3.connect(path)
     conn.execute("select count(*) from sites").fetchone()  # open the file before timing
-    t, c = time.perf_counter(), time.process_time()
-    conn.execute("select count(*), sum(length(title)) from documents").fetchone()
-    seconds, cpu = time.perf_counter() - t, time.process_time() - c
+    times = []
+    for _ in range(repeat):
+        t, c = time.perf_counter(), time.process_time()
+        conn.execute("select count(*), sum(length(title)) from documents").fetchone()
+        times.append((time.perf_counter() - t, time.process_time() - c))
     conn.close()
-    return seconds, cpu
+    return times
 
 
 def finding_set(path) -> dict[str, int]:
@@ -278,7 +282,10 @@ def main() -> int:
         print(f"building {args.docs:,} documents across {args.sites} sites in {path} …", file=sys.stderr)
         info = build(path, args.docs, args.sites)
         print(f"built: {info}", file=sys.stderr)
-    base, base_cpu = baseline(path)
+    # The scan is timed three times before the rules run and three times after, and the median is
+    # the baseline: one 0.2 s scan varies by half on this kind of shared machine, and its speed may
+    # drift while the rules run.
+    scans = baseline(path)
     before = run_before(path, args.before) if args.before != "none" else None
     before_set = finding_set(path) if before else None
     out = subprocess.run([sys.executable, __file__, "--run-rules", str(path)], capture_output=True, text=True,
@@ -287,9 +294,12 @@ def main() -> int:
         print(out.stderr, file=sys.stderr)
         return out.returncode
     result = json.loads(out.stdout.strip().splitlines()[-1])
+    scans += baseline(path)
+    base, base_cpu = statistics.median(w for w, _ in scans), statistics.median(c for _, c in scans)
     docs = __import__("sqlite3").connect(path).execute("select count(*) from documents").fetchone()[0]
     print(f"documents: {docs:,}")
-    print(f"baseline (full scan of documents): {base:.2f} s (CPU {base_cpu:.2f} s)")
+    print(f"baseline (full scan of documents, median of {len(scans)}, before and after the rules): {base:.2f} s "
+          f"(CPU {base_cpu:.2f} s; scans {', '.join(f'{w:.2f}' for w, _ in scans)} s)")
     print(f"all rules (run_checks, findings written): {result['rules_seconds']:.2f} s "
           f"= {result['rules_seconds'] / base:.1f} x baseline (CPU {result['rules_cpu_seconds']:.2f} s "
           f"= {result['rules_cpu_seconds'] / base_cpu:.1f} x the scan's CPU)")
