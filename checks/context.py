@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from checks.catalog import Area, SiteCatalog, areas_for_level, default_catalog, default_overlays, site_catalog
 from checks.mapping import AREA_SECTION, KeywordClassifier, Mapping, map_by_content, map_column
@@ -98,7 +99,28 @@ class CheckContext:
         return list(site.catalog.required)
 
     def site(self, site_id: str) -> SiteState | None:
-        return next((s for s in self.sites if s.id == site_id), None)
+        return self.sites_by_id.get(site_id)
+
+    # -- what most rules walk: one way to look up a row's site and column, and to go over them --------
+
+    @cached_property
+    def sites_by_id(self) -> dict[str, SiteState]:
+        return {s.id: s for s in self.sites}
+
+    @cached_property
+    def columns(self) -> dict[int, ColumnState]:
+        """Every column of the run's sites by id: the rules that read rows in SQL look their column up here
+        (a row whose column or site is not among them is not the run's to judge)."""
+        return {col.id: col for site in self.sites for col in site.columns}
+
+    def reached_sites(self):
+        """The sites whose portal answered: an unreachable portal is reported as a fetch error, never as
+        missing columns, a missing report or a missing library."""
+        return (site for site in self.sites if site.status == "ok")
+
+    def mapped_columns(self):
+        """(site, column) for every column the check mapped to a catalog area, site by site."""
+        return ((site, col) for site in self.sites for col in site.columns if col.mapping)
 
     def classifier(self, site: SiteState) -> KeywordClassifier:
         key = site.catalog.province if site.catalog else None

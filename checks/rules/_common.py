@@ -16,7 +16,11 @@ def area_basis(site, area_name: str | None, base: str) -> str:
     return base
 
 
-def column_fields(col) -> dict:
-    return {"column_id": col.id, "column_name": col.name, "column_url": col.url,
-            "catalog_area": col.mapping.area if col.mapping else None,
-            "catalog_item": col.mapping.item if col.mapping else None}
+def column_fields(col, **override) -> dict:
+    """A finding's column fields from the column it is about (None: a finding on no known column, e.g. a
+    document whose first listing is not among the run's columns); ``override`` names a catalog area or
+    item the rule knows better than the column's mapping."""
+    mapping = col.mapping if col else None
+    return {"column_id": col.id if col else None, "column_name": col.name if col else None,
+            "column_url": col.url if col else None, "catalog_area": mapping.area if mapping else None,
+            "catalog_item": mapping.item if mapping else None, **override}

@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from checks.findings import Finding
-from checks.rules._common import LAW
+from checks.rules._common import LAW, column_fields
 from checks.zh import page, titled, zh_date
 
 RULE = "annual-report-missing"
@@ -47,9 +47,7 @@ def due_year(as_of: date, by: str) -> tuple[int, date]:
 def check(ctx):
     ctx.document_table()
     due = {}   # site id -> (catalog item, year due, deadline)
-    for site in ctx.sites:
-        if site.status != "ok":
-            continue
+    for site in ctx.reached_sites():
         area = site.area(AREA)
         if area is None or area not in site.catalog.required:
             continue
@@ -79,8 +77,7 @@ def check(ctx):
         yield Finding(
             site.id, RULE, SEVERITY, message,
             f"{BASIS}（{item.time_limit}）" if item.time_limit else BASIS,
-            column_id=col.id if col else None, column_name=col.name if col else None,
-            column_url=col.url if col else None, catalog_area=AREA, catalog_item=item.id,
+            **column_fields(col, catalog_area=AREA, catalog_item=item.id),
             url=late["url"] if late else (col.url if col else site.url),
             evidence={"year": year, "deadline": deadline.isoformat(), "as_of": ctx.as_of.isoformat(),
                       "found": [{"url": r["url"], "title": r["title"], "date": r["day"]} for r in reports],

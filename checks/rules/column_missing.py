@@ -26,9 +26,7 @@ def present(site, area) -> bool:
 
 
 def check(ctx):
-    for site in ctx.sites:
-        if site.status != "ok":
-            continue  # an unreachable portal is reported as such, not as 26 missing columns
+    for site in ctx.reached_sites():   # an unreachable portal is reported as such, not as 26 missing columns
         for area in ctx.required_areas(site):
             if present(site, area):
                 continue

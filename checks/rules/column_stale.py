@@ -47,35 +47,34 @@ def newest(ctx, column_id: int) -> tuple[str | None, bool]:
 
 
 def check(ctx):
-    for site in ctx.sites:
-        for col in site.columns:
-            if not col.mapping or not col.entries:
-                continue
-            area = site.area(col.mapping.area)
-            if area is None or (area.container and not col.mapping.item):
-                continue
-            rule = area.rule_for(area.item(col.mapping.item) if col.mapping.item else None)
-            if rule and (rule.event_driven or rule.permanent or rule.annual_by):
-                continue
-            span = rule.update_every if rule and rule.update_every else parse_span(site.settings["stale_after"])
-            cutoff = span_before(ctx.as_of, span)
-            last, future = newest(ctx, col.id)
-            if last is not None and date.fromisoformat(last[:10]) >= cutoff:
-                continue
-            if last is None and future:
-                continue  # everything it lists is dated after the check date: nothing to judge yet
-            text = f"{span[0]}{UNIT_ZH[span[1]]}"
-            message = (f"栏目“{col.name}”（对应标准目录“{col.mapping.area}”）最近一次更新为{zh_date(last)}，"
-                       f"截至{zh_date(ctx.as_of)}已超过{zh_duration(last, ctx.as_of)}未更新（更新要求：每{text}）") if last else \
-                      (f"栏目“{col.name}”（对应标准目录“{col.mapping.area}”）的信息均未注明发布日期，视为未更新")
-            yield Finding(
-                site.id, RULE, SEVERITY, message, area_basis(site, col.mapping.area, BASIS),
-                url=col.url, **column_fields(col),
-                evidence={"column_url": col.url, "newest_date": last[:10] if last else None,
-                          "update_rule": text, "cutoff": cutoff.isoformat(), "as_of": ctx.as_of.isoformat(),
-                          "entries": col.entries,
-                          "newest_entry": col.recent[0]["url"] if col.recent else None},
-            )
+    for site, col in ctx.mapped_columns():
+        if not col.entries:
+            continue
+        area = site.area(col.mapping.area)
+        if area is None or (area.container and not col.mapping.item):
+            continue
+        rule = area.rule_for(area.item(col.mapping.item) if col.mapping.item else None)
+        if rule and (rule.event_driven or rule.permanent or rule.annual_by):
+            continue
+        span = rule.update_every if rule and rule.update_every else parse_span(site.settings["stale_after"])
+        cutoff = span_before(ctx.as_of, span)
+        last, future = newest(ctx, col.id)
+        if last is not None and date.fromisoformat(last[:10]) >= cutoff:
+            continue
+        if last is None and future:
+            continue  # everything it lists is dated after the check date: nothing to judge yet
+        text = f"{span[0]}{UNIT_ZH[span[1]]}"
+        message = (f"栏目“{col.name}”（对应标准目录“{col.mapping.area}”）最近一次更新为{zh_date(last)}，"
+                   f"截至{zh_date(ctx.as_of)}已超过{zh_duration(last, ctx.as_of)}未更新（更新要求：每{text}）") if last else \
+                  (f"栏目“{col.name}”（对应标准目录“{col.mapping.area}”）的信息均未注明发布日期，视为未更新")
+        yield Finding(
+            site.id, RULE, SEVERITY, message, area_basis(site, col.mapping.area, BASIS),
+            url=col.url, **column_fields(col),
+            evidence={"column_url": col.url, "newest_date": last[:10] if last else None,
+                      "update_rule": text, "cutoff": cutoff.isoformat(), "as_of": ctx.as_of.isoformat(),
+                      "entries": col.entries,
+                      "newest_entry": col.recent[0]["url"] if col.recent else None},
+        )
 
 
 def describe(ev: dict, finding: dict) -> list:

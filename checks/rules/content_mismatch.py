@@ -30,20 +30,19 @@ def mismatched(ctx, site, col):
 
 
 def check(ctx):
-    for site in ctx.sites:
-        for col in site.columns:
-            rows = mismatched(ctx, site, col)
-            if rows is None:
-                continue
-            others = sorted({a for r in rows for a in r["areas"]})
-            yield Finding(
-                site.id, RULE, SEVERITY,
-                f"栏目“{col.name}”（对应标准目录“{col.mapping.area}”）最新{len(rows)}条信息均不属于该领域"
-                + (f"（涉及{'、'.join(others)}）" if others else ""),
-                area_basis(site, col.mapping.area, BASIS), url=col.url, **column_fields(col),
-                evidence={"column_url": col.url, "recent": [
-                    {"url": r["url"], "title": r["title"], "date": r["day"], "areas": r["areas"]} for r in rows]},
-            )
+    for site, col in ctx.mapped_columns():
+        rows = mismatched(ctx, site, col)
+        if rows is None:
+            continue
+        others = sorted({a for r in rows for a in r["areas"]})
+        yield Finding(
+            site.id, RULE, SEVERITY,
+            f"栏目“{col.name}”（对应标准目录“{col.mapping.area}”）最新{len(rows)}条信息均不属于该领域"
+            + (f"（涉及{'、'.join(others)}）" if others else ""),
+            area_basis(site, col.mapping.area, BASIS), url=col.url, **column_fields(col),
+            evidence={"column_url": col.url, "recent": [
+                {"url": r["url"], "title": r["title"], "date": r["day"], "areas": r["areas"]} for r in rows]},
+        )
 
 
 def describe(ev: dict, finding: dict) -> list:

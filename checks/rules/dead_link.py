@@ -5,7 +5,7 @@ finding per URL. A document no longer listed anywhere is item-removed's, not a d
 The evidence names the page that shows the link (``linked_from``): a document's column list page,
 an attachment's document (the one of that column whose attachments list it)."""
 from checks.findings import Finding
-from checks.rules._common import INDICATORS
+from checks.rules._common import INDICATORS, column_fields
 from checks.zh import page
 from crawler.errors import TARGET_NAMES
 
@@ -36,11 +36,9 @@ order by d.column_id is distinct from :column, d.url limit 1
 
 def check(ctx):
     ctx.document_table()
-    columns = {col.id: col for site in ctx.sites for col in site.columns}
-    sites = {s.id for s in ctx.sites}
     seen = {}
     for row in ctx.db.query(SQL, {"run": ctx.run_id}):
-        if row["site_id"] not in sites:
+        if row["site_id"] not in ctx.sites_by_id:
             continue
         key = (row["site_id"], row["url"])
         if key in seen:
@@ -51,7 +49,7 @@ def check(ctx):
         seen[key] = {**row, "sources": [row["target"]]}
     # The list a document came from: its column; an attachment's: the document that links it.
     for (site_id, url), row in sorted(seen.items()):
-        col = columns.get(row["column_id"])
+        col = ctx.columns.get(row["column_id"])
         linked_from, linked_title = (col.url if col else None), None
         if row["target"] == "attachment":
             parent = ctx.db.execute(PARENT_SQL, {"site": site_id, "column": row["column_id"], "url": url,
@@ -63,10 +61,7 @@ def check(ctx):
         yield Finding(
             site_id, RULE, SEVERITY,
             f"{what}链接不可用（{status}）：{row['title'] or url}",
-            BASIS, column_id=col.id if col else None, column_name=col.name if col else None,
-            column_url=col.url if col else None,
-            catalog_area=col.mapping.area if col and col.mapping else None,
-            catalog_item=col.mapping.item if col and col.mapping else None, url=url,
+            BASIS, **column_fields(col), url=url,
             evidence={"status": row["status"], "kind": row["kind"], "message": row["message"],
                       "target": row["target"], "seen_in": sorted(set(row["sources"])),
                       "column_url": col.url if col else None, "linked_from": linked_from,

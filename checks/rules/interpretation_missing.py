@@ -12,6 +12,7 @@ import re
 
 from checks.context import LIBRARY_ITEM
 from checks.findings import Finding
+from checks.rules._common import column_fields
 from checks.zh import titled
 
 RULE = "interpretation-missing"
@@ -49,9 +50,9 @@ def core_title(title: str) -> str:
 
 def check(ctx):
     ctx.column_table()
-    for site in ctx.sites:
+    for site in ctx.reached_sites():
         ratio = site.settings.get("interpretation_ratio")
-        if ratio is None or site.status != "ok":
+        if ratio is None:
             continue
         policies, texts = [], []
         for row in ctx.db.query(DOCUMENTS, {"run": ctx.run_id, "site": site.id, "item": POLICY_ITEMS[0],
@@ -79,9 +80,7 @@ def check(ctx):
             site.id, RULE, SEVERITY,
             f"政策文件解读比例为{share:.0%}（{len(policies) - len(missing)}/{len(policies)}），低于{ratio:.0%}",
             f"{BASIS}；{site.catalog.province_source}（{site.catalog.province_name}：解读比例不低于{ratio:.0%}）",
-            column_id=col.id if col else None, column_name=col.name if col else None,
-            column_url=col.url if col else None, catalog_area=col.mapping.area if col else None,
-            catalog_item=POLICY_ITEM, url=col.url if col else site.url,
+            **column_fields(col, catalog_item=POLICY_ITEM), url=col.url if col else site.url,
             evidence={"policies": len(policies), "interpreted": len(policies) - len(missing),
                       "ratio": round(share, 3), "required": ratio,
                       "without_interpretation": [{"url": p["url"], "title": p["title"], "doc_number": p["doc_number"]}

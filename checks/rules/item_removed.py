@@ -6,7 +6,7 @@ than anything the column lists now are not reported (they may only have dropped 
 read), and a column whose walk did not conclude in this run (partial: a list page failed, was not
 a list, or the pager was cut at the page cap) reports nothing."""
 from checks.findings import Finding
-from checks.rules._common import LAW
+from checks.rules._common import LAW, column_fields
 from checks.zh import page, zh_date
 
 RULE = "item-removed"
@@ -49,20 +49,16 @@ order by e.site_id, e.url, e.column_id
 
 
 def check(ctx):
-    columns = {col.id: col for site in ctx.sites for col in site.columns}
-    sites = {s.id for s in ctx.sites}
     for row in ctx.db.query(SQL, {"run": ctx.run_id}):
-        col = columns.get(row["column_id"])
-        if row["site_id"] not in sites or col is None:
+        col = ctx.columns.get(row["column_id"])
+        if row["site_id"] not in ctx.sites_by_id or col is None:
             continue
         status = row["http_status"] if row["doc_last_run"] == ctx.run_id else None
         yield Finding(
             row["site_id"], RULE, SEVERITY,
             f"“{row['title'] or row['url']}”已从栏目“{col.name}”撤下"
             + (f"，原链接返回 HTTP {status}" if status and status >= 400 else "，本次未在任何栏目中出现"),
-            BASIS, column_id=col.id, column_name=col.name, column_url=col.url,
-            catalog_area=col.mapping.area if col.mapping else None,
-            catalog_item=col.mapping.item if col.mapping else None, url=row["url"],
+            BASIS, **column_fields(col), url=row["url"],
             evidence={"last_listed_run": row["last_run"], "run": ctx.run_id, "list_date": row["list_date"],
                       "published": row["published"], "http_status_now": status, "column_url": col.url},
         )

@@ -10,7 +10,7 @@ of the run's documents with a cumulative working-day table.
 from datetime import date
 
 from checks.findings import Finding
-from checks.rules._common import LAW
+from checks.rules._common import LAW, column_fields
 from checks.zh import zh_date
 
 RULE = "late-publication"
@@ -38,11 +38,9 @@ order by d.site_id, d.url
 def check(ctx):
     ctx.document_table()
     ctx.calendar_table()
-    columns = {col.id: col for site in ctx.sites for col in site.columns}
-    sites = {s.id: s for s in ctx.sites}
     bases, calendars = {}, {}   # per column, per pair of years
     for row in ctx.db.query(SQL, {"run": ctx.run_id, "as_of": ctx.as_of.isoformat()}):
-        site, col = sites.get(row["site_id"]), columns.get(row["column_id"])
+        site, col = ctx.site(row["site_id"]), ctx.columns.get(row["column_id"])
         if site is None or col is None:
             continue
         written, published = date.fromisoformat(row["written"]), date.fromisoformat(row["published"])
@@ -59,8 +57,7 @@ def check(ctx):
             site.id, RULE, SEVERITY,
             f"“{row['title'] or row['url']}”成文于{zh_date(written)}，{zh_date(published)}才发布，"
             f"超过{n}{UNIT_ZH[unit]}的公开时限（应于{zh_date(deadline)}前公开）",
-            basis, column_id=col.id, column_name=col.name, column_url=col.url,
-            catalog_area=row["area"], catalog_item=row["item"], url=row["url"],
+            basis, **column_fields(col, catalog_area=row["area"], catalog_item=row["item"]), url=row["url"],
             evidence={"written": written.isoformat(), "published": published.isoformat(),
                       "deadline": deadline.isoformat(), "limit": f"{n} {unit}",
                       "workdays_elapsed": row["workdays"], "calendar": calendar,

@@ -4,7 +4,7 @@ content-mismatched are left to that rule. Only titles without a keyword of their
 reach the classifier: that test runs in SQL, in the run's one pass over its documents."""
 from checks.findings import Finding
 from checks.rules import content_mismatch
-from checks.rules._common import area_basis
+from checks.rules._common import area_basis, column_fields
 from checks.zh import titled
 
 RULE = "misfiled"
@@ -25,17 +25,13 @@ order by d.column_id, d.url
 
 def check(ctx):
     ctx.document_table()
-    sites = {s.id: s for s in ctx.sites}
-    classifiers = {s.id: ctx.classifier(s) for s in ctx.sites}
-    skip = {col.id for site in ctx.sites for col in site.columns
-            if content_mismatch.mismatched(ctx, site, col) is not None}
-    columns = {col.id: col for site in ctx.sites for col in site.columns}
+    skip = {col.id for site, col in ctx.mapped_columns() if content_mismatch.mismatched(ctx, site, col) is not None}
     for row in ctx.db.query(SQL):
-        col = columns.get(row["column_id"])
+        col = ctx.columns.get(row["column_id"])
         if col is None or col.id in skip:
             continue
-        site = sites.get(col.site_id)
-        other = classifiers[site.id].other_area(row["title"], col.mapping.area) if site else None
+        site = ctx.site(col.site_id)
+        other = ctx.classifier(site).other_area(row["title"], col.mapping.area)
         if other is None:
             continue
         row = {**row, "other": other}
@@ -46,8 +42,7 @@ def check(ctx):
             site.id, RULE, SEVERITY,
             f"“{row['title']}”发布在“{col.name}”栏目（{col.mapping.area}），应属“{row['other']}”",
             area_basis(site, row["other"], BASIS),
-            column_id=col.id, column_name=col.name, column_url=col.url, catalog_area=col.mapping.area,
-            catalog_item=col.mapping.item, url=row["url"],
+            **column_fields(col), url=row["url"],
             evidence={"title": row["title"], "date": row["day"], "belongs_to": row["other"],
                       "belongs_to_column": target.url, "column_url": col.url},
         )

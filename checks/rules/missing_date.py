@@ -1,7 +1,7 @@
 """missing-date: a document of the run shows no publication date — neither on its page nor in any
 list that links it (未注明信息发布时间的视为不更新, 2015 普查; 条例第十二条: 目录 carries 生成日期)."""
 from checks.findings import Finding
-from checks.rules._common import INDICATORS, LAW
+from checks.rules._common import INDICATORS, LAW, column_fields
 from checks.zh import page
 
 RULE = "missing-date"
@@ -20,19 +20,14 @@ order by d.site_id, d.url
 
 def check(ctx):
     ctx.document_table()
-    columns = {col.id: col for site in ctx.sites for col in site.columns}
-    sites = {s.id for s in ctx.sites}
     for row in ctx.db.query(SQL, {"run": ctx.run_id}):
-        if row["site_id"] not in sites:
+        if row["site_id"] not in ctx.sites_by_id:
             continue
-        col = columns.get(row["column_id"])
+        col = ctx.columns.get(row["column_id"])
         yield Finding(
             row["site_id"], RULE, SEVERITY,
             f"“{row['title'] or row['url']}”页面及列表均未注明发布日期",
-            BASIS, column_id=col.id if col else None, column_name=col.name if col else None,
-            column_url=col.url if col else None,
-            catalog_area=col.mapping.area if col and col.mapping else None,
-            catalog_item=col.mapping.item if col and col.mapping else None, url=row["url"],
+            BASIS, **column_fields(col), url=row["url"],
             evidence={"document_url": row["url"], "column_url": col.url if col else None},
         )
 

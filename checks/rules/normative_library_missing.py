@@ -17,8 +17,8 @@ BASIS = f"{LAW}第二十条第（一）项：行政法规、规章和规范性�
 
 
 def check(ctx):
-    for site in ctx.sites:
-        if site.status != "ok" or site.catalog is None:
+    for site in ctx.reached_sites():
+        if site.catalog is None:
             continue
         for item in site.catalog.required_items:
             if any(c.mapping and c.mapping.item == item.id for c in site.columns):

@@ -62,11 +62,9 @@ def repealed_numbers(ctx, repealers: dict[str, list]) -> None:
 
 def check(ctx):
     ctx.document_table()
-    sites = {s.id: s for s in ctx.sites}
-    columns = {col.id: col for s in ctx.sites for col in s.columns}
     repealers: dict[str, list] = {}
     for row in ctx.db.query(REPEALERS):
-        if row["site_id"] in sites:
+        if row["site_id"] in ctx.sites_by_id:
             repealers.setdefault(row["site_id"], []).append(row)
     numbered: dict[str, dict[str, list]] = {}
     if repealers:
@@ -79,7 +77,7 @@ def check(ctx):
             if key:
                 numbered.setdefault(values[0], {}).setdefault(key, []).append(dict(zip(names, values)))
     for site_id, rows in repealers.items():
-        site = sites[site_id]
+        site = ctx.sites_by_id[site_id]
         by_number = numbered.get(site_id, {})
         for rep in rows:
             for act in json.loads(rep["repeals"] or "[]"):
@@ -93,13 +91,13 @@ def check(ctx):
                         listed_in = ctx.db.execute(LIBRARY_OF, {"url": doc["url"]}).fetchone()[0]
                     if doc["validity"] != IN_FORCE and listed_in is None:
                         continue   # neither marked in force nor listed in the library of documents in force
-                    col = columns.get(listed_in or doc["column_id"])
+                    col = ctx.columns.get(listed_in or doc["column_id"])
                     shown = "标注为“有效”" if doc["validity"] == IN_FORCE else "仍列在现行有效规范性文件栏目中"
                     yield Finding(
                         site.id, RULE, SEVERITY,
                         f"“{doc['title']}”（{doc['doc_number']}）{shown}，但“{rep['title']}”"
                         f"（{rep['doc_number'] or '无文号'}，{zh_date(rep['published'])}发布）已宣布将其废止",
-                        BASIS, **(column_fields(col) if col else {}), url=doc["url"],
+                        BASIS, **column_fields(col), url=doc["url"],
                         evidence={"title": doc["title"], "doc_number": doc["doc_number"], "validity": doc["validity"],
                                   "published": doc["published"], "listed_in_library": listed_in is not None,
                                   "repealed_by": {"url": rep["url"], "title": rep["title"],

@@ -37,10 +37,8 @@ def check(ctx):
     ctx.library_table()
     ctx.document_table()
     marked = {row[0]: row[1:] for row in ctx.db.execute(MARKED)}
-    sites = {s.id: s for s in ctx.sites}
-    columns = {col.id: col for s in ctx.sites for col in s.columns}
     for row in ctx.db.query(UNMARKED):
-        site, col = sites.get(row["site_id"]), columns.get(row["column_id"])
+        site, col = ctx.site(row["site_id"]), ctx.columns.get(row["column_id"])
         if site is None or col is None:
             continue
         shown = marked.get(site.id)
