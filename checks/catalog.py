@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from crawler.exceptions import ZwgkError
-from crawler.sites import LEVELS, YAML_LOADER, identified
+from crawler.sites import LEVELS, YAML_LOADER, Site, identified
 
 CATALOG_DIR = Path(__file__).parent / "catalog"
 PROVINCE_DIR = CATALOG_DIR / "provinces"
@@ -552,17 +552,17 @@ def _item_dict(item: Item) -> dict:
     return out
 
 
-def province_key(site_config: dict, overlays: dict[str, Overlay] | None = None) -> str | None:
+def province_key(site: Site, overlays: dict[str, Overlay] | None = None) -> str | None:
     """The overlay a site falls under: its config ``province:`` (the overlay key or a province name),
     else the first segment of its ``region`` (黑龙江省/哈尔滨市 -> heilongjiang). None: no overlay."""
     overlays = default_overlays() if overlays is None else overlays
-    wanted = (site_config.get("province") or "").strip()
+    wanted = (site.province or "").strip()
     if wanted:
         for key, overlay in overlays.items():
             if wanted == key or wanted in overlay.names:
                 return key
         return None
-    region = (site_config.get("region") or "").strip()
+    region = (site.region or "").strip()
     first = re.split(r"[/／\s·,，]", region, maxsplit=1)[0] if region else ""
     for key, overlay in overlays.items():
         if first and (first in overlay.names or any(first.startswith(n) for n in overlay.names if len(n) >= 2)):
@@ -616,28 +616,26 @@ def _overlaid(catalog, overlay: Overlay | None) -> tuple[Area, ...]:
     return hit[2]
 
 
-def site_catalog(site_config: dict, level: str, catalog=None, overlays=None) -> SiteCatalog:
+def site_catalog(site: Site, catalog=None, overlays=None) -> SiteCatalog:
     """Required at the site's level = the catalog requires the area at that level (required, verified,
     level listed) AND, when the site config lists ``catalog_areas:``, the area is among them. A listed
-    area the catalog does not know is an error; a listed area is required even off its levels."""
+    area the catalog does not know is an error (the catalog may have changed since the crawl stored the
+    site: ``check_sites`` refuses it before a crawl); a listed area is required even off its levels."""
     from checks.thresholds import default_thresholds
 
     catalog = default_catalog() if catalog is None else catalog
     overlays = default_overlays() if overlays is None else overlays
-    key = province_key(site_config, overlays)
+    level = site.level
+    key = province_key(site, overlays)
     areas = _overlaid(catalog, overlays.get(key)) if key else tuple(catalog)
     applicable = tuple(a for a in areas if level in a.levels)
-    listed = site_config.get("catalog_areas")
+    listed = site.catalog_areas
     if listed is not None:
-        if isinstance(listed, str):
-            listed = [listed]
-        if not isinstance(listed, list):
-            raise CatalogError(f"site '{site_config.get('id')}': field 'catalog_areas' must be a list of area names")
         chosen = []
         for name in listed:
-            area = find_area(areas, str(name))
+            area = find_area(areas, name)
             if area is None:
-                raise CatalogError(f"site '{site_config.get('id')}': field 'catalog_areas': unknown area '{name}'")
+                raise CatalogError(f"site '{site.id}': field 'catalog_areas': unknown area '{name}'")
             chosen.append(area.name)
         required = tuple(a for a in areas if a.name in chosen)
     else:
@@ -661,9 +659,8 @@ def check_sites(sites, source: str) -> None:
     overlays = default_overlays()
     catalogs: dict[str | None, tuple[Area, ...]] = {}
     for site in sites:
-        config = site.as_config()
         where = f"{source}: site '{site.id}'"
-        key = province_key(config, overlays)
+        key = province_key(site, overlays)
         if site.province and key is None:
             known = "、".join(f"{k}（{o.province}）" for k, o in sorted(overlays.items())) or "无"
             raise CatalogError(f"{where}: field 'province': unknown province '{site.province}' (known overlays: {known})")
@@ -685,11 +682,10 @@ CATALOG_COLUMNS = (
 )
 
 
-def catalog_for_site(site_config: dict, level: str | None = None) -> list[dict]:
+def catalog_for_site(site: Site) -> list[dict]:
     """Printable rows (one per catalog item; one per area without items) of the catalog as it applies
     to a site, keys as in ``CATALOG_COLUMNS`` (key, Chinese header). For ``zwgk catalog``."""
-    level = level or site_config.get("level") or "county"
-    sc = site_catalog(site_config, level)
+    sc = site_catalog(site)
     required = {a.name for a in sc.required}
     rows = []
     for area in sc.areas:

@@ -6,7 +6,6 @@ Nothing here looks at today's date: a check depends only on the store and ``as_o
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -14,6 +13,7 @@ from functools import cached_property
 from checks.catalog import Area, SiteCatalog, areas_for_level, default_catalog, default_overlays, site_catalog
 from checks.mapping import AREA_SECTION, KeywordClassifier, Mapping, map_by_content, map_column
 from checks.workdays import Calendar, default_calendar
+from crawler.sites import OfSite, Site, stored_site
 from crawler.store import concluded
 
 # The newest entries of one column in a run (dated on or before as_of), for content checks: read from
@@ -61,14 +61,10 @@ class ColumnState:
 
 
 @dataclass
-class SiteState:
-    id: str
-    name: str
-    level: str
-    url: str
+class SiteState(OfSite):
+    config: Site                # the site as the crawl stored it: id, name, level, region, url, catalog_areas …
     status: str
     error: str | None
-    config: dict
     columns: list[ColumnState] = field(default_factory=list)
     catalog: SiteCatalog | None = None
 
@@ -311,16 +307,14 @@ def load_context(db, run_id: int, as_of: date, catalog=None, overlays=None, cale
     site_rows = list(db.query("select * from sites where ? between first_run and last_run order by id", [run_id]))
     catalogs = {}
     for row in site_rows:
-        config = json.loads(row["config"] or "{}")
-        config.setdefault("region", row["region"])
-        config.setdefault("id", row["id"])
-        catalogs[row["id"]] = (config, site_catalog(config, row["level"], catalog, overlays))
+        config = stored_site(row)
+        catalogs[row["id"]] = (config, site_catalog(config, catalog, overlays))
     n_recent = max([max(int(sc.settings["recent_entries"]), int(sc.settings["content_mapping_min_entries"]))
                     for _, sc in catalogs.values()] or [0])
     recent_args = {"run": run_id, "as_of": as_of.isoformat(), "n": n_recent}
     for row in site_rows:
         config, sc = catalogs[row["id"]]
-        site = SiteState(row["id"], row["name"], row["level"], row["url"], row["status"], row["error"], config)
+        site = SiteState(config, row["status"], row["error"])
         site.catalog = sc
         areas = site.catalog.areas
         settings = site.catalog.settings

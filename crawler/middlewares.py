@@ -18,10 +18,9 @@ has started blocking us is not hammered further, and nothing is concluded from w
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import Counter
-from urllib.parse import urlsplit
-
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
@@ -38,21 +37,36 @@ class BlockedHost(IgnoreRequest):
     """Dropped without asking: this host answered with block pages too often in this run."""
 
 
-class BlockDetector:
-    def __init__(self, max_per_host: int, stats=None):
-        self.max_per_host = max_per_host
-        self.blocked: Counter = Counter()
+class HostCutoff(ABC):
+    """A host is asked no more once its count reaches ``limit`` (the setting ``SETTING``; 0: never). What
+    is counted is the subclass's (block pages in the run, timeouts in a row); the cut-off is this."""
+    SETTING = ""
+
+    def __init__(self, limit: int, stats=None):
+        self.limit = limit
+        self.count: Counter = Counter()   # host -> what the subclass counts
         self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.getint("ZWGK_BLOCKED_MAX_PER_HOST"), crawler.stats)
+        return cls(crawler.settings.getint(cls.SETTING), crawler.stats)
 
     def process_request(self, request, spider=None):
         host = urlsplit(request.url).hostname
-        if self.max_per_host and self.blocked[host] >= self.max_per_host:
-            raise BlockedHost(f"{host} answered {self.blocked[host]} block pages in this run")
+        if self.limit and self.count[host] >= self.limit:
+            raise self.refusal(host, self.count[host])
         return None
+
+    @abstractmethod
+    def refusal(self, host: str, count: int) -> Exception:
+        """The exception a request to a host cut off fails with (naming the host and its count)."""
+
+
+class BlockDetector(HostCutoff):
+    SETTING = "ZWGK_BLOCKED_MAX_PER_HOST"
+
+    def refusal(self, host: str, count: int) -> Exception:
+        return BlockedHost(f"{host} answered {count} block pages in this run")
 
     def process_response(self, request, response, spider=None):
         text = None
@@ -66,7 +80,7 @@ class BlockDetector:
         if reason:
             request.meta["zwgk_blocked"] = reason
             host = urlsplit(request.url).hostname
-            self.blocked[host] += 1
+            self.count[host] += 1
             if self.stats:
                 self.stats.inc_value("zwgk/blocked")
         return response
@@ -125,32 +139,21 @@ class RedirectPolicy:
         raise OffsiteRedirect(target, status)
 
 
-class HostTimeouts:
-    """Stop asking a host that keeps timing out (ZWGK_HOST_TIMEOUTS in a row; 0: never)."""
+class HostTimeouts(HostCutoff):
+    """Stop asking a host that keeps timing out (ZWGK_HOST_TIMEOUTS in a row): counts timeouts in a row."""
+    SETTING = "ZWGK_HOST_TIMEOUTS"
 
-    def __init__(self, limit: int, stats=None):
-        self.limit = limit
-        self.streak: Counter = Counter()   # host -> timeouts in a row
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.settings.getint("ZWGK_HOST_TIMEOUTS"), crawler.stats)
-
-    def process_request(self, request, spider=None):
-        host = urlsplit(request.url).hostname
-        if self.limit and self.streak[host] >= self.limit:
-            raise HostUnreachable(f"{host} timed out {self.streak[host]} times in a row")
-        return None
+    def refusal(self, host: str, count: int) -> Exception:
+        return HostUnreachable(f"{host} timed out {count} times in a row")
 
     def process_response(self, request, response, spider=None):
-        self.streak.pop(urlsplit(request.url).hostname, None)
+        self.count.pop(urlsplit(request.url).hostname, None)
         return response
 
     def process_exception(self, request, exception, spider=None):
         host = urlsplit(request.url).hostname
         if classify_exception(exception) == "timeout":
-            self.streak[host] += 1
-            if self.stats and self.streak[host] == self.limit:
+            self.count[host] += 1
+            if self.stats and self.count[host] == self.limit:
                 self.stats.inc_value("zwgk/unreachable_hosts")
         return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -96,6 +97,36 @@ class Site:
         if self.code:
             out["code"] = self.code
         return out
+
+
+class OfSite:
+    """Base of what a later layer keeps about one configured site beside it (its state in a check, its
+    page in a report): the ``Site`` itself is ``config``, and the site's identity is read from it, never
+    copied into fields of its own."""
+    config: Site
+
+    # read-only: site.name is site.config.name
+    id, name, level, region, url = (property(attrgetter(f"config.{key}")) for key in ("id", "name", "level", "region", "url"))
+
+
+def stored_site(row) -> Site:
+    """The site a crawl stored (a row of the store's ``sites`` table): its identity from the row's own
+    columns, the rest from the config JSON ``Site.as_config`` wrote (a test or synthetic store may keep
+    only part of it, or none). It was validated when the sites config was loaded, so it is taken as
+    stored: a store outlives changes to the config's rules, and a report of it must still open."""
+    try:
+        config = json.loads(row["config"] or "{}")
+    except ValueError:
+        config = {}
+    config = config if isinstance(config, dict) else {}
+    areas = config.get("catalog_areas")
+    return Site(
+        id=row["id"], name=row["name"] or row["id"], level=row["level"] or "",
+        region=row.get("region") or config.get("region") or "", url=row["url"] or "",
+        columns=tuple(Column(c["name"], c["url"], c.get("catalog")) for c in config.get("columns") or ()),
+        extract=dict(config.get("extract") or {}), province=config.get("province"),
+        allowed_domains=tuple(config.get("allowed_domains") or ()),
+        catalog_areas=tuple(areas) if areas is not None else None, code=config.get("code"))
 
 
 def _http_url(value, where: str) -> str:

@@ -49,7 +49,7 @@ PERCENT_FORMAT = "0.0%"
 
 
 def site_code(site) -> str:
-    return (site.config or {}).get("code") or ""
+    return site.config.code or ""
 
 
 def run_dates(db) -> dict[int, date]:

@@ -15,6 +15,7 @@ from checks.catalog import catalog_order, default_catalog
 from checks.mapping import explain
 from checks.persistence import finding_key
 from checks.score import site_scores
+from crawler import sites as configured
 from crawler.store import concluded
 from reports.common import RULE_NAMES, ReportError, days_between, finding_date, load_evidence, rule_order, run_as_of, slug
 
@@ -72,16 +73,11 @@ class AreaRow:
 
 
 @dataclass
-class Site:
-    id: str
-    name: str
-    level: str
-    region: str
-    url: str
+class Site(configured.OfSite):
+    config: configured.Site       # the site as the crawl stored it (crawler.sites.stored_site)
     status: str
     error: str | None
     slug: str
-    config: dict = field(default_factory=dict)
     required_names: list = field(default_factory=list)   # the areas the check required of the site
     columns: list = field(default_factory=list)
     documents: int = 0
@@ -234,18 +230,7 @@ def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs:
     if site_ids:
         marks = ",".join("?" * len(site_ids))
         for row in db.query(f"select * from sites where id in ({marks}) order by id", sorted(site_ids)):
-            try:
-                config = json.loads(row["config"] or "{}")
-            except ValueError:
-                config = {}
-            config = config if isinstance(config, dict) else {}
-            config.setdefault("region", row.get("region"))
-            config.setdefault("id", row["id"])
-            site = Site(row["id"], row["name"] or row["id"], row["level"] or "",
-                        row.get("region") or config.get("region") or "", row["url"] or "",
-                        row["status"] or "", row["error"], slug(row["id"]))
-            site.config = config
-            sites[row["id"]] = site
+            sites[row["id"]] = Site(configured.stored_site(row), row["status"] or "", row["error"], slug(row["id"]))
     # How the check mapped each column; an unchecked run has no mappings (and no findings).
     mappings = stored_mappings(db, run_id)
     # Columns as shown in this run, with what their list pages held.

@@ -5,12 +5,18 @@ import pytest
 
 from checks.catalog import (CATALOG_COLUMNS, CATALOG_DIR, CatalogError, apply_overlay, catalog_for_site, default_catalog,
                             find_area, load_catalog, load_overlays, parse_overlay, province_key, site_catalog)
+from crawler.sites import Site
 
 AREAS_2019 = {"自然资源", "重大建设项目", "公共资源交易", "财政预决算", "安全生产", "税收管理", "国有土地上房屋征收与补偿",
               "生态环境", "公共文化服务", "公共体育", "乡村振兴", "救灾", "社会救助", "养老服务", "户籍管理", "涉农补贴",
               "就业", "社会保险", "卫生健康", "食品药品监管", "城市综合执法", "义务教育", "公共法律服务", "市政服务",
               "农村危房改造", "保障性住房"}
 SECTIONS = {"政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报"}
+
+
+def site(level="county", region="", **config) -> Site:
+    """A configured site of that level and region, with ``config`` (province, catalog_areas …)."""
+    return Site(config.pop("id", "x"), "示例政府", level, region, "http://www.example.gov.cn/", **config)
 
 
 def test_the_26_areas_and_the_four_sections():
@@ -115,23 +121,23 @@ def test_the_shipped_catalog_is_valid_yaml_per_area():
 def test_province_from_config_or_region():
     overlays = load_overlays()
     assert {"heilongjiang", "sichuan", "shanghai"} <= set(overlays)
-    assert province_key({"region": "黑龙江省/哈尔滨市/道里区"}) == "heilongjiang"
-    assert province_key({"region": "黑龙江省哈尔滨市"}) == "heilongjiang"
-    assert province_key({"region": "四川省/巴中市/平昌县"}) == "sichuan"
-    assert province_key({"region": "浙江省/样本市"}) is None
-    assert province_key({"province": "sichuan", "region": "黑龙江省"}) == "sichuan"
-    assert province_key({"province": "四川"}) == "sichuan"
+    assert province_key(site(region="黑龙江省/哈尔滨市/道里区")) == "heilongjiang"
+    assert province_key(site(region="黑龙江省哈尔滨市")) == "heilongjiang"
+    assert province_key(site(region="四川省/巴中市/平昌县")) == "sichuan"
+    assert province_key(site(region="浙江省/样本市")) is None
+    assert province_key(site(province="sichuan", region="黑龙江省")) == "sichuan"
+    assert province_key(site(province="四川")) == "sichuan"
 
 
 def test_overlays_add_and_change():
-    sichuan = site_catalog({"region": "四川省/巴中市/平昌县"}, "county")
+    sichuan = site_catalog(site("county", region="四川省/巴中市/平昌县"))
     assert sichuan.settings["interpretation_ratio"] == 0.5
     assert sichuan.area("法定主动公开内容").item("sc-zcjd") is not None
-    shanghai = site_catalog({"region": "上海市/黄浦区"}, "county")
+    shanghai = site_catalog(site("county", region="上海市/黄浦区"))
     assert shanghai.settings["publish_within"] == "10 workdays"
-    hlj = site_catalog({"region": "黑龙江省/示例市"}, "county")
+    hlj = site_catalog(site("county", region="黑龙江省/示例市"))
     assert hlj.area("社会福利") is not None and hlj.area("社会福利") not in hlj.required
-    national = site_catalog({"region": "浙江省"}, "county")
+    national = site_catalog(site("county", region="浙江省"))
     assert national.area("社会福利") is None and national.settings["interpretation_ratio"] is None
 
 
@@ -153,21 +159,21 @@ def test_overlay_change_and_errors(tmp_path):
 
 
 def test_required_at_level_and_site_narrowing():
-    county = site_catalog({"region": "浙江省"}, "county")
+    county = site_catalog(site("county", region="浙江省"))
     names = {a.name for a in county.required}
     assert len(names & AREAS_2019) == 25 and "公共体育" not in names  # unverified: never required
     assert SECTIONS <= names
-    dept = site_catalog({"region": "浙江省"}, "department")
+    dept = site_catalog(site("department", region="浙江省"))
     assert {a.name for a in dept.required} == SECTIONS
-    narrowed = site_catalog({"region": "浙江省", "catalog_areas": ["社会救助", "环境保护", "政府信息公开年报"]}, "municipal")
+    narrowed = site_catalog(site("municipal", region="浙江省", catalog_areas=("社会救助", "环境保护", "政府信息公开年报")))
     assert [a.name for a in narrowed.required] == ["政府信息公开年报", "社会救助", "生态环境"]
     assert narrowed.narrowed
     with pytest.raises(CatalogError, match="site 'x': field 'catalog_areas': unknown area '不存在领域'"):
-        site_catalog({"id": "x", "catalog_areas": ["不存在领域"]}, "county")
+        site_catalog(site("county", id="x", catalog_areas=("不存在领域",)))
 
 
 def test_catalog_for_site_gives_printable_rows():
-    rows = catalog_for_site({"region": "黑龙江省/示例市/昇平县", "catalog_areas": ["社会救助"]}, "county")
+    rows = catalog_for_site(site("county", region="黑龙江省/示例市/昇平县", catalog_areas=("社会救助",)))
     keys = [k for k, _ in CATALOG_COLUMNS]
     assert all(list(r) == keys[:2] + [k for k in keys[2:] if k in r] or set(r) == set(keys) for r in rows)
     social = [r for r in rows if r["area"] == "社会救助"]

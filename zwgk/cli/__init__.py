@@ -17,7 +17,7 @@ import click
 
 from crawler import store
 from crawler.exceptions import ZwgkError
-from crawler.sites import LEVELS
+from crawler.sites import LEVELS, Site
 from zwgk.cli.options import (as_of_option, broker_option, db_option, engine_option, init_option, lang_option,
                               parse_date_option, run_option, settings_option, sites_option, task_sites_option)
 from zwgk.cli.schedule import schedule_command
@@ -330,12 +330,12 @@ def catalog(sites_file, site_id, level, region, fmt):
         sites = {s.id: s for s in load_config(sites_file)}
         if site_id not in sites:
             raise UserError(f"{sites_file}: no site with id '{site_id}'", 2)
-        config, level = sites[site_id].as_config(), sites[site_id].level
+        site = sites[site_id]
     elif level:
-        config = {"level": level, "region": region}
+        site = Site(id="", name="", level=level, region=region, url="")   # no site: a level, in a region
     else:
         raise UserError("give --sites FILE --site ID, or --level", 2)
-    rows = catalog_for_site(config, level)
+    rows = catalog_for_site(site)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
