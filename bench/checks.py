@@ -82,6 +82,7 @@ DAYS = [(date(2019, 1, 2) + timedelta(days=i)).isoformat() for i in range((AS_OF
 
 def build(path: Path, n_docs: int, n_sites: int, seed: int = 1) -> dict:
     from crawler import store
+    from crawler.sites import Site
 
     rng = random.Random(seed)
     db = store.connect(path)
@@ -99,11 +100,9 @@ def build(path: Path, n_docs: int, n_sites: int, seed: int = 1) -> dict:
         col_id = 0
         for s in range(n_sites):
             site = f"site-{s:03d}"
-            config = {"id": site, "name": f"第{s}县人民政府", "level": "county", "region": REGIONS[s % 4].format(n=s),
-                      "url": f"http://s{s}.example.gov.cn/", "catalog_areas": list(SECTIONS) + ["法定主动公开内容"]
-                      + list(AREAS)[: 8 + s % 3]}
-            writer.sites({"id": site, "name": config["name"], "level": "county", "region": config["region"],
-                          "url": config["url"], "config": config, "first_run": 1})
+            config = Site(site, f"第{s}县人民政府", "county", REGIONS[s % 4].format(n=s), f"http://s{s}.example.gov.cn/",
+                          catalog_areas=(*SECTIONS, "法定主动公开内容", *list(AREAS)[: 8 + s % 3]))
+            writer.sites({**config.as_row(), "first_run": 1})
             site_cols = []
             for name in names:
                 if name in AREAS and rng.random() < 0.03:

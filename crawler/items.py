@@ -3,16 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from crawler.sites import Site
+
 
 @dataclass
 class SiteItem:
     """A site whose entry page was reached (status ok) or not (status error, with the reason)."""
-    site_id: str
-    name: str
-    level: str
-    region: str
-    url: str
-    config: dict
+    site: Site
     status: str = "ok"
     error: str | None = None
 

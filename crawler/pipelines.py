@@ -81,8 +81,7 @@ class StorePipeline:
         return self.writer.column_id(item.site_id, item.column_url) if item.column_url else None
 
     def _site(self, item: SiteItem):
-        self.writer.sites({"id": item.site_id, "name": item.name, "level": item.level, "region": item.region,
-                           "url": item.url, "config": item.config, "status": item.status, "error": item.error})
+        self.writer.sites({**item.site.as_row(), "status": item.status, "error": item.error})
         self.counts["sites"] += 1
 
     def _column(self, item: ColumnItem):

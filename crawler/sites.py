@@ -30,6 +30,8 @@ SITE_KEYS = {"id", "name", "level", "region", "url", "columns", "extract", "prov
 # code and 4 digits for a local government site, "bm" with 8 digits for a State Council department's.
 SITE_CODE = re.compile(r"^(?:\d{10}|bm\d{8})$")
 COLUMN_KEYS = {"name", "url", "catalog"}
+# What names a site, as the store's sites table keeps it in columns of their own (beside its config).
+IDENTITY = ("id", "name", "level", "region", "url")
 
 
 class ConfigError(ZwgkError, ValueError):
@@ -81,9 +83,15 @@ class Site:
         own = site_of(self.url)
         return bool(own) and site_of(url) == own
 
+    def as_row(self) -> dict:
+        """The site as the store's ``sites`` table keeps it: its identity, and its config (``stored_site``
+        reads it back)."""
+        config = self.as_config()
+        return {**{key: config[key] for key in IDENTITY}, "config": config}
+
     def as_config(self) -> dict:
         """The site as it appears in the YAML, for storing beside crawl results."""
-        out = {"id": self.id, "name": self.name, "level": self.level, "region": self.region, "url": self.url}
+        out = {key: getattr(self, key) for key in IDENTITY}
         if self.columns:
             out["columns"] = [{k: v for k, v in vars(c).items() if v is not None} for c in self.columns]
         if self.extract:
@@ -106,7 +114,7 @@ class OfSite:
     config: Site
 
     # read-only: site.name is site.config.name
-    id, name, level, region, url = (property(attrgetter(f"config.{key}")) for key in ("id", "name", "level", "region", "url"))
+    id, name, level, region, url = (property(attrgetter(f"config.{key}")) for key in IDENTITY)
 
 
 def stored_site(row) -> Site:

@@ -19,6 +19,7 @@ from pathlib import Path
 from checks.catalog import areas_for_level, default_catalog
 from checks.run import run_checks
 from crawler import store
+from crawler.sites import Site
 
 HOSTILE = '<script>alert("x")</script>\'"'
 HOSTILE_IMG = '<img src=x onerror="window.__zwgk_pwned=1">'
@@ -59,8 +60,7 @@ def build_store(path, *, sites: int = 150, documents: int = 1_000_000, runs: int
             name = f"{HOSTILE}{HOSTILE_IMG}县"
         host = f"http://www.{site_id}.example.gov.cn"
         region = f"示例省/示例{CITIES[i % len(CITIES)]}市/{name}"
-        site_rows.append({"id": site_id, "name": name, "level": level, "region": region, "url": f"{host}/xxgk/",
-                          "config": {"region": region}, "first_run": 1})
+        site_rows.append({**Site(site_id, name, level, region, f"{host}/xxgk/").as_row(), "first_run": 1})
         areas = areas_for_level(catalog, level)
         missing = set(rng.sample(range(len(areas)), min(len(areas) - 1, 1 + i % 2)))
         cols = []

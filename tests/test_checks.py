@@ -11,6 +11,7 @@ from checks.context import load_context
 from checks.run import run_checks
 from checks.score import site_scores
 from crawler import store
+from crawler.sites import Site
 
 AS_OF = date(2026, 6, 30)
 BASE = "http://t.example.gov.cn"
@@ -26,11 +27,10 @@ class Portal:
     def run(self) -> int:
         return store.record_run(self.db, started_at="2026-06-30")
 
-    def site(self, run, site_id="s1", level="county", region="浙江省/样本市/测试县", status="ok", **config):
-        config = {"id": site_id, "name": "测试县人民政府", "level": level, "region": region, "url": f"{BASE}/{site_id}/",
-                  **config}
-        store.Writer(self.db, run).sites({"id": site_id, "name": config["name"], "level": level, "region": region,
-                                          "url": config["url"], "config": config, "status": status})
+    def site(self, run, site_id="s1", level="county", region="浙江省/样本市/测试县", status="ok", catalog_areas=None):
+        site = Site(site_id, "测试县人民政府", level, region, f"{BASE}/{site_id}/",
+                    catalog_areas=tuple(catalog_areas) if catalog_areas is not None else None)
+        store.Writer(self.db, run).sites({**site.as_row(), "status": status})
         return site_id
 
     def column(self, run, site, name, path=None, key=None, catalog=None):

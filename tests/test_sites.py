@@ -1,8 +1,10 @@
 """The sites config: the smallest site is one URL; every mistake is one line naming file, site and field."""
+import json
+
 import pytest
 from click.testing import CliRunner
 
-from crawler.sites import ConfigError, load_sites, parse_sites
+from crawler.sites import ConfigError, load_sites, parse_sites, stored_site
 from zwgk.cli import main
 
 
@@ -76,3 +78,26 @@ def test_broken_config_exits_2_with_one_line_and_crawls_nothing(unreachable_site
     ]
     assert "Traceback" not in result.output
     assert not db.exists()
+
+
+def test_a_stored_site_reads_back_as_the_site_the_crawl_stored():
+    """The sites row the pipeline writes (``Site.as_row``, config as JSON) reads back as the same typed
+    Site (what the checks and the report hold); a builder's bare row still gives the identity."""
+    [site] = parse_sites("""
+sites:
+  - id: demo-county
+    name: 示例县人民政府
+    level: county
+    region: 黑龙江省/示例市/示例县
+    url: http://www.example.gov.cn/xxgk/
+    columns: [{name: 财政预决算, url: http://www.example.gov.cn/xxgk/czyjs/, catalog: 财政预决算}]
+    extract: {entry: "ul.list li"}
+    allowed_domains: [czj.example.gov.cn]
+    province: heilongjiang
+    catalog_areas: [社会救助]
+    code: "2301000001"
+""")
+    row = site.as_row()
+    assert stored_site({**row, "config": json.dumps(row["config"], ensure_ascii=False)}) == site
+    bare = stored_site({"id": "s", "name": None, "level": "county", "region": None, "url": "http://s/", "config": "x"})
+    assert (bare.id, bare.name, bare.region, bare.catalog_areas, bare.code) == ("s", "s", "", None, None)

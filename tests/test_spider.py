@@ -55,7 +55,7 @@ def test_the_entry_page_yields_the_site_its_columns_and_one_request_per_column_p
     sites = [i for i in out if isinstance(i, SiteItem)]
     columns = [i for i in out if isinstance(i, ColumnItem)]
     requests = [r for r in out if isinstance(r, Request)]
-    assert [(s.site_id, s.status, s.error) for s in sites] == [("county", "ok", None)]
+    assert [(s.site.id, s.status, s.error) for s in sites] == [("county", "ok", None)]
     assert [(c.url, c.name, c.source) for c in columns] == [
         (f"{BASE}/xxgk/{key}/", name, "discovered") for key, name, _ in emptysite.COLUMNS]
     assert [(r.url, r.callback, r.errback, r.priority, r.dont_filter, r.cb_kwargs["column_url"]) for r in requests] == [

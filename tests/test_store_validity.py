@@ -5,6 +5,7 @@ from types import SimpleNamespace
 from crawler import store
 from crawler.items import ColumnItem, DocumentItem, SiteItem
 from crawler.pipelines import StorePipeline
+from crawler.sites import Site
 
 URL = "http://www.example.gov.cn/gfxwj/t20250301_1.html"
 COLUMN = "http://www.example.gov.cn/gfxwj/"
@@ -16,7 +17,7 @@ def _crawl(path, item):
     db.conn.close()
     pipe = StorePipeline(str(path))
     pipe.open_spider(SimpleNamespace(run_id=run_id))
-    pipe.process_item(SiteItem("s", "示例县人民政府", "county", "黑龙江省/示例市/示例县", "http://www.example.gov.cn/", {}))
+    pipe.process_item(SiteItem(Site("s", "示例县人民政府", "county", "黑龙江省/示例市/示例县", "http://www.example.gov.cn/")))
     pipe.process_item(ColumnItem("s", COLUMN, "现行有效规范性文件", "法定主动公开内容/现行有效规范性文件"))
     pipe.process_item(item)
     pipe.flush()

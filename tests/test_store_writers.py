@@ -8,6 +8,7 @@ from crawler import store
 from crawler.items import (ColumnItem, ColumnWalkItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem,
                            open_walks)
 from crawler.pipelines import StorePipeline
+from crawler.sites import Site
 
 SITE = "http://s.gov.cn/xxgk/"
 COLUMN = "http://s.gov.cn/xxgk/czyjs/"
@@ -38,7 +39,7 @@ def crawl_items(db_path, items, *, open_items=()):
 
 
 def site_items(*entries):
-    yield SiteItem("s", "示例县", "county", "示例省/示例县", SITE, {"id": "s"})
+    yield SiteItem(Site("s", "示例县", "county", "示例省/示例县", SITE))
     yield ColumnItem("s", COLUMN, "财政预决算", "法定主动公开内容/财政预决算")
     for url, title in entries:
         yield ListingItem("s", COLUMN, url, title, "2026-06-01")

@@ -159,7 +159,7 @@ class PortalSpider(scrapy.Spider):
     # -- entry page -> columns -----------------------------------------------------------------
 
     def _site_item(self, site: Site, status="ok", error=None) -> SiteItem:
-        return SiteItem(site.id, site.name, site.level, site.region, site.url, site.as_config(), status, error)
+        return SiteItem(site, status, error)
 
     def parse_entry(self, response, site: Site):
         reason = _blocked(response)
