@@ -1,165 +1,119 @@
 """Crawling on Celery workers: the demo portal at scale crawled by 1 and by 2 local workers.
 
-    .venv/bin/python bench/distributed.py [--copies 4] [--task-sites 6] [--delay 0.1]
+    .venv/bin/python bench/distributed.py [--copies 4] [--task-sites 6] [--delay 0.1] [--servers 4]
 
 Serves the demo portal's six sites ``--copies`` times over, each copy of a site on a loopback address
-of its own (4 copies: 24 sites on 24 hosts), starts a redis-server of its own on a free loopback
-port, and crawls every site with ``--engine celery`` (zwgk.distributed), first with one
-``zwgk worker`` and then with two (each ``--concurrency 1``, into a fresh SQLite store shared on this
-machine). The crawl is polite per site as a real one is, at a rate that fits the bench in minutes:
-one request at a time per host, ``--delay`` seconds apart, no random spread (so the limit is exact:
-1/delay requests per second per host).
+of its own (4 copies: 24 sites on 24 hosts), from ``--servers`` processes (one Python process would
+bound them all by its GIL), starts a redis-server of its own on a free loopback port, and crawls
+every site with ``--engine celery`` (zwgk.distributed), first with one ``zwgk worker`` and then with
+two (each ``--concurrency 1``, into a fresh SQLite store shared on this machine). The crawl is polite
+per site as a real one is, at a rate that fits the bench in minutes: one request at a time per host,
+``--delay`` seconds apart, no random spread, so no host may see two requests closer than the delay.
+The default tasks are one copy of the six each: four equal tasks, two rounds for two workers.
 
-Prints for each: wall time, pages, CPU ms per page on the workers (the crawl processes and Celery
-together, from the workers' reaped children), the highest number of requests one host received
-within any one second (counted by the server, as the host sees them) against the per-site limit,
-and the speed-up of two workers over one. The per-host figure must not exceed the limit however
-many workers run: sites sharing a host are one task, crawled by one Scrapy process.
+Prints for each: wall time, pages, the CPU the machine spent (workers with their crawls, the portal's
+server processes, this coordinator) as cores busy and per page, and the politeness as each host saw
+it (arrival times logged by its server): how far a host's requests ever ran ahead of one per delay
+(tests/localhub.py politeness(): under one delay means never one request more than the pace allows;
+a second crawler on the host would add one every delay), the shortest time between two consecutive
+requests to one host, and the most requests one host received within one second (half-open windows).
+Then the speed-up of two workers over one, and what bounds it: a task cannot end before its busiest
+host has had all its requests at the delay (its politeness floor), so the floors scheduled over the
+workers give the best speed-up politeness allows; the rest is each task's start-up and the run's.
+Exits 1 if a host's requests ran a whole request ahead of the pace, or a crawl failed.
 """
 from __future__ import annotations
 
 import argparse
-import bisect
-import contextlib
+import json
 import os
 import resource
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))   # tests/localhub.py: the hub, workers and hosts on this machine
 
 from crawler import store  # noqa: E402
+from crawler.exceptions import ZwgkError  # noqa: E402
+from localhub import REDIS_SERVER, PortalHosts, politeness, redis_server, workers  # noqa: E402
 from zwgk.demo import DEMO_SETTINGS  # noqa: E402
-from zwgk.demoportal import DemoPortal, serve  # noqa: E402
+from zwgk.demoportal import DemoPortal  # noqa: E402
 from zwgk.run import crawl_sites  # noqa: E402
 
 
-class CountingPortal:
-    """The demo portal, with the time of every request each host receives."""
 
-    def __init__(self, portal: DemoPortal):
-        self.portal = portal
-        self.lock = threading.Lock()
-        self.times: dict[str, list[float]] = defaultdict(list)
-
-    def handle(self, method, path, body, headers):
-        with self.lock:
-            self.times[headers.get("Host") or headers.get("host") or "?"].append(time.monotonic())
-        return self.portal.handle(method, path, body, headers)
-
-    def reset(self):
-        with self.lock:
-            self.times.clear()
-
-    def busiest_second(self) -> tuple[int, str]:
-        """The most requests one host received within any one second, and that host."""
-        best = (0, "")
-        with self.lock:
-            for host, times in self.times.items():
-                times = sorted(times)
-                for i, t in enumerate(times):
-                    n = bisect.bisect_left(times, t + 1.0, lo=i) - i
-                    best = max(best, (n, host))
-        return best
-
-    def requests(self) -> int:
-        with self.lock:
-            return sum(len(t) for t in self.times.values())
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def redis_server(workdir: Path):
-    binary = shutil.which("redis-server")
-    if binary is None:
-        sys.exit("bench/distributed.py needs redis-server (apt-get install -y redis-server)")
-    port = free_port()
-    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                               "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    import redis
-
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            redis.Redis.from_url(url).ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
-    try:
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def child_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+def cpu_seconds(who) -> float:
+    usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
 
 
-@contextlib.contextmanager
-def workers(n: int, broker: str, db_path: Path, workdir: Path):
-    started = []
-    for i in range(1, n + 1):
-        log = workdir / f"worker{i}.log"
-        started.append((subprocess.Popen(
-            [sys.executable, "-m", "zwgk.cli", "worker", "--broker", broker, "--db", str(db_path), "--concurrency", "1",
-             "--name", f"bench{i}@%h"], cwd=workdir, stdout=log.open("wb"),
-            stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True), log))
-    try:
-        deadline = time.monotonic() + 60
-        for process, log in started:
-            while b" ready." not in log.read_bytes():
-                if process.poll() is not None or time.monotonic() > deadline:
-                    sys.exit(f"a worker did not start: see {log}")
-                time.sleep(0.2)
-        yield
-    finally:
-        for process, _ in started:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process, _ in started:
-            process.wait(timeout=60)
+def covered(spans: list[tuple[float, float]]) -> float:
+    """How long at least one of ``spans`` (start, end) was under way."""
+    total, reached = 0.0, float("-inf")
+    for start, end in sorted(spans):
+        total += max(0.0, end - max(start, reached))
+        reached = max(reached, end)
+    return total
+
+
+def makespan(durations: list[float], n_workers: int) -> float:
+    """When the last of ``durations`` ends, taken in order by ``n_workers`` workers as each gets free
+    (Celery with prefetch 1)."""
+    free = [0.0] * n_workers
+    for d in durations:
+        i = free.index(min(free))
+        free[i] += d
+    return max(free)
 
 
 def crawl_with(n_workers: int, broker: str, sites_file: Path, workdir: Path, settings: dict, task_sites: int,
-               counting: CountingPortal) -> dict:
+               hosts: PortalHosts, address_of: dict[str, str], delay: float) -> dict:
     run_dir = workdir / f"workers-{n_workers}"
     run_dir.mkdir()
     db_path = run_dir / "zwgk.db"
     store.connect(db_path).conn.close()
-    counting.reset()
-    cpu = child_cpu()
-    with workers(n_workers, broker, db_path, run_dir):
+    hosts.take()   # forget what came before
+    children, me = cpu_seconds(resource.RUSAGE_CHILDREN), cpu_seconds(resource.RUSAGE_SELF)
+    with workers([f"bench{i}" for i in range(1, n_workers + 1)], broker, db_path, run_dir):
         wall = time.perf_counter()
         run = crawl_sites(sites_file, db_path, settings, engine="celery", broker=broker, task_sites=task_sites,
                           say=lambda line: None)
         wall = time.perf_counter() - wall
-    cpu = child_cpu() - cpu   # the workers and all they ran, reaped when they stopped
+        arrivals, portal_cpu = hosts.take()
+    # The workers and all they ran, counted when they were reaped (they stopped as the block ended).
+    worker_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - children
+    coordinator_cpu = cpu_seconds(resource.RUSAGE_SELF) - me
     db = store.connect(db_path)
     tasks = store.run_tasks(db, run["id"])
     db.conn.close()
-    busiest, host = counting.busiest_second()
-    return {"workers": n_workers, "wall": wall, "pages": run["pages"], "requests": counting.requests(),
-            "status": run["status"], "cpu_ms_page": 1000 * cpu / max(1, run["pages"]), "busiest": busiest,
-            "host": host, "tasks": len(tasks), "per_worker": sorted({t["worker"] for t in tasks})}
+    floors, spans = [], []   # each task's politeness floor, and when its hosts got their first and last request
+    for task in tasks:   # in the order they were sent
+        times = [arrivals[address_of[site]] for site in json.loads(task["site_ids"])]
+        floors.append(max(len(t) - 1 for t in times) * delay)
+        spans.append((min(min(t) for t in times if t), max(max(t) for t in times if t)))
+    pages = max(1, run["pages"])
+    return {"workers": n_workers, "wall": wall, "pages": run["pages"], "status": run["status"],
+            "cores": (worker_cpu + portal_cpu + coordinator_cpu) / wall, "worker_ms": 1000 * worker_cpu / pages,
+            "portal_ms": 1000 * portal_cpu / pages, "tasks": len(tasks), "floors": floors, "spans": spans,
+            "used": len({t["worker"] for t in tasks}), **politeness(arrivals, delay)}
+
+
+def sites_config(portal: DemoPortal, copies: int, bases: list[str]) -> tuple[str, dict[str, str]]:
+    """The sites config: each copy of each demo site on the next of ``bases``; and each site's address."""
+    lines, address_of, bases = ["sites:"], {}, iter(bases)
+    for copy in range(1, copies + 1):
+        for entry in portal.sites_yaml("http://BASE").split("  - id: ")[1:]:
+            entry = "  - id: " + entry.rstrip("\n")
+            site_id = entry.split("\n", 1)[0].split(": ", 1)[1]
+            base = next(bases)
+            lines.append(entry.replace(f"id: {site_id}", f"id: {site_id}-{copy}", 1).replace("http://BASE", base))
+            address_of[f"{site_id}-{copy}"] = base.split("//", 1)[1].rsplit(":", 1)[0]
+    return "\n".join(lines) + "\n", address_of
 
 
 def main() -> None:
@@ -167,43 +121,71 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=4, help="copies of the six demo sites, one host each (default 4: 24 sites)")
     parser.add_argument("--task-sites", type=int, default=6, help="sites per task (default 6: one copy of the six a task)")
     parser.add_argument("--delay", type=float, default=0.1, help="seconds between two requests to one host (default 0.1)")
+    parser.add_argument("--servers", type=int, default=4, help="processes serving the hosts (default 4)")
     args = parser.parse_args()
+    if REDIS_SERVER is None:
+        sys.exit("bench/distributed.py needs redis-server (apt-get install -y redis-server)")
 
     portal = DemoPortal()
-    counting = CountingPortal(portal)
     settings = {**DEMO_SETTINGS, "CONCURRENT_REQUESTS_PER_DOMAIN": "1", "DOWNLOAD_DELAY": str(args.delay),
                 "RANDOMIZE_DOWNLOAD_DELAY": "False", "LOG_LEVEL": "WARNING"}
     limit = 1 / args.delay
-    with tempfile.TemporaryDirectory(prefix="zwgk-bench-distributed-") as tmp, contextlib.ExitStack() as stack:
-        workdir = Path(tmp)
-        addresses = [f"127.0.1.{n}" for n in range(1, 1 + args.copies * len(portal.sites))]
-        bases = iter([stack.enter_context(serve(counting, host=a)) for a in addresses])
-        lines = ["sites:"]
-        for copy in range(1, args.copies + 1):
-            for entry in portal.sites_yaml("http://BASE").split("  - id: ")[1:]:
-                entry = "  - id: " + entry.rstrip("\n")
-                site_id = entry.split("\n", 1)[0].split(": ", 1)[1]
-                lines.append(entry.replace(f"id: {site_id}", f"id: {site_id}-{copy}", 1)
-                             .replace("http://BASE", next(bases)))
+    addresses = [f"127.0.1.{n}" for n in range(1, 1 + args.copies * len(portal.sites))]
+    workdir = Path(tempfile.mkdtemp(prefix="zwgk-bench-distributed-"))
+    with PortalHosts(addresses, args.servers) as hosts, redis_server(workdir) as broker:
+        config, address_of = sites_config(portal, args.copies, [hosts.bases[a] for a in addresses])
         sites_file = workdir / "sites.yaml"
-        sites_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        broker = stack.enter_context(redis_server(workdir))
-        print(f"{len(addresses)} sites on {len(addresses)} loopback hosts, {len(portal.documents())} documents per "
-              f"copy of the six; tasks of {args.task_sites} sites; per-site politeness: 1 request at a time, "
-              f"{args.delay} s apart (limit {limit:.1f} requests/s per host); load {os.getloadavg()[0]:.2f} "
-              f"on {os.cpu_count()} CPUs", flush=True)
-        results = [crawl_with(n, broker, sites_file, workdir, settings, args.task_sites, counting) for n in (1, 2)]
-    print(f"{'workers':>8} {'tasks':>6} {'wall s':>8} {'pages':>7} {'pages/s':>8} {'CPU ms/page':>12} "
-          f"{'max req/s/host':>15}  status")
+        sites_file.write_text(config, encoding="utf-8")
+        print(f"{len(addresses)} sites on {len(addresses)} loopback hosts served by {hosts.processes} processes, "
+              f"{len(portal.documents())} documents per copy of the six; tasks of {args.task_sites} sites; per-site "
+              f"politeness: 1 request at a time, {args.delay} s apart (at most {limit:g} requests/s per host); "
+              f"load {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs", flush=True)
+        results = []
+        for n in (1, 2):
+            try:
+                results.append(crawl_with(n, broker, sites_file, workdir, settings, args.task_sites, hosts,
+                                          address_of, args.delay))
+            except ZwgkError as exc:
+                sys.exit(f"the crawl with {n} worker(s) failed: {exc}\nits store and the workers' and tasks' logs: "
+                         f"{workdir / f'workers-{n}'}")
+            print(f"  {n} worker(s) done, load {os.getloadavg()[0]:.2f}", flush=True)
+    shutil.rmtree(workdir)
+    print(f"{'workers':>7} {'tasks':>5} {'wall s':>7} {'pages':>6} {'pages/s':>7} {'cores busy':>10} "
+          f"{'worker ms/page':>14} {'portal ms/page':>14} {'ahead ms':>8} {'min gap s':>9} {'req/s/host mean, max':>20}  status")
     for r in results:
-        print(f"{r['workers']:>8} {r['tasks']:>6} {r['wall']:>8.1f} {r['pages']:>7} {r['pages'] / r['wall']:>8.1f} "
-              f"{r['cpu_ms_page']:>12.2f} {r['busiest']:>15}  {r['status']} (workers used: {len(r['per_worker'])})")
+        print(f"{r['workers']:>7} {r['tasks']:>5} {r['wall']:>7.1f} {r['pages']:>6} {r['pages'] / r['wall']:>7.1f} "
+              f"{r['cores']:>10.2f} {r['worker_ms']:>14.2f} {r['portal_ms']:>14.2f} {1000 * r['lead']:>8.1f} "
+              f"{r['gap']:>9.4f} {r['rate']:>14.2f}, {r['second']:>3}  {r['status']} (workers used: {r['used']})")
     one, two = results
-    within = all(r["busiest"] <= limit + 1 for r in results)   # +1: a window can hold both ends of the interval
-    print(f"speed-up of 2 workers over 1: {one['wall'] / two['wall']:.2f}x (wall); per-host rate within the "
-          f"per-site limit ({limit:.1f}/s, busiest second {max(r['busiest'] for r in results)}): "
-          f"{'yes' if within else 'NO'}; load {os.getloadavg()[0]:.2f}")
-    if not within or {r["status"] for r in results} != {"finished"}:
+    floors = one["floors"]
+    bound = makespan(floors, 1) / makespan(floors, 2)
+    print(f"speed-up of 2 workers over 1: {one['wall'] / two['wall']:.2f}x (wall)")
+    print(f"what bounds it: the per-site politeness allows at best {bound:.2f}x. A task takes at least its busiest "
+          f"host's requests x {args.delay} s (its floor): {', '.join(f'{f:.1f}' for f in floors)} s; in the order "
+          f"sent, on 1 worker they take at least {makespan(floors, 1):.1f} s, on 2 {makespan(floors, 2):.1f} s.")
+    for r in results:
+        stretch = [(end - start) / f for (start, end), f in zip(r["spans"], r["floors"]) if f]
+        print(f"  {r['workers']} worker(s): the tasks crawled their hosts for {min(stretch):.2f}-{max(stretch):.2f}x "
+              f"their floors; {r['wall'] - covered(r['spans']):.1f} s of the {r['wall']:.1f} s wall time no task was "
+              f"crawling (crawl process start-ups, the run's start and close, the coordinator's 1 s polling); "
+              f"cores busy {r['cores']:.2f} of {os.cpu_count()}")
+    stretched = max((end - start) / f for r in results for (start, end), f in zip(r["spans"], r["floors"]) if f)
+    verdict = ("bound by politeness: the tasks took about their floors" if stretched < 1.25 else
+               "NOT bound by politeness: tasks took longer than their floors, their crawls short of CPU (the cores "
+               "busy above, and other load on the machine)")
+    print(f"  {verdict}; load {os.getloadavg()[0]:.2f}")
+    ahead = max(results, key=lambda r: r["lead"])
+    shortest = min(results, key=lambda r: r["gap"])
+    busiest = max(results, key=lambda r: r["second"])
+    polite = ahead["lead"] < args.delay
+    print(f"per host, as the hosts saw it (politeness: requests {args.delay} s apart): the most a host's requests ran "
+          f"ahead of that pace was {1000 * ahead['lead']:.1f} ms ({ahead['lead_host']}, {ahead['workers']} worker(s)): "
+          f"{'less than one request' if polite else 'AT LEAST ONE REQUEST MORE THAN THE PACE ALLOWS'} (a second "
+          f"crawler on a host would add one every {args.delay} s); the shortest time between two requests to one "
+          f"host {shortest['gap']:.4f} s ({shortest['gap_host']}); the most requests one host received within one "
+          f"second {busiest['second']} ({busiest['second_host']}), on average over its crawl "
+          f"{max(r['rate'] for r in results):.2f}/s, against {limit:g}/s")
+    if not polite or {r["status"] for r in results} != {"finished"}:
         sys.exit(1)
 
 

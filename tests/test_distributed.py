@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -34,9 +33,10 @@ from zwgk.demo import DEMO_SETTINGS
 from zwgk.demoportal import DEMO_AS_OF, DemoPortal, serve
 from zwgk.scheduler import scheduled_run
 
+import localhub
+from localhub import REDIS_SERVER, PortalHosts, politeness, redis_server
+
 ROOT = Path(__file__).resolve().parents[1]
-REDIS = next((p for p in (os.environ.get("ZWGK_REDIS_SERVER"), "/usr/bin/redis-server") if p and os.path.exists(p)),
-             None) or __import__("shutil").which("redis-server")
 # Findings compared without what differs between two stores of the same crawl (ids, run numbers, times).
 FINDING_COLUMNS = ("site_id", "rule", "severity", "column_name", "column_url", "catalog_area", "catalog_item", "url",
                    "message", "evidence", "basis", "as_of", "page_url", "key")
@@ -141,41 +141,54 @@ def test_a_bad_or_unreachable_broker_is_one_line(tmp_path, monkeypatch, broker, 
     assert worker.exit_code == code and len(worker.output.strip().splitlines()) == 1, worker.output
 
 
+# --- the loopback machinery of these tests and bench/distributed.py (tests/localhub.py) -------------
+
+def test_politeness_tells_scatter_from_a_second_crawler():
+    delay = 0.125   # binary fractions: the times below are exact
+    paced = [i * delay for i in range(40)]
+    got = politeness({"a": paced, "b": [i * 2 * delay for i in range(20)]}, delay)   # b: slower than the pace
+    assert (got["lead"], got["gap"], got["second"], got["rate"], got["requests"]) == (0.0, delay, 8, 8.0, 60)
+    # (in [t, t + 1 s): 8, not 9)
+    # One request reached the host 8 ms late, the next on time: 8 ms ahead of the pace, polite; a window
+    # starting at the late one holds 9 (why the bench judges by the lead, not by requests in a second).
+    late = paced[:10] + [paced[10] + 0.0078125] + paced[11:]
+    got = politeness({"a": paced, "b": late}, delay)
+    assert (got["lead"], got["lead_host"], got["gap"], got["second"]) == (0.0078125, "b", delay - 0.0078125, 9)
+    # A second crawler sending the host the same pace, half a delay later: one request more each delay
+    # (32 requests in 1.9375 s, where the pace takes 31 delays: 3.875 s).
+    twice = sorted(paced[:16] + [t + delay / 2 for t in paced[:16]])
+    got = politeness({"a": paced, "b": twice}, delay)
+    assert got["lead"] == 15.5 * delay and got["lead_host"] == "b" and got["gap"] == delay / 2 and got["second"] == 16
+
+
+def test_portal_hosts_serve_each_address_from_their_processes_and_log_its_requests():
+    addresses = ["127.0.3.1", "127.0.3.2", "127.0.3.3"]
+    with PortalHosts(addresses, 2) as hosts:
+        assert hosts.processes == 2 and list(hosts.bases) == addresses
+        hosts.take()
+        sent = {"127.0.3.1": 3, "127.0.3.2": 0, "127.0.3.3": 2}
+        before = time.monotonic()
+        for address, n in sent.items():
+            for _ in range(n):
+                with urllib.request.urlopen(hosts.bases[address] + "/robots.txt", timeout=30) as answer:
+                    answer.read()
+        arrivals, cpu = hosts.take()
+        assert {a: len(t) for a, t in arrivals.items()} == sent and cpu > 0
+        assert all(before <= t <= time.monotonic() for times in arrivals.values() for t in times)
+        assert arrivals["127.0.3.1"] == sorted(arrivals["127.0.3.1"])
+        assert hosts.take()[0] == {a: [] for a in addresses}   # taken once
+
+
 # --- two workers on loopback (slow) ----------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
-    if REDIS is None:
+    if REDIS_SERVER is None:
         if os.environ.get("CI") == "true":
             pytest.fail("CI=true but no redis-server: the install step of .ci/run failed")
         pytest.skip("no redis-server on this machine: `apt-get install -y redis-server` (CI installs it in .ci/run)")
-    workdir = tmp_path_factory.mktemp("redis")
-    port = free_port()
-    server = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                               "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        import redis
-
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                redis.Redis.from_url(url).ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.1)
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -211,68 +224,8 @@ def findings(target, run_id: int = 1) -> list[tuple]:
         db.conn.close()
 
 
-class Worker:
-    """``zwgk worker`` in its own session (a machine of its own: killing it kills all it runs)."""
-
-    def __init__(self, name, broker, db_path, log_dir, *extra):
-        self.log = log_dir / f"{name}.log"
-        self.name = f"{name}@{socket.gethostname()}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "zwgk.cli", "worker", "--broker", broker, "--db", str(db_path), "--concurrency", "1",
-             "--name", self.name, *extra], cwd=log_dir, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True)
-
-    def wait_ready(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while b" ready." not in self.log.read_bytes():
-            assert self.process.poll() is None, self.log.read_text(errors="replace")
-            assert time.monotonic() < deadline, "worker not ready"
-            time.sleep(0.2)
-
-    def kill(self):
-        """SIGKILL to everything it runs, as when its machine dies: its processes and their crawls."""
-        for pid in [*descendants(self.process.pid), self.process.pid]:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-def descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                with open(f"/proc/{entry.name}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), ()):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-@contextlib.contextmanager
 def workers(redis_url, db_path, log_dir, *extra):
-    started = [Worker(name, redis_url, db_path, log_dir, *extra) for name in ("w1", "w2")]
-    try:
-        for w in started:
-            w.wait_ready()
-        yield started
-    finally:
-        for w in started:
-            w.stop()
+    return localhub.workers(("w1", "w2"), redis_url, db_path, log_dir, *extra)
 
 
 def coordinator(sites_file, db_path, redis_url, out, settings, task_sites=1) -> subprocess.Popen:
@@ -361,12 +314,17 @@ def test_a_killed_worker_s_task_is_taken_over_by_the_other(redis_url, spread_por
     # Slow enough to be killed mid-crawl; tasks of three sites, so each worker has one. A short
     # visibility timeout: the broker gives the dead worker's task back within seconds.
     slow = {**DEMO_SETTINGS, "CONCURRENT_REQUESTS": "4", "CONCURRENT_REQUESTS_PER_DOMAIN": "2", "DOWNLOAD_DELAY": "0.01"}
+    # The store made first: the polling below would otherwise open (and migrate) a fresh SQLite file
+    # while the coordinator does, and one of the two gets "database is locked".
+    store.connect(db_path).conn.close()
     with workers(redis_url, db_path, tmp_path, "--visibility-timeout", "8") as (w1, w2):
         run = coordinator(sites_file, db_path, redis_url, tmp_path / "report", slow, task_sites=3)
         deadline = time.monotonic() + 300
         victim = None
         while victim is None:
-            assert time.monotonic() < deadline and run.poll() is None, "the run ended before a worker could be killed"
+            if run.poll() is not None:
+                pytest.fail(f"the run ended before a worker could be killed: {run.communicate()[0]}")
+            assert time.monotonic() < deadline, "no task of w1 got to 100 documents"
             try:
                 db = store.connect(db_path, create=False)
                 try:
@@ -375,7 +333,7 @@ def test_a_killed_worker_s_task_is_taken_over_by_the_other(redis_url, spread_por
                 finally:
                     db.conn.close()
             except (store.StoreError, sqlite3.Error):
-                rows = []   # the coordinator has not made the store yet
+                rows = []   # PostgreSQL: the coordinator has not made its tables yet
             victim = next((task for task, worker, _ in rows if worker == w1.name), None)
             time.sleep(0.1)
         w1.kill()
