@@ -320,10 +320,13 @@ def _run_child(sites_file, db_path, run_id, log_path: Path, *, settings, only, s
     _children.add(child)
     restore_sigterm = _forward_sigterm()
     try:
-        while child.poll() is None:
-            time.sleep(poll_seconds)
-            if on_poll:
-                on_poll()
+        while True:
+            try:   # returns as soon as the child ends, not at the next poll
+                child.wait(timeout=poll_seconds)
+                break
+            except subprocess.TimeoutExpired:
+                if on_poll:
+                    on_poll()
     except KeyboardInterrupt:
         # Scrapy closes the spider cleanly on the first SIGINT: the run ends as 'interrupted'.
         child.send_signal(signal.SIGINT)

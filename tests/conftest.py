@@ -25,7 +25,7 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("db_target", DB_KINDS, indirect=True)
 
 
-
+@pytest.hookimpl(tryfirst=True)   # before xdist's own hook, which reads the groups into the node ids
 def pytest_collection_modifyitems(items):
     """A test that reads the session's demo crawl (``demo_run``: a crawl in a subprocess) is slow; one that
     needs a PostgreSQL store is ``pg``.

@@ -360,6 +360,11 @@ def test_mutations():
 
         spread = portal.add_documents(6)
         assert {d.site_id for d in spread} == set(("demo-trs", "demo-hanweb", "demo-plain", "demo-fj", "demo-js", "demo-gd"))
+        kept = portal.add_documents(6, sites=["demo-fj", "demo-js"])
+        assert sorted(d.site_id for d in kept) == ["demo-fj"] * 3 + ["demo-js"] * 3
+        assert len({(d.site_id, d.column_path) for d in kept}) == 6
+        with pytest.raises(KeyError):
+            portal.add_documents(1, "demo-hanweb/" + col.path, sites=["demo-fj"])
 
         target = before[5].url_path
         old = fetch(url + target)[2]

@@ -123,7 +123,7 @@ def closed_port() -> int:
 
 
 def test_unreachable_site_is_a_site_error_and_the_others_are_crawled(demo_run, tmp_path):
-    plain = next(s for s in demo_run.portal.sites if s.id == "demo-plain")
+    small = next(s for s in demo_run.portal.sites if s.id == "demo-fj")   # the smallest demo site
     sites = tmp_path / "sites.yaml"
     sites.write_text(f"""sites:
   - id: gone
@@ -131,11 +131,11 @@ def test_unreachable_site_is_a_site_error_and_the_others_are_crawled(demo_run, t
     level: county
     region: 黑龙江省/示例市/已关闭县
     url: http://127.0.0.1:{closed_port()}/xxgk/
-  - id: demo-plain
-    name: {plain.name}
-    level: {plain.level}
-    region: {plain.region}
-    url: {demo_run.base_url}{plain.entry_path}
+  - id: {small.id}
+    name: {small.name}
+    level: {small.level}
+    region: {small.region}
+    url: {demo_run.base_url}{small.entry_path}
 """, encoding="utf-8")
     db_path = tmp_path / "z.db"
     run_id, code = crawl(sites, db_path, settings={**DEMO_SETTINGS, "RETRY_TIMES": "0"})
@@ -146,8 +146,8 @@ def test_unreachable_site_is_a_site_error_and_the_others_are_crawled(demo_run, t
     assert gone["status"] == "error" and "连接被拒绝" in gone["error"]
     errors = list(db.query("select target, kind from fetch_errors where site_id = 'gone'"))
     assert errors == [{"target": "entry", "kind": "refused"}]
-    expected = sum(1 for d in demo_run.portal.documents() if d.site_id == "demo-plain")
-    assert db.execute("select count(*) from documents where site_id = 'demo-plain'").fetchone()[0] == expected
+    expected = sum(1 for d in demo_run.portal.documents() if d.site_id == small.id)
+    assert db.execute("select count(*) from documents where site_id = ?", [small.id]).fetchone()[0] == expected
 
 
 class SlowHandler(BaseHTTPRequestHandler):
@@ -221,7 +221,7 @@ def test_scrapy_crawl_portal_works_for_scrapy_users(demo_run, tmp_path):
     db_path = tmp_path / "z.db"
     out = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"sites={demo_run.sites_file}",
-         "-a", "only=demo-plain", "-s", f"ZWGK_DB={db_path}", "-s", "LOG_LEVEL=WARNING",
+         "-a", "only=demo-fj", "-s", f"ZWGK_DB={db_path}", "-s", "LOG_LEVEL=WARNING",
          *[arg for k, v in DEMO_SETTINGS.items() for arg in ("-s", f"{k}={v}")]],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -230,4 +230,4 @@ def test_scrapy_crawl_portal_works_for_scrapy_users(demo_run, tmp_path):
     db = store.connect(db_path)
     [run] = list(db.query("select * from runs"))
     assert run["status"] == "finished" and run["documents"] > 0
-    assert {r["site_id"] for r in db.query("select distinct site_id from documents")} == {"demo-plain"}
+    assert {r["site_id"] for r in db.query("select distinct site_id from documents")} == {"demo-fj"}

@@ -42,23 +42,23 @@ def in_seconds(seconds: float) -> str:
 
 
 @pytest.fixture(scope="module")
-def plain_site():
-    """One small demo site (the GBK one) on loopback."""
+def small_site():
+    """The smallest demo site (153 documents) on loopback: each scheduled run crawls, checks and reports it."""
     portal = DemoPortal()
     with serve(portal) as base_url:
-        plain = portal.site("demo-plain")
+        site = portal.site("demo-fj")
         yield f"""sites:
-  - id: demo-plain
-    name: {plain.name}
-    level: {plain.level}
-    region: {plain.region}
-    url: {base_url}{plain.entry_path}
+  - id: {site.id}
+    name: {site.name}
+    level: {site.level}
+    region: {site.region}
+    url: {base_url}{site.entry_path}
 """
 
 
 @pytest.fixture
-def work(tmp_path, plain_site):
-    (tmp_path / "sites.yaml").write_text(plain_site, encoding="utf-8")
+def work(tmp_path, small_site):
+    (tmp_path / "sites.yaml").write_text(small_site, encoding="utf-8")
     return tmp_path
 
 

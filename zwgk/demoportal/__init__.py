@@ -18,7 +18,7 @@ Public API::
     portal.documents()              # list[DocTruth]: every detail page currently listed in a column
     portal.planted                  # list[Planted]: the planted gaps
     portal.sites_yaml(base_url)     # a sites config for all demo sites (no columns: discover them)
-    portal.add_documents(n, column_path=None) / edit_document(url) / remove_document(url) / fail_document(url)
+    portal.add_documents(n, column_path=None, sites=None) / edit_document(url) / remove_document(url) / fail_document(url)
     with serve(portal) as base_url: ...   # "http://127.0.0.1:43123"
 
 Everything is deterministic for a given (scale, seed) and generated in memory.

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import threading
+from collections.abc import Iterable
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -297,15 +298,22 @@ class DemoPortal:
                       f"    catalog_areas: [{', '.join(CATALOG_AREAS)}]"]
         return "\n".join(lines) + "\n"
 
-    def add_documents(self, n: int, column_path: str | None = None) -> list[DocTruth]:
+    def add_documents(self, n: int, column_path: str | None = None, *,
+                      sites: Iterable[str] | None = None) -> list[DocTruth]:
         """Publish n new documents (dated DEMO_AS_OF or a few working days before) at the top of columns.
 
         `column_path` selects the columns: a column path ("法定主动公开内容/财政预决算", matching every
         site having it), "site-id/path", a column name or a column URL path. Without it the documents
-        go round-robin over the content columns that carry no planted gap.
+        go round-robin over the content columns that carry no planted gap. `sites` (site ids) keeps
+        the columns to those sites (a crawl of only some sites sees every addition).
         """
         with self._lock:
             targets = self._columns_for(column_path)
+            if sites is not None:
+                wanted = set(sites)
+                targets = [(s, c) for s, c in targets if s.spec.id in wanted]
+                if not targets:
+                    raise KeyError(f"no demo column matches {column_path!r} on the sites {sorted(wanted)}")
             out = []
             for i in range(n):
                 site, col = targets[(self._adds if column_path is None else i) % len(targets)]
