@@ -8,18 +8,24 @@ bound them all by its GIL), starts a redis-server of its own on a free loopback 
 every site with ``--engine celery`` (zwgk.distributed), first with one ``zwgk worker`` and then with
 two (each ``--concurrency 1``, into a fresh SQLite store shared on this machine). The crawl is polite
 per site as a real one is, at a rate that fits the bench in minutes: one request at a time per host,
-``--delay`` seconds apart, no random spread, so no host may see two requests closer than the delay.
-The default tasks are one copy of the six each: four equal tasks, two rounds for two workers.
+``--delay`` seconds apart (Scrapy spaces the starts of a host's requests so), no random spread. The
+default tasks are one copy of the six each: four equal tasks, two rounds for two workers. Defaults
+for a 2-core machine: at most 12 hosts crawled at once at 10 requests/s, at 11-13 CPU ms a page in
+all (worker, crawl, portal; as measured under load), is 1.3-1.5 cores at the start of a task round,
+~0.9 on average (its three small sites end after a third of it).
 
 Prints for each: wall time, pages, the CPU the machine spent (workers with their crawls, the portal's
 server processes, this coordinator) as cores busy and per page, and the politeness as each host saw
 it (arrival times logged by its server): how far a host's requests ever ran ahead of one per delay
 (tests/localhub.py politeness(): under one delay means never one request more than the pace allows;
-a second crawler on the host would add one every delay), the shortest time between two consecutive
-requests to one host, and the most requests one host received within one second (half-open windows).
+a second crawler on the host would add one every delay; requests that reach the host late, their
+processes short of CPU, add some: up to 93 ms was seen at load 10-20 on 2 cores), the shortest time between
+two consecutive requests to one host, and per host the requests per second: the mean over its
+crawl and the most within one second (half-open windows).
 Then the speed-up of two workers over one, and what bounds it: a task cannot end before its busiest
 host has had all its requests at the delay (its politeness floor), so the floors scheduled over the
-workers give the best speed-up politeness allows; the rest is each task's start-up and the run's.
+workers give the best speed-up politeness allows; tasks that take longer than their floors were
+short of CPU; the rest is each task's start-up and the run's.
 Exits 1 if a host's requests ran a whole request ahead of the pace, or a crawl failed.
 """
 from __future__ import annotations
