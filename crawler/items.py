@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from crawler.sites import Site
 
@@ -24,14 +25,21 @@ class ColumnItem:
     source: str = "discovered"  # or "config"
 
 
-@dataclass
-class ListingItem:
+class ListEntry(NamedTuple):
     """One entry seen on a column's list page."""
-    site_id: str
-    column_url: str
     url: str
     title: str | None
     list_date: str | None
+
+
+@dataclass
+class ListingItem:
+    """The entries one list page showed, in page order. One item per page, not per entry: each item
+    costs Scrapy's item machinery (a task, the pipeline chain, a signal), and the store writes the
+    page's entries in one batch."""
+    site_id: str
+    column_url: str
+    entries: list[ListEntry]
 
 
 @dataclass

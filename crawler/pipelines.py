@@ -89,8 +89,9 @@ class StorePipeline:
         self.counts["columns"] += 1
 
     def _listing(self, item: ListingItem):
-        self.writer.entries({"column_id": self._column_id(item), "url": item.url, "site_id": item.site_id,
-                             "title": item.title, "list_date": item.list_date})
+        column_id, site_id = self._column_id(item), item.site_id
+        self.writer.entries([{"column_id": column_id, "url": e.url, "site_id": site_id, "title": e.title,
+                              "list_date": e.list_date} for e in item.entries])
 
     def _document(self, item: DocumentItem):
         row = vars(item).copy()

@@ -289,7 +289,7 @@ def test_column_pages_are_held_until_the_template_is_learned(spider):
     templates = [i for i in out if isinstance(i, TemplateItem)]
     assert [(t.pages, t.list_region, t.boilerplate_links) for t in templates] == [
         (6, "div.wrap > div.con > table.lb", 18)]
-    listed = sorted(i.url for i in out if isinstance(i, ListingItem))
+    listed = sorted(e.url for i in out if isinstance(i, ListingItem) for e in i.entries)
     assert listed == sorted(f"{BASE}/xxgk/{k}/{d[:7].replace('-', '')}/t{d.replace('-', '')}_{n}.html"
                             for k in ("czyjs", "wsjk", "shbx", "sthj") for n, d in enumerate(emptysite.DAYS, 1))
     assert [(e.url, e.kind) for e in out if isinstance(e, FetchErrorItem)] == [(url("ywjy"), "list-not-found")]
@@ -303,7 +303,7 @@ def test_held_pages_are_read_when_the_crawl_goes_idle(spider):
 
     assert answer(spider, "czyjs") == [] and answer(spider, "shjz") == []
     out = list(spider._release_held(None))                            # too few pages to learn from
-    assert len([i for i in out if isinstance(i, ListingItem)]) == 3
+    assert len([e for i in out if isinstance(i, ListingItem) for e in i.entries]) == 3
     assert spider.walks[("county", url("shjz"))].empty == "暂无信息"
     assert spider.learning["county"].template is None and not spider.learning["county"].held
 

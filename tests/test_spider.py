@@ -80,7 +80,9 @@ def test_a_list_page_yields_its_entries_their_detail_requests_and_every_page_of_
     body = (FIXTURES / "platforms" / "script_pager_list.html").read_bytes()
     spider.learning[site.id].done = True                   # read at once (no template to learn first)
     out = call(column_request, respond(column_request, body))
-    listings = [i for i in out if isinstance(i, ListingItem)]
+    [page] = [i for i in out if isinstance(i, ListingItem)]   # one item carries the page's entries
+    assert (page.site_id, page.column_url) == (site.id, SCRIPT_PAGER)
+    listings = page.entries
     assert [(i.url, i.title, i.list_date) for i in listings] == [
         (f"{BASE}/zwgk/tzgg/202605/t20260512_913301.html", "样例县人民政府关于印发2026年政务公开工作要点的通知", "2026-05-12"),
         (f"{BASE}/zwgk/tzgg/202604/t20260421_912877.html", "样例县人民政府办公室关于做好2026年防汛抗旱工作的通知", "2026-04-21"),
@@ -93,7 +95,7 @@ def test_a_list_page_yields_its_entries_their_detail_requests_and_every_page_of_
         "title": listings[0].title, "url": listings[0].url, "date": date(2026, 5, 12)}}
     pages = [r for r in requests if r.callback == spider.parse_list]
     assert [r.url for r in pages] == [f"{BASE}/zwgk/tzgg/index_{i}.html" for i in range(1, 54)]
-    assert len(out) == len(listings) + len(details) + len(pages)
+    assert len(out) == 1 + len(details) + len(pages)
     walk = spider.walks[(site.id, SCRIPT_PAGER)]
     assert (walk.pages, walk.pending, walk.done) == (1, 53, False)   # the 53 other pages in flight
 

@@ -5,7 +5,7 @@ import scrapy
 from scrapy.utils.test import get_crawler
 
 from crawler import store
-from crawler.items import (ColumnItem, ColumnWalkItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem,
+from crawler.items import (ColumnItem, ColumnWalkItem, DocumentItem, FetchErrorItem, ListEntry, ListingItem, SiteItem,
                            open_walks)
 from crawler.pipelines import StorePipeline
 from crawler.sites import Site
@@ -41,8 +41,9 @@ def crawl_items(db_path, items, *, open_items=()):
 def site_items(*entries):
     yield SiteItem(Site("s", "示例县", "county", "示例省/示例县", SITE))
     yield ColumnItem("s", COLUMN, "财政预决算", "法定主动公开内容/财政预决算")
+    if entries:
+        yield ListingItem("s", COLUMN, [ListEntry(url, title, "2026-06-01") for url, title in entries])
     for url, title in entries:
-        yield ListingItem("s", COLUMN, url, title, "2026-06-01")
         yield DocumentItem("s", COLUMN, url, title, published="2026-06-01", body=f"{title}正文")
 
 

@@ -55,7 +55,7 @@ def test_an_override_selector_that_matches_nothing_is_a_recorded_error():
 def test_a_working_override_selector_reads_the_list():
     walk, items = read(site(extract={"entry": "div.list li"}), list_page("demo", "czyjs", 1).encode())
     assert not walk.failed and walk.pages == 1
-    assert len([i for i in items if isinstance(i, ListingItem)]) == 5
+    assert len([e for i in items if isinstance(i, ListingItem) for e in i.entries]) == 5
 
 
 def test_a_verification_page_on_a_list_is_blocked_not_an_empty_column():
@@ -83,10 +83,10 @@ def test_gbk_bytes_declared_utf8_are_read_as_zwgk_extract_reads_them():
         f"<li><a href='/xxgk/czyjs/doc{i}.html'>{title}（第{i}号）</a><span>2026-05-0{i}</span></li>" for i in range(1, 4)
     ) + "</ul></div></body></html>"
     walk, items = read(site(), body.encode("gbk"), "text/html; charset=utf-8")
-    assert [i.title for i in items if isinstance(i, ListingItem)] == [f"{title}（第{i}号）" for i in range(1, 4)]
+    assert [e.title for i in items if isinstance(i, ListingItem) for e in i.entries] == [f"{title}（第{i}号）" for i in range(1, 4)]
     # and the reverse: UTF-8 bytes declared GBK
     walk, items = read(site(), body.encode("utf-8"), "text/html; charset=gbk")
-    assert [i.title for i in items if isinstance(i, ListingItem)] == [f"{title}（第{i}号）" for i in range(1, 4)]
+    assert [e.title for i in items if isinstance(i, ListingItem) for e in i.entries] == [f"{title}（第{i}号）" for i in range(1, 4)]
 
 
 def test_binary_garbage_served_as_html_is_not_html_and_recognised_fast():

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
+from lxml import etree
+
 from . import dom
 
 # Body containers of the CMSs found on portals (TRS, UCAP/开普云, Hanweb, home-grown templates).
@@ -18,6 +20,7 @@ _BODY_HINT = re.compile(
     re.I,
 )
 _BODY_TAGS = ("ucapcontent",)
+_HINTED = etree.XPath("descendant-or-self::*[@class or @id or " + " or ".join(f"self::{t}" for t in _BODY_TAGS) + "]")
 TRAFILATURA_MAX = 1_500_000  # characters; above it trafilatura takes seconds per page
 ATTACHMENT_EXT = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "ofd", "ppt", "pptx", "et", "7z")
 _EXT = re.compile(r"\.(" + "|".join(ATTACHMENT_EXT) + r")$", re.I)
@@ -26,9 +29,9 @@ _EXT = re.compile(r"\.(" + "|".join(ATTACHMENT_EXT) + r")$", re.I)
 def find_body(root):
     """The element holding the article text, or None when no known container is on the page."""
     best, best_len = None, 0
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
+    # Only elements with a class or an id can match the hint: lxml picks them out (in document
+    # order), not a Python loop over every element of the page.
+    for el in _HINTED(root):
         if el.tag not in _BODY_TAGS and not _BODY_HINT.search(dom.classes(el)):
             continue
         if el.tag in ("body", "html", "meta", "link", "script", "style") or dom.in_noise(el):
@@ -49,8 +52,15 @@ def _inside(el, ancestor) -> bool:
     return False
 
 
-def body_text(el) -> str:
-    return "\n".join(dom.squash(l.text.replace(dom.SOFT, "")) for l in dom.lines(el))
+def body_lines(el, page_lines: list | None = None) -> list:
+    """``dom.lines(el)``. Given the page's own lines (``dom.lines`` of the whole page, which a detail
+    page has already walked), a block element's lines are taken from them instead of walking its
+    subtree again: a block starts and ends a line, so the page's lines that started inside it are
+    exactly its own."""
+    if page_lines is None or not isinstance(el.tag, str) or el.tag.lower() not in dom.BLOCK_TAGS:
+        return dom.lines(el)
+    inside = set(el.iter())
+    return [line for line in page_lines if line.el in inside]
 
 
 def trafilatura_body(html_text: str) -> str:

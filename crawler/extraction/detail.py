@@ -64,13 +64,14 @@ def extract_detail(html, url: str, *, fetched_at: date | None = None, overrides:
                 publisher = candidate
                 break
 
+    body_lines = article.body_lines(body_el, page_lines) if body_el is not None else None
     if body_el is not None:
-        body = article.body_text(body_el)
+        body = "\n".join(dom.squash(l.text.replace(dom.SOFT, "")) for l in body_lines)
     elif isinstance(html, str) and len(html) <= article.TRAFILATURA_MAX:
         body = article.trafilatura_body(html)
     else:  # huge or pre-parsed input: the page's own non-chrome text rather than seconds of scoring
         body = "\n".join(dom.squash(l.text.replace(dom.SOFT, "")) for l in page_lines if not l.noise)
-    under_title = _lines_under_title(page_lines, title_el, body_el)
+    under_title = _lines_under_title(page_lines, title_el, body_lines)
     doc_number = md.get("doc_number") or _doc_number_under_title(under_title)
     area = article.common_ancestor(title_el, body_el) if title_el is not None else None
     if area is None or area.tag in ("html", "body"):
@@ -103,7 +104,7 @@ _UNDER_TITLE = 6
 _BESIDE_TITLE = 14   # a validity mark may sit at the end of a metadata block under the title
 
 
-def _lines_under_title(page_lines, title_el, body_el) -> list:
+def _lines_under_title(page_lines, title_el, body_lines) -> list:
     """The few visible lines right under the title (the title's own line first), or the first
     lines of the body when the title is not found on the page."""
     if title_el is not None:
@@ -113,8 +114,8 @@ def _lines_under_title(page_lines, title_el, body_el) -> list:
         after = [l for l in page_lines[start + 1:] if not l.noise][:_BESIDE_TITLE] if start is not None else []
         if after:
             return [page_lines[start]] + after
-    if body_el is not None:
-        return [None] + dom.lines(body_el)[:_UNDER_TITLE]
+    if body_lines is not None:
+        return [None] + body_lines[:_UNDER_TITLE]
     return [None]
 
 

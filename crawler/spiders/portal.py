@@ -38,7 +38,7 @@ from crawler.extraction.dom import PageTooComplex, site_of
 from crawler.extraction.listing import ListReading, list_total, read_list
 from crawler.extraction.pagination import next_pages
 from crawler import store
-from crawler.items import (ColumnItem, ColumnWalkItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem,
+from crawler.items import (ColumnItem, ColumnWalkItem, DocumentItem, FetchErrorItem, ListEntry, ListingItem, SiteItem,
                            TemplateItem, UnchangedItem, open_walks)
 from crawler.middlewares import BlockedHost
 from crawler.pages import cpu_budget, not_html, page_text
@@ -374,9 +374,10 @@ class PortalSpider(scrapy.Spider):
         if response.request.method == "GET" and not response.request.body:
             validators = (_header(response, "ETag"), _header(response, "Last-Modified"))
         listed = walk.read(entries, total=total, empty=reading.empty, validators=validators, page_url=response.url)
+        if listed:
+            yield ListingItem(site.id, walk.url, [ListEntry(item.url, item.entry.get("title"), _iso(item.entry.get("date")))
+                                                  for item in listed])
         for item in listed:
-            list_date = _iso(item.entry.get("date"))
-            yield ListingItem(site.id, walk.url, item.url, item.entry.get("title"), list_date)
             if item.on_site:
                 yield from self._detail_request(walk, item.url, {**item.entry, "url": item.url}, item.known)
         send, why = walk.follow(entries, listed, pages)
