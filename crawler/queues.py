@@ -12,11 +12,11 @@ LifoDiskQueue) and ``request_from_dict`` on the way back are Scrapy's.
 """
 from __future__ import annotations
 
-import io
 import pickle
 from pathlib import Path
 
 from queuelib.queue import LifoDiskQueue
+from scrapy import Request
 from scrapy.utils.request import request_from_dict
 
 from crawler.sites import Site
@@ -31,29 +31,6 @@ def _method_name(spider, func) -> str | None:
         return name
     from scrapy.http.request import _find_method   # not a plain method of the spider: Scrapy's search
     return _find_method(spider, func)
-
-
-class _Pickler(pickle.Pickler):
-    def __init__(self, file, sites: dict):
-        super().__init__(file, protocol=4)
-        self.sites = sites
-
-    def persistent_id(self, obj):
-        if type(obj) is Site and self.sites.get(obj.id) is obj:
-            return obj.id
-        return None
-
-
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, file, sites: dict):
-        super().__init__(file)
-        self.sites = sites
-
-    def persistent_load(self, pid):
-        try:
-            return self.sites[pid]
-        except KeyError:
-            raise pickle.UnpicklingError(f"queued request of a site not in this crawl: {pid}") from None
 
 
 class SpiderLifoDiskQueue(LifoDiskQueue):
@@ -71,19 +48,34 @@ class SpiderLifoDiskQueue(LifoDiskQueue):
 
     def _dumps(self, request) -> bytes:
         spider = self.spider
-        callback, errback = request.callback, request.errback
-        data = request.replace(callback=None, errback=None).to_dict()
-        data["callback"], data["errback"] = _method_name(spider, callback), _method_name(spider, errback)
-        out = io.BytesIO()
+        # Request.to_dict(), with the callbacks named as above: to_dict(spider=…) would search the
+        # spider for them, and to_dict() on a copy without them costs a replace() per request.
+        data = {"url": request.url, "callback": _method_name(spider, request.callback),
+                "errback": _method_name(spider, request.errback), "headers": dict(request.headers)}
+        for attr in request.attributes:
+            data.setdefault(attr, getattr(request, attr))
+        if type(request) is not Request:
+            data["_class"] = f"{type(request).__module__}.{type(request).__name__}"
+        # The spider's own sites among the callback's keyword arguments go by id (a persistent_id
+        # hook would cost a Python call per object pickled; the spider puts a Site only there).
+        kwargs = data["cb_kwargs"]
+        sites = {k: v.id for k, v in kwargs.items() if type(v) is Site and self.sites.get(v.id) is v}
+        if sites:
+            data["cb_kwargs"] = {k: v for k, v in kwargs.items() if k not in sites}
         try:
-            _Pickler(out, self.sites).dump(data)
+            return pickle.dumps((sites, data), protocol=4)
         except (pickle.PicklingError, AttributeError, TypeError) as exc:
             # Scrapy's scheduler keeps such a request in memory instead (as with its own disk queues).
             raise ValueError(str(exc)) from exc
-        return out.getvalue()
 
-    def _loads(self, data: bytes):
-        return request_from_dict(_Unpickler(io.BytesIO(data), self.sites).load(), spider=self.spider)
+    def _loads(self, raw: bytes):
+        sites, data = pickle.loads(raw)
+        if sites:
+            try:
+                data["cb_kwargs"].update({k: self.sites[site_id] for k, site_id in sites.items()})
+            except KeyError as exc:
+                raise pickle.UnpicklingError(f"queued request of a site not in this crawl: {exc.args[0]}") from None
+        return request_from_dict(data, spider=self.spider)
 
     def push(self, request) -> None:
         super().push(self._dumps(request))
