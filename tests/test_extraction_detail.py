@@ -200,3 +200,24 @@ def test_title_heading_broken_by_br_and_hidden_share_copy():
     </body></html>"""
     assert extract_detail(page, "https://www.gov.cn/gongbao/content/2007/content_1.htm",
                           fetched_at=FETCHED)["fields"]["title"] == "全国人民代表大会常务委员会关于批准某某的决议"
+
+
+def test_the_body_lines_taken_from_the_page_lines_are_the_body_walked_on_its_own():
+    """A detail page is walked once (dom.lines of the page); the body's lines are picked out of
+    those. They must be what walking the body alone gives, on every captured real page."""
+    from pathlib import Path
+
+    from crawler.extraction import article, dom
+    from crawler.extraction.encoding import decode_html
+
+    pages = sorted((Path(__file__).parent / "fixtures" / "realpages").rglob("*.htm*"))
+    compared = 0
+    for page in [*pages, None]:
+        root = dom.parse(decode_html(page.read_bytes()) if page else TRS_PAGE)
+        body = article.find_body(root)
+        if body is None:
+            continue
+        own = [(line.text, line.el) for line in dom.lines(body)]
+        assert [(line.text, line.el) for line in article.body_lines(body, dom.lines(root))] == own, page
+        compared += 1
+    assert compared >= 10
