@@ -164,8 +164,8 @@ def is_block_page(status: int, headers, text: str | None, url: str | None = None
         return lowered[0]
 
     # A redirect (not followed) or a final URL on a login page.
-    location = _header(headers, "Location")
-    if 300 <= status < 400 and location and _LOGIN_URL.search(urlsplit(location).path + "?" + urlsplit(location).query):
+    if 300 <= status < 400 and (location := _header(headers, "Location")) \
+            and _LOGIN_URL.search(urlsplit(location).path + "?" + urlsplit(location).query):
         return "login"
 
     # A vendor's marker decides on a blocking status, or on a small 200 page with little to read.
