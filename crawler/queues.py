@@ -6,8 +6,9 @@ memory does not grow with the pending requests). Scrapy's own queue serialises a
 whole spider, reading every property of it, twice per request (about a tenth of a millisecond), and
 pickles the ``Site`` in the request's ``cb_kwargs`` whole, so that each request popped carries a copy
 of its site. This queue names a callback by its own ``__name__`` (checked against the spider, with
-Scrapy's lookup as the fallback) and stores a ``Site`` of the spider by its id, restored as the
-spider's own object. The order (last in, first out, per priority), the file layout (queuelib's
+Scrapy's lookup as the fallback) and stores a ``Site`` of the spider given as a callback keyword
+argument by its id, restored as the spider's own object; the rest is pickled by the C pickler
+without hooks. The order (last in, first out, per priority), the file layout (queuelib's
 LifoDiskQueue) and ``request_from_dict`` on the way back are Scrapy's.
 """
 from __future__ import annotations
