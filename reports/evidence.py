@@ -138,15 +138,23 @@ def view_href(number: int, record_id: int) -> str:
     return f"{EVIDENCE_DIR}/p{number // VIEWS_PER_FILE + 1}.html#r{int(record_id)}"
 
 
-def _records(db, ids: list[int]):
-    """(index row, record) of each id, reading each WARC file once in offset order."""
+def index_rows(db, record_ids) -> list[dict]:
+    """The index rows (``warc_records``) of ``record_ids``, in id order."""
+    ids = sorted({int(r) for r in record_ids if r is not None})
     rows = []
     for chunk in range(0, len(ids), 500):
         part = ids[chunk:chunk + 500]
         rows += [dict(zip(RECORD_KEYS, r)) for r in db.execute(
             RECORD_SQL.replace("w.id = ?", f"w.id in ({','.join('?' * len(part))})"), part)]
-    base = db_path_of(db)
-    by_file = {}
+    return sorted(rows, key=lambda row: row["id"])
+
+
+def read_views(base: str | os.PathLike, rows: list[dict]) -> list[tuple[dict, dict]]:
+    """(index row, record) of each of ``index_rows``' records that can be read, in id order: the views
+    a report links (a record that cannot be read gets no view, and its finding no link). ``base``: what
+    the store's files are named after (``db_path_of``); each WARC file is read once, in offset order.
+    Reads no database: a report's helper process reads the archive while the report goes on."""
+    by_file, views = {}, []
     for row in rows:
         by_file.setdefault(row["file"], []).append(row)
     for name, group in by_file.items():
@@ -163,34 +171,40 @@ def _records(db, ids: list[int]):
                 source = fh
             for row in sorted(group, key=lambda r: r["offset"]):
                 try:
-                    yield row, read_record(path, row["offset"], row["length"], fh=source)
+                    views.append((row, read_record(path, row["offset"], row["length"], fh=source)))
                 except Exception:  # a damaged record: no view for it
                     continue
             if source is not fh:
                 source.close()
+    return sorted(views, key=lambda item: item[0]["id"])
+
+
+def view_links(views: list[tuple[dict, dict]]) -> dict[int, str]:
+    """{record_id: relative link} of ``read_views``' views as ``write_view_files`` writes them."""
+    return {row["id"]: view_href(number, row["id"]) for number, (row, _) in enumerate(views)}
+
+
+def write_view_files(views: list[tuple[dict, dict]], out_dir: str | os.PathLike) -> list[str]:
+    """Write ``read_views``' views into ``out_dir/evidence/`` (bundles of ``VIEWS_PER_FILE``);
+    returns the names written (relative to ``out_dir``)."""
+    files = []
+    if views:
+        (Path(out_dir) / EVIDENCE_DIR).mkdir(parents=True, exist_ok=True)
+    for start in range(0, len(views), VIEWS_PER_FILE):
+        part = views[start:start + VIEWS_PER_FILE]
+        name = view_href(start, part[0][0]["id"]).split("#")[0]
+        (Path(out_dir) / name).write_text(_page([_section(row, record) for row, record in part], "存档页面"),
+                                          encoding="utf-8")
+        files.append(name)
+    return files
 
 
 def write_views(db, record_ids, out_dir: str | os.PathLike) -> dict[int, str]:
-    """Write the offline views of the archived records into ``out_dir/evidence/`` (bundles of
-    ``VIEWS_PER_FILE``); returns {record_id: relative link} of the views written."""
-    out = Path(out_dir) / EVIDENCE_DIR
-    ids = sorted({int(r) for r in record_ids if r is not None})
-    written, files = {}, set()
-    if ids:
-        out.mkdir(parents=True, exist_ok=True)
-    sections = {}
-    for row, record in _records(db, ids):
-        sections[row["id"]] = _section(row, record)
-    readable = [i for i in ids if i in sections]
-    for start in range(0, len(readable), VIEWS_PER_FILE):
-        part = readable[start:start + VIEWS_PER_FILE]
-        name = view_href(start, part[0]).split("#")[0]
-        (Path(out_dir) / name).write_text(_page([sections[i] for i in part], "存档页面"), encoding="utf-8")
-        files.add(name)
-        for number, record_id in enumerate(part, start=start):
-            written[record_id] = view_href(number, record_id)
-    remove_stale_views(out_dir, files)
-    return written
+    """Write the offline views of the archived records into ``out_dir/evidence/`` and remove the
+    views of an earlier report there; returns {record_id: relative link} of the views written."""
+    views = read_views(db_path_of(db), index_rows(db, record_ids))
+    remove_stale_views(out_dir, write_view_files(views, out_dir))
+    return view_links(views)
 
 
 def remove_stale_views(out_dir: str | os.PathLike, keep) -> None:

@@ -180,9 +180,14 @@ def _pct(n: int, d: int) -> str:
     return f"{100 * n / d:.1f}%" if d else "—"
 
 
-def notice_data(db, run_id: int) -> dict:
-    """What the draft says, from the store: the ranked sites, verdicts, findings by rule."""
-    report = load_report(db, run_id, diff=False, trend_runs=0, documents=False)
+def notice_data(db, run_id: int, report=None) -> dict:
+    """What the draft says, from the store: the ranked sites, verdicts, findings by rule. ``report``:
+    the run's ``load_report`` when the caller has it already (the HTML report writing the draft too);
+    the draft reads only what every ``load_report`` of the run holds."""
+    if not db.execute("select 1 from runs where id = ?", [run_id]).fetchone():
+        raise ReportError(f"no run {run_id} in the database")
+    if report is None:
+        report = load_report(db, run_id, diff=False, trend_runs=0, documents=False)
     ranked = report.sites   # worst first (reports.model.rank)
     scored = report.has_scores
     failing = [s for s in ranked if scored and (s.score or {}).get("passed") is False]
@@ -198,15 +203,13 @@ def notice_data(db, run_id: int) -> dict:
 def write_notice(db, run_id: int, out_path, *, deadline: date | None = None, issuer: str | None = None) -> Path:
     """Write the notice draft of ``run_id`` to ``out_path`` (.docx); returns the path."""
     with without_gc_pauses():
-        return _write_notice(db, run_id, out_path, deadline, issuer)
+        return write_notice_of(notice_data(db, run_id), out_path, deadline=deadline, issuer=issuer)
 
 
-def _write_notice(db, run_id: int, out_path, deadline: date | None, issuer: str | None) -> Path:
-    if not db.execute("select 1 from runs where id = ?", [run_id]).fetchone():
-        raise ReportError(f"no run {run_id} in the database")
+def write_notice_of(data: dict, out_path, *, deadline: date | None = None, issuer: str | None = None) -> Path:
+    """Write the notice draft of ``notice_data``'s run to ``out_path``: reads nothing from the store."""
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    data = notice_data(db, run_id)
     report, ranked, failing = data["report"], data["ranked"], data["failing"]
     run = report.run
     n_sites = len(ranked)

@@ -8,6 +8,7 @@ errors) and, for lists longer than a page preview, ``site-<id>_<list>_<n>.html``
 """
 from __future__ import annotations
 
+import multiprocessing
 import re
 import shutil
 import time
@@ -26,7 +27,8 @@ from reports.common import (BIDI_CONTROLS, LEVEL_NAMES, RULE_NAMES, SEVERITY_NAM
                             is_http_url, rule_order, slug, without_gc_pauses)
 from checks.catalog import catalog_order
 from checks.score import ESTIMATE_NOTE, VETO_INDICATORS
-from reports.evidence import archive_lines, write_views
+from reports.evidence import (archive_lines, db_path_of, index_rows, read_views, remove_stale_views, view_links,
+                              write_view_files)
 from reports.model import AREA_STATUSES, load_report, region_of
 from reports.svg import bar_chart, histogram, new_fixed_chart, sparkline, stacked_runs, trend_chart
 
@@ -91,20 +93,27 @@ def link(url, text=None, cls=None) -> Markup:
 
 
 def evidence_html(finding: dict) -> Markup:
-    """The evidence cell of a finding: its page, then its rule's wording (``checks.wording``) with each
-    URL it names linked. Built with ``escape`` rather than in a macro: it is one cell of every row
-    of every findings table."""
-    parts = []
+    """The evidence cell of a finding: its page, then the link to its archived copy
+    (``reports.evidence.archive_lines``), then its rule's wording (``checks.wording``) with each URL it
+    names linked. Built with ``escape`` rather than in a macro: it is one cell of every row of every
+    findings table."""
+    head, tail = _evidence_parts(finding)
+    return Markup("\n".join([*head, *archive_lines(finding), *tail]))
+
+
+def _evidence_parts(finding: dict) -> tuple[list[str], list[str]]:
+    """The lines of ``evidence_html`` before and after the archive lines: all of the cell that does not
+    depend on which archived pages the report could read."""
+    head, tail = [], []
     main = finding.get("url") or finding.get("column_url")
     if main:
-        parts.append(f'<div class="page">{_link_html(main)}</div>')
-    parts.extend(archive_lines(finding))
+        head.append(f'<div class="page">{_link_html(main)}</div>')
     for line in wording.evidence_lines(finding):
         if len(line) == 2 and line[1][1] == main and line[1][0] == main:
             continue  # "页面：<the finding's page>" is the link above
-        parts.append('<div class="sub">' + "".join(_link_html(url, text) if url else _text_html(text)
-                                                   for text, url in line) + "</div>")
-    return Markup("\n".join(parts))
+        tail.append('<div class="sub">' + "".join(_link_html(url, text) if url else _text_html(text)
+                                                  for text, url in line) + "</div>")
+    return head, tail
 
 
 class _Rows:
@@ -124,6 +133,8 @@ class _Rows:
         # Names, areas and column links recur on thousands of rows: each escaped once.
         self.text = lru_cache(maxsize=65536)(_text_html)
         self.link = lru_cache(maxsize=65536)(_link_html)
+        # The site tables' values (areas, statuses, dates, counts) recur too; typed: 1 and True differ.
+        self.expr = lru_cache(maxsize=65536, typed=True)(_expr_html)
         self.day_text = day
         # The fixed words of the site tables, escaped as the templates escaped them.
         self.static = {"not_required": f'<div class="sub">{_expr_html(t("not_required"))}</div>',
@@ -153,11 +164,20 @@ class _Rows:
                 "column": column,
                 "area": self.text(area) if area else "",
                 "message": _text_html(f.get("message") or ""),
-                "evidence": str(evidence_html(f)),
+                "evidence": None,   # on first use: the archive line needs the views read (evidence)
+                "parts": _evidence_parts(f),
                 "date": f'<td class="date" data-label="{label["date"]}" data-sort="{esc_date}">'
                         f'{self.day(date)}</td>',
             }
         return cells
+
+    def evidence(self, f: dict, cells: dict) -> str:
+        """The evidence cell (``evidence_html``) of a finding, its archive link as ``f`` holds it now."""
+        text = cells["evidence"]
+        if text is None:
+            head, tail = cells["parts"]
+            text = cells["evidence"] = "\n".join([*head, *archive_lines(f), *tail])
+        return text
 
     def shared_basis(self, rows) -> Markup | None:
         """The legal basis of a findings table whose rows all rest on the same one (a rule's list,
@@ -182,7 +202,7 @@ class _Rows:
                 f'<td data-label="{label["column"]}">{c["column"]}</td>\n'
                 f'<td data-label="{label["catalog"]}">{c["area"] or "—"}</td>\n'
                 f'<td data-label="{label["problem"]}">{c["message"]}</td>\n'
-                f'<td class="evidence" data-label="{label["evidence"]}">{c["evidence"]}</td>\n'
+                f'<td class="evidence" data-label="{label["evidence"]}">{self.evidence(f, c)}</td>\n'
                 f'{c["date"]}\n{basis_cell}</tr>\n')
         return Markup("".join(out))
 
@@ -211,13 +231,13 @@ class _Rows:
                 f'<td data-label="{label["severity"]}" data-sort="{SEVERITY_SORT.get(sev, 3)}">'
                 f'{self.text(SEVERITY_NAMES.get(sev, sev or ""))}</td>\n'
                 f'<td data-label="{label["column"]}">{c["column"]}{area}</td>\n'
-                f'<td data-label="{label["problem"]}" class="evidence">{c["message"]}{c["evidence"]}</td>\n'
+                f'<td data-label="{label["problem"]}" class="evidence">{c["message"]}{self.evidence(f, c)}</td>\n'
                 f'{c["date"]}\n</tr>\n')
         return Markup("".join(out))
 
     def areas(self, site) -> Markup:
         """``<tr>`` rows of a site's coverage table (site.html), as the template printed them."""
-        t, e, out = self.t, _expr_html, []
+        t, e, out = self.t, self.expr, []
         for a in site.areas:
             status = a.status
             mark = self.link(a.link, STATUS_MARKS[status], "mark") if status != "na" else e(STATUS_MARKS[status])
@@ -237,7 +257,7 @@ class _Rows:
 
     def columns(self, site) -> Markup:
         """``<tr>`` rows of a site's column freshness table (site.html), as the template printed them."""
-        e, out = _expr_html, []
+        e, out = self.expr, []
         for c in site.columns:
             if c.area:
                 area = f'{e(c.area)}<div class="sub">{e(c.mapping_reason or "")}</div>'
@@ -361,6 +381,12 @@ class _Writer:
         if len(data) > self.largest[0]:
             self.largest = (len(data), name)
 
+    def add(self, other: "_Writer") -> None:
+        """Count the pages another writer (a helper process's) wrote."""
+        self.written |= other.written
+        self.pages += other.pages
+        self.largest = max(self.largest, other.largest)
+
 
 def _pages(rows: list, size: int) -> list[list]:
     return [rows[i:i + size] for i in range(0, len(rows), size)] or [[]]
@@ -426,18 +452,102 @@ def _write_findings(env, writer, common, report, plan) -> None:
             region_pages=region_pages.get(p["rule"], {}), page_names=pages))
 
 
-def render_report(db, run_id: int, out_dir: str | Path, *, lang: str = "zh") -> Path:
-    """Write the static report of ``run_id`` into ``out_dir``; returns the path of ``index.html``."""
-    return render_report_stats(db, run_id, out_dir, lang=lang)["index"]
+def render_report(db, run_id: int, out_dir: str | Path, *, lang: str = "zh", notice: str | Path | None = None,
+                  parallel: bool = True) -> Path:
+    """Write the static report of ``run_id`` into ``out_dir``; returns the path of ``index.html``.
+    ``notice``: also write the notice draft (reports.notice) there, from the same reading of the store."""
+    return render_report_stats(db, run_id, out_dir, lang=lang, notice=notice, parallel=parallel)["index"]
 
 
-def render_report_stats(db, run_id: int, out_dir: str | Path, *, lang: str = "zh") -> dict:
-    """``render_report`` plus what it wrote: {index, pages, largest_bytes, largest_page, load_seconds}."""
+def render_report_stats(db, run_id: int, out_dir: str | Path, *, lang: str = "zh", notice: str | Path | None = None,
+                        parallel: bool = True) -> dict:
+    """``render_report`` plus what it wrote and how long its parts took: {index, pages, largest_bytes,
+    largest_page, views, load_seconds (reading the store), helper_seconds (the helper's work, see
+    ``_Helper``: reading the archived pages, writing their views and the notice draft), waited_seconds
+    (this process waiting for the archived pages' links)}. ``parallel`` False: no helper process."""
     with without_gc_pauses():
-        return _render(db, run_id, Path(out_dir), lang)
+        return _render(db, run_id, Path(out_dir), lang, notice, parallel)
 
 
-def _render(db, run_id: int, out_dir: Path, lang: str) -> dict:
+class HelperFailed(RuntimeError):
+    """The helper process of a report ended without its result (killed, out of memory)."""
+
+
+def _run_helper(work, conn) -> None:
+    """The helper process: ``work(tell)``, each message and the result (or the exception) sent up."""
+    def tell(value):
+        conn.send(("told", value))
+
+    try:
+        result = ("ok", work(tell))
+    except BaseException as exc:  # handed to the parent, which raises it
+        result = ("error", exc)
+    try:
+        conn.send(result)
+    except Exception as exc:  # an exception that does not pickle: its text
+        conn.send(("error", HelperFailed(f"{type(result[1]).__name__}: {result[1]} ({exc})")))
+    conn.close()
+
+
+class _Helper:
+    """Part of a report made in a second process while this one makes the rest: the machine's second
+    core. ``work(tell)`` runs in a child forked from this process, so it starts with everything loaded
+    here (the report's model) without reading the store again; it must not use the database
+    connection (SQLite connections do not survive a fork), and its result comes back pickled.
+    ``tell(value)`` hands a value to this process before the work ends (``told``). Where fork is not
+    available, in a daemonic process (which may not start one), or with ``parallel`` False, the work
+    runs here, at once."""
+
+    def __init__(self, work, parallel: bool = True):
+        self.child = None
+        if (not parallel or "fork" not in multiprocessing.get_all_start_methods()
+                or multiprocessing.current_process().daemon):
+            messages = []
+            messages.append(("ok", work(lambda value: messages.append(("told", value)))))
+            self.messages = iter(messages)
+            return
+        context = multiprocessing.get_context("fork")
+        self.conn, send = context.Pipe(duplex=False)
+        self.child = context.Process(target=_run_helper, args=(work, send), daemon=True)
+        self.child.start()
+        send.close()
+
+    def _next(self):
+        if self.child is None:
+            return next(self.messages)
+        try:
+            return self.conn.recv()
+        except EOFError:
+            self.child.join()
+            raise HelperFailed(f"the report's helper process ended without a result "
+                               f"(exit code {self.child.exitcode})") from None
+
+    def _expect(self, kind: str):
+        got, value = self._next()
+        if got == "error":
+            raise value
+        if got != kind:
+            raise HelperFailed(f"the report's helper process sent {got!r} where {kind!r} was due")
+        return value
+
+    def told(self):
+        return self._expect("told")
+
+    def result(self):
+        return self._expect("ok")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.child is not None:
+            self.conn.close()
+            if exc[0] is not None and self.child.is_alive():   # the report failed: its other half is of no use
+                self.child.kill()
+            self.child.join()
+
+
+def _render(db, run_id: int, out_dir: Path, lang: str, notice, parallel: bool) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     env = environment(lang)
     started = time.perf_counter()
@@ -445,14 +555,67 @@ def _render(db, run_id: int, out_dir: Path, lang: str) -> dict:
     load_seconds = time.perf_counter() - started
     writer = _Writer(out_dir)
     common = {"run": report.run, "report": report, "as_of": report.as_of}
+    shown = [f for site in report.sites for f in (*site.findings, *site.resolved_findings)]
     # Offline views of the archived pages the findings rest on, once per archived record whatever the
     # number of findings citing it (evidence/p<n>.html, reports.evidence.VIEWS_PER_FILE a file).
-    shown = [f for site in report.sites for f in (*site.findings, *site.resolved_findings)]
-    views = write_views(db, (f.get("record_id") for f in shown), out_dir)
-    for f in shown:
-        f["archive_href"] = views.get(f.get("record_id"))
-    t = env.globals["t"]
+    archived = index_rows(db, (f.get("record_id") for f in shown))
+    base = db_path_of(db)
+    draft = None
+    if notice:
+        from reports.notice import notice_data   # python-docx: loaded only for a draft
 
+        draft = notice_data(db, run_id, report)
+
+    def helper(tell):
+        """Reads the archived pages (which can be read decides each finding's link) and tells their
+        links, then writes their views and the notice draft."""
+        started = time.perf_counter()
+        views = read_views(base, archived)
+        tell(view_links(views))
+        files = write_view_files(views, out_dir)
+        if draft is not None:
+            from reports.notice import write_notice_of
+
+            write_notice_of(draft, notice)
+        return files, time.perf_counter() - started
+
+    with _Helper(helper, parallel) as helping:
+        # Meanwhile, each finding's cells but its archive link: the costliest part of the pages.
+        rows = env.globals["table_rows"]
+        for f in shown:
+            rows.cells(f)
+        started = time.perf_counter()
+        links = helping.told()
+        waited = time.perf_counter() - started
+        for f in shown:
+            f["archive_href"] = links.get(f.get("record_id"))
+        plan = findings_plan(report, FINDINGS_PAGE_ROWS)
+
+        def findings_pages(tell):
+            """The cross-site findings list, in a second helper that starts with every cell built."""
+            own = _Writer(out_dir)
+            _write_findings(env, own, common, report, plan)
+            return own
+
+        with _Helper(findings_pages, parallel) as listing:
+            _write_sites(env, writer, common, report, plan)
+            writer.add(listing.result())
+        view_files, helper_seconds = helping.result()
+    remove_stale_views(out_dir, view_files)
+    for asset in ASSETS:
+        shutil.copyfile(TEMPLATES / asset, out_dir / asset)
+    # Pages of an earlier report into the same folder (a site or list page this run no longer has).
+    for stale in [*out_dir.glob("site-*.html"), *out_dir.glob("findings-*.html")]:
+        if stale.name not in writer.written:
+            stale.unlink()
+    return {"index": out_dir / "index.html", "pages": writer.pages, "largest_bytes": writer.largest[0],
+            "largest_page": writer.largest[1], "load_seconds": load_seconds, "helper_seconds": helper_seconds,
+            "waited_seconds": waited, "views": len(links)}
+
+
+def _write_sites(env, writer, common, report, plan) -> None:
+    """Each site's page and list pages, the overview, the changes and the matrix."""
+    t = env.globals["t"]
     list_template, site_template = env.get_template("list.html"), env.get_template("site.html")
     for site in report.sites:
         lists = {}
@@ -473,7 +636,6 @@ def _render(db, run_id: int, out_dir: Path, lang: str) -> dict:
             by_rule.setdefault(f["rule"], []).append(f)
         for rule in sorted(by_rule, key=rule_order):
             lists[("rule", rule)] = paged(rule, by_rule[rule], "findings", heading=env.globals["rule_name"](rule))
-        t = env.globals["t"]
         lists["new_findings"] = paged("newf", site.new_findings, "findings", heading=t("new_findings"), show_rule=True)
         lists["resolved_findings"] = paged("resolved", site.resolved_findings, "findings",
                                            heading=t("resolved_findings"), show_rule=True)
@@ -492,13 +654,11 @@ def _render(db, run_id: int, out_dir: Path, lang: str) -> dict:
         "regions": bar_chart([(r["name"].rsplit("/", 1)[-1] or "—", r["rate"]) for r in report.regions
                               if r["rate"] is not None], percent=True),
     }
-    plan = findings_plan(report, FINDINGS_PAGE_ROWS)
     # The overview links each rule's part of the findings list: its page, or the filter in the one page.
     findings_href = {p["rule"]: p["name"] for p in reversed(plan)} if len(plan) > 1 else {}
     writer.write("index.html", env.get_template("index.html").render(**common, charts=charts,
                                                                       findings_href=findings_href))
     writer.write("changes.html", env.get_template("changes.html").render(**common))
-    _write_findings(env, writer, common, report, plan)
     # The matrix: every area any site shows, in catalog order, grouped by section; one status a cell.
     names = catalog_order({a.name for site in report.sites for a in site.areas})
     section_of = {a.name: a.section for site in report.sites for a in site.areas}
@@ -515,11 +675,3 @@ def _render(db, run_id: int, out_dir: Path, lang: str) -> dict:
             totals[(area.name, area.status)] = totals.get((area.name, area.status), 0) + 1
     writer.write("matrix.html", env.get_template("matrix.html").render(
         **common, areas=names, cells=cells, sections=sections, totals=totals))
-    for asset in ASSETS:
-        shutil.copyfile(TEMPLATES / asset, out_dir / asset)
-    # Pages of an earlier report into the same folder (a site or list page this run no longer has).
-    for stale in [*out_dir.glob("site-*.html"), *out_dir.glob("findings-*.html")]:
-        if stale.name not in writer.written:
-            stale.unlink()
-    return {"index": out_dir / "index.html", "pages": writer.pages, "largest_bytes": writer.largest[0],
-            "largest_page": writer.largest[1], "load_seconds": load_seconds}

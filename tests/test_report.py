@@ -287,3 +287,58 @@ def test_findings_page_splits_by_rule_and_region_when_long_and_keeps_every_findi
             assert len({region for _, region in rows}) == 1, page.name
         seen += [rule for rule, _ in rows]
     assert {rule: seen.count(rule) for rule in set(seen)} == counts
+
+
+def _files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _docx_parts(path):
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:   # the entries; the zip's own timestamps are the time of writing
+        return {name: z.read(name) for name in z.namelist()}
+
+
+def test_helper_processes_write_what_one_process_writes_and_the_notice_zwgk_notice_writes(tmp_path):
+    """``render_report`` shares its work with forked helper processes (the views, the notice draft,
+    the cross-site list): the same files as made in one process, byte for byte, and the same draft as
+    ``zwgk notice``; an archived record that cannot be read gets no view and its findings no link
+    in both."""
+    from reports.notice import write_notice
+    from reports.synthetic import archive_pages
+
+    db_path = tmp_path / "z.db"
+    info = build_store(db_path, sites=5, documents=3000, runs=2, hostile=True)
+    archived = archive_pages(db_path, runs=[info["run_id"]])[info["run_id"]]
+    db = store.connect(db_path)
+    cited = db.execute("select count(distinct record_id) from findings where run_id = ?", [info["run_id"]]).fetchone()[0]
+    damaged = db.execute("select id, \"offset\" from warc_records where id in (select record_id from findings "
+                         "where run_id = ?) order by id limit 1 offset 3", [info["run_id"]]).fetchone()
+    with open(archived["path"], "r+b") as fh:   # a record whose gzip member no longer inflates
+        fh.seek(damaged[1] + 12)
+        fh.write(b"\xff" * 16)
+    together = render_report_stats(db, info["run_id"], tmp_path / "p", notice=tmp_path / "p.docx")
+    alone = render_report_stats(db, info["run_id"], tmp_path / "s", notice=tmp_path / "s.docx", parallel=False)
+    write_notice(db, info["run_id"], tmp_path / "n.docx")
+
+    files = _files(tmp_path / "p")
+    assert files == _files(tmp_path / "s") and len(files) > 10
+    assert {k: together[k] for k in ("pages", "largest_bytes", "largest_page", "views")} == \
+           {k: alone[k] for k in ("pages", "largest_bytes", "largest_page", "views")}
+    assert together["views"] == cited - 1 and archived["records"] > cited > 10
+    views = b"".join(v for name, v in files.items() if name.startswith("evidence/"))
+    assert f'id="r{damaged[0]}"'.encode() not in views and f'#r{damaged[0]}"'.encode() not in b"".join(files.values())
+    assert _docx_parts(tmp_path / "p.docx") == _docx_parts(tmp_path / "s.docx") == _docx_parts(tmp_path / "n.docx")
+
+
+def test_a_failing_helper_fails_the_report(synthetic, tmp_path, monkeypatch):
+    """An exception in a helper process is raised by the report, not lost with the process."""
+    db, run_id, _ = synthetic
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(render, "write_view_files", broken)
+    with pytest.raises(OSError, match="disk full"):
+        render_report(db, run_id, tmp_path / "r")

@@ -98,15 +98,17 @@ def check_run(db_path, run="latest", as_of: date | None = None, *, say=logger.in
 
 
 REPORT_WRITTEN = "报告已生成：{}"
+NOTICE_WRITTEN = "通报草稿已生成：{}"
 
 
-def report_run(db_path, run, out_dir, lang: str = "zh"):
-    """Write the static HTML report of a run; returns the path of its index page."""
+def report_run(db_path, run, out_dir, lang: str = "zh", notice=None):
+    """Write the static HTML report of a run (and, given ``notice``, its notice draft there); returns
+    the path of its index page."""
     from reports.render import render_report
 
     db = store.connect(db_path, create=False)
     try:
-        index = render_report(db, store.resolve_run(db, run), out_dir, lang=lang)
+        index = render_report(db, store.resolve_run(db, run), out_dir, lang=lang, notice=notice)
     finally:
         db.conn.close()
     return index.resolve()

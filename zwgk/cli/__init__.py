@@ -22,7 +22,7 @@ from zwgk.cli.options import (as_of_option, broker_option, db_option, engine_opt
                               parse_date_option, run_option, settings_option, sites_option, task_sites_option)
 from zwgk.cli.schedule import schedule_command
 from zwgk.common import UserError, load_config
-from zwgk.run import REPORT_WRITTEN, check_run, crawl_sites, report_run, run_once
+from zwgk.run import NOTICE_WRITTEN, REPORT_WRITTEN, check_run, crawl_sites, report_run, run_once
 
 FINDING_FIELDS = ("id", "site", "rule", "severity", "column", "column_url", "catalog_area", "catalog_item", "url",
                   "message", "evidence", "basis", "as_of", "run",
@@ -151,9 +151,13 @@ def check(db_path, run, as_of):
 @run_option
 @click.option("--out", "out_dir", default="zwgk-report", show_default=True, type=click.Path(file_okay=False))
 @lang_option
-def report(db_path, run, out_dir, lang):
+@click.option("--notice", "notice_path", type=click.Path(dir_okay=False),
+              help="Also write the notice draft (.docx, as zwgk notice writes it) here, from the same reading of the store.")
+def report(db_path, run, out_dir, lang, notice_path):
     """Write the static HTML report of a run (opens offline from the file system)."""
-    click.echo(REPORT_WRITTEN.format(report_run(db_path, run, out_dir, lang)))
+    click.echo(REPORT_WRITTEN.format(report_run(db_path, run, out_dir, lang, notice=notice_path)))
+    if notice_path:
+        click.echo(NOTICE_WRITTEN.format(Path(notice_path).resolve()))
 
 
 @main.command()
@@ -189,7 +193,7 @@ def notice(db_path, run, out_path, deadline, issuer):
     deadline_date = parse_date_option(deadline, "--deadline")
     db = open_db(db_path)
     path = write_notice(db, store.resolve_run(db, run), out_path, deadline=deadline_date, issuer=issuer)
-    click.echo(f"通报草稿已生成：{Path(path).resolve()}")
+    click.echo(NOTICE_WRITTEN.format(Path(path).resolve()))
 
 
 @main.command()
