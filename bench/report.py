@@ -148,7 +148,9 @@ def main() -> int:
 
         db = store.connect(db_path)
         notice.unlink(missing_ok=True)
+        own = time.process_time()
         stats, elapsed = _timed(lambda: render.render_report_stats(db, info["run_id"], out, notice=notice))
+        own = time.process_time() - own
         db.conn.close()
         views = len(list((out / "evidence").glob("*.html"))) if (out / "evidence").is_dir() else 0
         most_rows = max(len(re.findall(r"<tr\b", p.read_text(encoding="utf-8"))) - 1 for p in out.glob("*.html"))
@@ -157,8 +159,11 @@ def main() -> int:
               f"{stats['largest_page']} {stats['largest_bytes'] / 1024:.0f} KiB; most table rows on one page {most_rows}")
         print(f"  wall: reading the store {stats['load_seconds']:.2f} s, then this process's pages "
               f"{elapsed.wall - stats['load_seconds']:.2f} s (of which {stats['waited_seconds']:.2f} s waiting for the "
-              f"archived pages' links) while a helper process read the archive, wrote the views and the draft in "
-              f"{stats['helper_seconds']:.2f} s")
+              f"archived pages' links and {stats['waited_end_seconds']:.2f} s for the helpers at the end) while a "
+              f"helper read the archive, wrote the views and the draft in {stats['helper_seconds']:.2f} s and another "
+              f"wrote the cross-site list")
+        print(f"  CPU: this process {own:.2f} s, the helpers {elapsed.cpu - own:.2f} s (on an idle machine with two "
+              f"cores the wall time is about the larger of this process's CPU and reading the store + the helpers')")
         total = indexed + elapsed
         print(f"total WARC index + site + notice: {total}; baseline {baseline}")
         print(f"ratio total / baseline: {total.wall / baseline.wall:.2f} wall, {total.cpu / baseline.cpu:.2f} CPU "

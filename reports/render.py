@@ -464,7 +464,8 @@ def render_report_stats(db, run_id: int, out_dir: str | Path, *, lang: str = "zh
     """``render_report`` plus what it wrote and how long its parts took: {index, pages, largest_bytes,
     largest_page, views, load_seconds (reading the store), helper_seconds (the helper's work, see
     ``_Helper``: reading the archived pages, writing their views and the notice draft), waited_seconds
-    (this process waiting for the archived pages' links)}. ``parallel`` False: no helper process."""
+    (this process waiting for the archived pages' links), waited_end_seconds (waiting for the helpers
+    to finish after its own pages)}. ``parallel`` False: no helper process."""
     with without_gc_pauses():
         return _render(db, run_id, Path(out_dir), lang, notice, parallel)
 
@@ -591,16 +592,23 @@ def _render(db, run_id: int, out_dir: Path, lang: str, notice, parallel: bool) -
             f["archive_href"] = links.get(f.get("record_id"))
         plan = findings_plan(report, FINDINGS_PAGE_ROWS)
 
-        def findings_pages(tell):
-            """The cross-site findings list, in a second helper that starts with every cell built."""
+        queue = _Queue(len(report.sites))
+
+        def pages(tell):
+            """The cross-site findings list, then sites from the queue: a second helper that starts
+            with every cell built."""
             own = _Writer(out_dir)
             _write_findings(env, own, common, report, plan)
+            _write_sites(env, own, common, report, queue)
             return own
 
-        with _Helper(findings_pages, parallel) as listing:
-            _write_sites(env, writer, common, report, plan)
+        with _Helper(pages, parallel) as listing:
+            _write_overview(env, writer, common, report, plan)
+            _write_sites(env, writer, common, report, queue)
+            started = time.perf_counter()
             writer.add(listing.result())
         view_files, helper_seconds = helping.result()
+        waited_end = time.perf_counter() - started
     remove_stale_views(out_dir, view_files)
     for asset in ASSETS:
         shutil.copyfile(TEMPLATES / asset, out_dir / asset)
@@ -610,14 +618,31 @@ def _render(db, run_id: int, out_dir: Path, lang: str, notice, parallel: bool) -
             stale.unlink()
     return {"index": out_dir / "index.html", "pages": writer.pages, "largest_bytes": writer.largest[0],
             "largest_page": writer.largest[1], "load_seconds": load_seconds, "helper_seconds": helper_seconds,
-            "waited_seconds": waited, "views": len(links)}
+            "waited_seconds": waited, "waited_end_seconds": waited_end, "views": len(links)}
 
 
-def _write_sites(env, writer, common, report, plan) -> None:
-    """Each site's page and list pages, the overview, the changes and the matrix."""
+class _Queue:
+    """The next site to write, shared by the processes writing them (a counter in shared memory that a
+    fork inherits): each takes a site when it is free, so the two cores end together."""
+
+    def __init__(self, count: int):
+        self.count = count
+        self.next = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                                else None).Value("q", 0)
+
+    def take(self) -> int | None:
+        with self.next.get_lock():
+            number = self.next.value
+            self.next.value += 1
+        return number if number < self.count else None
+
+
+def _write_sites(env, writer, common, report, queue: _Queue) -> None:
+    """The page and the list pages of each site ``queue`` hands out, until none is left."""
     t = env.globals["t"]
     list_template, site_template = env.get_template("list.html"), env.get_template("site.html")
-    for site in report.sites:
+    while (number := queue.take()) is not None:
+        site = report.sites[number]
         lists = {}
 
         def paged(kind: str, rows: list, template: str, **extra):
@@ -644,6 +669,10 @@ def _write_sites(env, writer, common, report, plan) -> None:
         lists["errors"] = paged("errors", site.errors, "errors", heading=t("fetch_errors"))
         writer.write(site_page(site.id), site_template.render(**common, site=site, lists=lists))
 
+
+def _write_overview(env, writer, common, report, plan) -> None:
+    """The overview, the changes and the matrix."""
+    t = env.globals["t"]
     charts = {
         "by_rule": bar_chart([(env.globals["rule_name"](r), n) for r, n in
                               sorted(report.by_rule.items(), key=lambda x: rule_order(x[0]))]),

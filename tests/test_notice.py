@@ -62,3 +62,23 @@ def test_notice_of_a_large_run_lists_every_finding_and_the_failing_sites(db_targ
     assert "于____年__月__日前完成整改" in text and "得分为估算" in text
     failing = {s["name"] for s in site_scores(db, info["run_id"]) if not s["passed"]}
     assert {r[1] for r in tables[ANNEX_FAILING]} == failing
+
+
+def test_zwgk_report_with_notice_writes_the_draft_zwgk_notice_writes(demo_run, tmp_path):
+    """``zwgk report --notice``: the site and the draft from one reading of the store; the draft is
+    the one ``zwgk notice`` writes (entry by entry: the zip's own timestamps are the time of writing)."""
+    import zipfile
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["report", "--db", str(demo_run.db_path), "--out", str(tmp_path / "r"),
+                                  "--notice", str(tmp_path / "a.docx")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "r" / "index.html").is_file() and "通报草稿已生成" in result.output
+    result = runner.invoke(main, ["notice", "--db", str(demo_run.db_path), "--out", str(tmp_path / "b.docx")])
+    assert result.exit_code == 0, result.output
+
+    def parts(path):
+        with zipfile.ZipFile(path) as z:
+            return {name: z.read(name) for name in z.namelist()}
+
+    assert parts(tmp_path / "a.docx") == parts(tmp_path / "b.docx")
