@@ -18,8 +18,8 @@ pages the findings rest on, in ``zwgk-warc/run-N.warc.gz``), then measures in th
   process and helper processes forked from it (``render._Helper``): the machine's two cores.
 
 Prints the times (wall, and CPU time beside it: this process's and its helpers', as the machine may
-be shared), how the site's wall time splits (reading the store, then this process's pages while a
-helper reads the archive and writes the views and the draft), the total beside the baseline, the
+be shared), how the site's wall time splits (reading the store, then this process's pages while the
+helpers write theirs, the views and the draft), the total beside the baseline, the
 load average, the WARC size of the run, the number of pages and the largest page, and exits non-zero
 when the WARC index, the site and the notice together take 10 s or more (wall), or a page holds more
 than 500 table rows (``render.PAGE_ROWS``).
@@ -160,10 +160,10 @@ def main() -> int:
         print(f"  wall: reading the store {stats['load_seconds']:.2f} s, then this process's pages "
               f"{elapsed.wall - stats['load_seconds']:.2f} s (of which {stats['waited_seconds']:.2f} s waiting for the "
               f"archived pages' links and {stats['waited_end_seconds']:.2f} s for the helpers at the end) while a "
-              f"helper read the archive, wrote the views and the draft in {stats['helper_seconds']:.2f} s and another "
-              f"wrote the cross-site list")
-        print(f"  CPU: this process {own:.2f} s, the helpers {elapsed.cpu - own:.2f} s (on an idle machine with two "
-              f"cores the wall time is about the larger of this process's CPU and reading the store + the helpers')")
+              f"helper read the archive and wrote the views in {stats['helper_seconds']:.2f} s and another wrote the "
+              f"cross-site list, the draft and a share of the site pages")
+        print(f"  CPU: this process {own:.2f} s, the helpers {elapsed.cpu - own:.2f} s (the store is read by this "
+              f"process alone; after that the work is shared by the two cores)")
         total = indexed + elapsed
         print(f"total WARC index + site + notice: {total}; baseline {baseline}")
         print(f"ratio total / baseline: {total.wall / baseline.wall:.2f} wall, {total.cpu / baseline.cpu:.2f} CPU "

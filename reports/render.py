@@ -462,8 +462,8 @@ def render_report(db, run_id: int, out_dir: str | Path, *, lang: str = "zh", not
 def render_report_stats(db, run_id: int, out_dir: str | Path, *, lang: str = "zh", notice: str | Path | None = None,
                         parallel: bool = True) -> dict:
     """``render_report`` plus what it wrote and how long its parts took: {index, pages, largest_bytes,
-    largest_page, views, load_seconds (reading the store), helper_seconds (the helper's work, see
-    ``_Helper``: reading the archived pages, writing their views and the notice draft), waited_seconds
+    largest_page, views, load_seconds (reading the store), helper_seconds (the first helper's work,
+    see ``_Helper``: reading the archived pages and writing their views), waited_seconds
     (this process waiting for the archived pages' links), waited_end_seconds (waiting for the helpers
     to finish after its own pages)}. ``parallel`` False: no helper process."""
     with without_gc_pauses():
@@ -569,16 +569,11 @@ def _render(db, run_id: int, out_dir: Path, lang: str, notice, parallel: bool) -
 
     def helper(tell):
         """Reads the archived pages (which can be read decides each finding's link) and tells their
-        links, then writes their views and the notice draft."""
+        links, then writes their views."""
         started = time.perf_counter()
         views = read_views(base, archived)
         tell(view_links(views))
-        files = write_view_files(views, out_dir)
-        if draft is not None:
-            from reports.notice import write_notice_of
-
-            write_notice_of(draft, notice)
-        return files, time.perf_counter() - started
+        return write_view_files(views, out_dir), time.perf_counter() - started
 
     with _Helper(helper, parallel) as helping:
         # Meanwhile, each finding's cells but its archive link: the costliest part of the pages.
@@ -595,10 +590,14 @@ def _render(db, run_id: int, out_dir: Path, lang: str, notice, parallel: bool) -
         queue = _Queue(len(report.sites))
 
         def pages(tell):
-            """The cross-site findings list, then sites from the queue: a second helper that starts
-            with every cell built."""
+            """The cross-site findings list, the notice draft, then sites from the queue: a second
+            helper that starts with every cell built."""
             own = _Writer(out_dir)
             _write_findings(env, own, common, report, plan)
+            if draft is not None:
+                from reports.notice import write_notice_of
+
+                write_notice_of(draft, notice)
             _write_sites(env, own, common, report, queue)
             return own
 
