@@ -351,8 +351,10 @@ def connect(path: str | os.PathLike = DEFAULT_DB, *, create: bool = True, init: 
             _verify(path)
         db = SqliteStore(path)
         _refuse_foreign(db, path, init)
-        db.execute("PRAGMA journal_mode=WAL")
+        # The wait first: switching to WAL and migrating take locks that a second process opening the
+        # same new store (two Celery workers, a test polling a run) may hold for a moment.
         db.execute("PRAGMA busy_timeout=30000")
+        db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         migrate(db)
     except Exception as exc:  # sqlite3.DatabaseError and OSError both mean: not usable
