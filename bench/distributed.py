@@ -78,10 +78,10 @@ def makespan(durations: list[float], n_workers: int) -> float:
 
 
 def crawl_with(n_workers: int, broker: str, sites_file: Path, workdir: Path, settings: dict, task_sites: int,
-               hosts: PortalHosts, address_of: dict[str, str], delay: float) -> dict:
+               hosts: PortalHosts, address_of: dict[str, str], delay: float, db: str | None = None) -> dict:
     run_dir = workdir / f"workers-{n_workers}"
     run_dir.mkdir()
-    db_path = run_dir / "zwgk.db"
+    db_path = db.format(n=n_workers) if db else run_dir / "zwgk.db"
     store.connect(db_path).conn.close()
     hosts.take()   # forget what came before
     children, me = cpu_seconds(resource.RUSAGE_CHILDREN), cpu_seconds(resource.RUSAGE_SELF)
@@ -128,6 +128,10 @@ def main() -> None:
     parser.add_argument("--task-sites", type=int, default=6, help="sites per task (default 6: one copy of the six a task)")
     parser.add_argument("--delay", type=float, default=0.1, help="seconds between two requests to one host (default 0.1)")
     parser.add_argument("--servers", type=int, default=4, help="processes serving the hosts (default 4)")
+    parser.add_argument("--db", help="the store of the run with N workers: a PostgreSQL URL with {n} in its database "
+                        "name (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/zwgk_w{n}; databases zwgk_w1 and "
+                        "zwgk_w2 must exist and be empty). Default: a fresh SQLite file per run, which the workers "
+                        "share: they take turns at its one write lock")
     args = parser.parse_args()
     if REDIS_SERVER is None:
         sys.exit("bench/distributed.py needs redis-server (apt-get install -y redis-server)")
@@ -150,7 +154,7 @@ def main() -> None:
         for n in (1, 2):
             try:
                 results.append(crawl_with(n, broker, sites_file, workdir, settings, args.task_sites, hosts,
-                                          address_of, args.delay))
+                                          address_of, args.delay, args.db))
             except ZwgkError as exc:
                 sys.exit(f"the crawl with {n} worker(s) failed: {exc}\nits store and the workers' and tasks' logs: "
                          f"{workdir / f'workers-{n}'}")
