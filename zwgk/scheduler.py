@@ -267,11 +267,22 @@ def make_scheduler(db_path: str | os.PathLike, *, background: bool = True):
     )
 
 
+def _stop(scheduler, *, wait: bool) -> None:
+    """Shut ``scheduler`` down without its last look at the job store.
+
+    APScheduler 3's thread, woken by shutdown(), processes due jobs once more after the state is
+    STOPPED and the executors are shut down: a job due at that moment is "submitted" to a dead
+    executor (a traceback in the log) and then moved on to its next fire time or, if it has none,
+    deleted -- a run lost without a trace. No job is processed once stopping has begun; one being
+    submitted already finishes first (shutdown takes the job-store lock that processing holds), and
+    with ``wait`` the scheduler waits for it to run."""
+    scheduler._process_jobs = lambda: None
+    scheduler.shutdown(wait=wait)
+
+
 def _open_jobstore(db_path):
     scheduler = make_scheduler(db_path)
-    # This scheduler only edits the job store: it must never run a job. Paused is not enough: between
-    # shutdown() setting STOPPED and its thread exiting, APScheduler processes due jobs once more and
-    # submits them to the executor it has just shut down (a traceback when a job is due within seconds).
+    # This scheduler only edits the job store: it must never run a job (paused is not enough, see _stop).
     scheduler._process_jobs = lambda: None
     try:
         scheduler.start(paused=True)
@@ -307,7 +318,7 @@ def add_jobs(specs: list[JobSpec], *, keep_unchanged: bool = False, scheduler=No
             done.append(f"{spec.id}：{spec.describe()}，下次运行 {_when(job)}")
     finally:
         if own:
-            scheduler.shutdown(wait=False)
+            _stop(scheduler, wait=False)
     return done
 
 
@@ -325,7 +336,7 @@ def list_jobs(db_path) -> list[dict]:
                  "sites": j.kwargs.get("sites"), "db": j.kwargs.get("db"), "out": j.kwargs.get("out")}
                 for j in scheduler.get_jobs(jobstore="default")]
     finally:
-        scheduler.shutdown(wait=False)
+        _stop(scheduler, wait=False)
 
 
 def remove_job(db_path, job_id: str) -> None:
@@ -339,7 +350,7 @@ def remove_job(db_path, job_id: str) -> None:
     except JobLookupError:
         raise UserError(f"no scheduled job '{job_id}' (see: zwgk schedule list --db {db_path})", 1) from None
     finally:
-        scheduler.shutdown(wait=False)
+        _stop(scheduler, wait=False)
 
 
 def _setup_logging(db_path) -> Path:
@@ -403,5 +414,5 @@ def serve(db_path, *, specs: list[JobSpec] | None = None, lifetime: float | None
     finally:
         if stop.is_set():
             runner.interrupt_crawls()
-        scheduler.shutdown(wait=True)
+        _stop(scheduler, wait=True)
         lock.__exit__(None, None, None)
