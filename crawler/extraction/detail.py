@@ -282,7 +282,8 @@ def _title_element(root, head_title: str, site: str, guess: str, other_parts: se
     flat_guess = _flat(guess)
     flat_exact = _flat(exact)
     # A text that scores starts with a character of the <title> or of ``exact``: an element whose
-    # own leading text starts otherwise is passed over unread (only the first h1 counts regardless).
+    # text starts otherwise, as its own text or its first descendants' show, is passed over unread
+    # (only the first h1 counts regardless).
     firsts = set(head_title) | set(guess) | set(flat_exact[:1])
     for el in root.iter():
         tag = el.tag
@@ -292,10 +293,10 @@ def _title_element(root, head_title: str, site: str, guess: str, other_parts: se
         if not is_heading and tag != "ucaptitle":
             cls, ident = el.get("class"), el.get("id")
             # Most elements have neither: nothing for the hint to find.
-            if not ((cls or ident) and _TITLE_HINT.search(f"{cls or ''} {ident or ''}")):
+            if not ((cls or ident) and _title_hint(cls, ident)):
                 if not (head_title and tag in _SMALL_BLOCKS and len(el) <= 2):
                     continue
-        if tag != "h1" and el.text and (lead := dom.FIRST_SHOWN.search(el.text)) and lead.group() not in firsts:
+        if tag != "h1" and (lead := _first_shown(el)) is not None and lead not in firsts:
             continue
         text = dom.inline_text(el)
         if not (4 <= len(text) <= 200) or text == site or text in other_parts:
@@ -346,6 +347,33 @@ def _hidden(el) -> bool:
 _WHITESPACE = re.compile(r"\s+")
 _HEADINGS = ("h1", "h2", "h3")
 _SMALL_BLOCKS = ("div", "p", "span", "td", "strong", "font", "b")
+_TITLE_HINTS: dict[tuple, bool] = {}
+
+
+def _first_shown(el) -> str | None:
+    """The first character ``dom.inline_text(el)`` keeps, when the element's own text or that of its
+    first descendants down the first-child line holds it; None when it lies further on (unknown)."""
+    node = el
+    while True:
+        text = node.text
+        if text and (lead := dom.FIRST_SHOWN.search(text)):
+            return lead.group()
+        if not len(node):
+            return None
+        node = node[0]
+        if not isinstance(node.tag, str):
+            return None
+
+
+def _title_hint(cls: str | None, ident: str | None) -> bool:
+    """Whether a class and id name a title box, by the pair (a site's pages repeat the same few)."""
+    hint = _TITLE_HINTS.get((cls, ident))
+    if hint is None:
+        hint = bool(_TITLE_HINT.search(f"{cls or ''} {ident or ''}"))
+        if len(_TITLE_HINTS) >= 4096:   # a hostile page's made-up names do not grow it without end
+            _TITLE_HINTS.clear()
+        _TITLE_HINTS[(cls, ident)] = hint
+    return hint
 
 
 def _flat(text: str) -> str:

@@ -178,6 +178,19 @@ def classes(el) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}"
 
 
+# Whether a class and id pair is noise (see is_noise), by the pair: a site's pages repeat the same
+# few hundred. Bounded: a hostile page's made-up names do not grow it without end.
+_NOISY_ATTRS: dict[tuple, bool] = {}
+
+
+def _noisy_attrs(cls: str | None, ident: str | None) -> bool:
+    noise = bool(NOISE_TOKEN.search(f"{cls or ''} {ident or ''}"))
+    if len(_NOISY_ATTRS) >= 4096:
+        _NOISY_ATTRS.clear()
+    _NOISY_ATTRS[(cls, ident)] = noise
+    return noise
+
+
 def is_noise(el) -> bool:
     tag = el.tag if isinstance(el.tag, str) else ""
     if tag in NOISE_TAGS:
@@ -185,8 +198,8 @@ def is_noise(el) -> bool:
     cls, ident = el.get("class"), el.get("id")
     if not cls and not ident:
         return False   # most elements: nothing to search (run for every element of every page)
-    attrs = f"{cls or ''} {ident or ''}"
-    return bool(attrs.strip()) and bool(NOISE_TOKEN.search(attrs))
+    noise = _NOISY_ATTRS.get((cls, ident))
+    return _noisy_attrs(cls, ident) if noise is None else noise
 
 
 def in_noise(el) -> bool:
@@ -265,7 +278,7 @@ def meta_tags(root) -> dict[str, str]:
     return out
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """A run of text between two block boundaries, as a reader sees it on screen.
 
@@ -282,61 +295,83 @@ SOFT = "\x1f"
 
 # lines() is run over every element of every page: its patterns are compiled once.
 _SOFT_RUN = re.compile(SOFT + "+")
+_SOFT_TWICE = SOFT + SOFT
 _SHOWN = re.compile(r"[^\s\u3000\xa0\u200b\ufeff" + SOFT + "]")   # what squash() would keep
 _STRIP = " \t\r\n" + SOFT
+
+# What lines() needs to know of a tag, by the tag as the parser wrote it: (skipped, block, a noise
+# tag, html or body). Looked up once per element instead of lower-casing and testing four sets.
+_INLINE, _BLOCK, _SKIP = 0, 1, 2
+_TAG_KINDS: dict[str, tuple[int, bool, bool]] = {}
+
+
+def _tag_kind(tag: str) -> tuple[int, bool, bool]:
+    low = tag.lower()
+    kind = (_SKIP if low in SKIP_TAGS else _BLOCK if low in BLOCK_TAGS else _INLINE,
+            tag in NOISE_TAGS, low in ("html", "body"))
+    if len(_TAG_KINDS) < 512:   # bounded, as _NOISY_ATTRS
+        _TAG_KINDS[tag] = kind
+    return kind
 
 
 def lines(root, *, skip_noise: bool = False) -> list[Line]:
     """Visible text of ``root`` split into lines at block elements (iterative: no recursion limit)."""
-    # One pass over every element of every page read: the line being built is kept in locals
-    # (parts, line_el, line_noise) rather than in closures, which halves the cost per element.
+    # One pass over every element of every page read: the line being built and the innermost open
+    # element's noise flag and block element are kept in locals (the stack holds the outer ones'),
+    # not in closures or objects, which costs a third of the time per element.
     out: list[Line] = []
     parts: list[str] = []
     line_el, line_noise = None, False
     append = parts.append
+    kinds = _TAG_KINDS
+    noisy_attrs = _NOISY_ATTRS
 
-    # Stack of (element, noise flag, innermost block element)
+    # (noise flag, innermost block element, kind) of each open element but the innermost.
     stack: list[tuple] = []
+    noise, block_el, kind = False, root, _INLINE   # the innermost open element's (none yet: root's)
+    depth = 0          # open elements, the root's included
     skip_depth = 0
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag
-        if type(tag) is not str:
-            tag = None
         if event == "start":
             if skip_depth:
                 skip_depth += 1
                 continue
-            if tag is None:
+            if type(tag) is not str:
                 continue
-            own_tag, tag = tag, tag.lower()
-            if tag in SKIP_TAGS:
+            tag_kind = kinds.get(tag) or _tag_kind(tag)
+            if depth:
+                stack.append((noise, block_el, kind))
+            depth += 1
+            if tag_kind[0] == _SKIP:
                 skip_depth = 1
-                stack.append((el, False, None, True))
+                noise, block_el, kind = False, None, _SKIP
                 continue
-            if stack:
-                parent_noise, parent_block = stack[-1][1], stack[-1][2]
-            else:
-                parent_noise, parent_block = False, el
-            noise = parent_noise
-            if not noise and tag not in ("html", "body"):   # is_noise(el), inline: run for every element
-                if own_tag in NOISE_TAGS:
+            if not noise and not tag_kind[2]:   # is_noise(el), inline: run for every element
+                if tag_kind[1]:
                     noise = True
                 else:
                     cls, ident = el.get("class"), el.get("id")
-                    noise = bool((cls or ident) and NOISE_TOKEN.search(f"{cls or ''} {ident or ''}"))
-            block = tag in BLOCK_TAGS
-            block_el = el if block else parent_block
+                    if cls or ident:
+                        noise = noisy_attrs.get((cls, ident))
+                        if noise is None:
+                            noise = _noisy_attrs(cls, ident)
+            kind = tag_kind[0]
+            if kind == _BLOCK:
+                block_el = el
             if skip_noise and noise:
                 skip_depth = 1
-                stack.append((el, noise, block_el, True))
                 continue
-            stack.append((el, noise, block_el, False))
-            if block:
-                if parts:   # the line so far ends here
-                    text = _SOFT_RUN.sub(SOFT, "".join(parts))
-                    if _SHOWN.search(text):
-                        out.append(Line(text.strip(_STRIP), line_el, line_noise))
+            if kind == _BLOCK:
+                if parts:
+                    # The line so far ends here. Most runs between two blocks are only the markup's
+                    # whitespace: tested before anything is built (_SHOWN finds the same in either).
+                    text = "".join(parts)
                     parts.clear()
+                    if _SHOWN.search(text):
+                        if _SOFT_TWICE in text:
+                            text = _SOFT_RUN.sub(SOFT, text)
+                        out.append(Line(text.strip(_STRIP), line_el, line_noise))
                     line_el = None
             else:
                 append(SOFT)
@@ -349,38 +384,40 @@ def lines(root, *, skip_noise: bool = False) -> list[Line]:
             if skip_depth > 1:
                 skip_depth -= 1
                 continue
-            if tag is None:
+            if type(tag) is not str:
                 # Comments and PIs were removed by the parser; a leftover keeps its tail.
-                if stack and not skip_depth:
+                if depth and not skip_depth:
                     text = el.tail
                     if text:
                         if line_el is None and text.strip():
-                            line_el, line_noise = stack[-1][2], stack[-1][1]
+                            line_el, line_noise = block_el, noise
                         append(text)
                 continue
-            if stack:
-                stack.pop()
             if skip_depth == 1:
                 skip_depth = 0
-            elif tag.lower() in BLOCK_TAGS:
+            elif kind == _BLOCK:
                 if parts:
-                    text = _SOFT_RUN.sub(SOFT, "".join(parts))
-                    if _SHOWN.search(text):
-                        out.append(Line(text.strip(_STRIP), line_el, line_noise))
+                    text = "".join(parts)
                     parts.clear()
+                    if _SHOWN.search(text):
+                        if _SOFT_TWICE in text:
+                            text = _SOFT_RUN.sub(SOFT, text)
+                        out.append(Line(text.strip(_STRIP), line_el, line_noise))
                     line_el = None
             else:
                 append(SOFT)
-            if stack:
+            depth -= 1
+            if depth:
+                noise, block_el, kind = stack.pop()
                 text = el.tail
                 if text:
                     if line_el is None and text.strip():
-                        line_el, line_noise = stack[-1][2], stack[-1][1]
+                        line_el, line_noise = block_el, noise
                     append(text)
     if parts:
-        text = _SOFT_RUN.sub(SOFT, "".join(parts))
+        text = "".join(parts)
         if _SHOWN.search(text):
-            out.append(Line(text.strip(_STRIP), line_el, line_noise))
+            out.append(Line(_SOFT_RUN.sub(SOFT, text).strip(_STRIP), line_el, line_noise))
     return out
 
 
