@@ -123,7 +123,7 @@ def _doc_number_under_title(under_title) -> str | None:
     """An official document prints its 文号 on a line of its own right under its title, often in
     the body and split over several <span>s; a 文号 cited inside a sentence is not it."""
     for line in under_title[1:_UNDER_TITLE + 1]:
-        text = re.sub(r"\s+", "", line.text.replace(dom.SOFT, ""))
+        text = _WHITESPACE.sub("", line.text.replace(dom.SOFT, ""))
         if _DOC_NUMBER.match(text):
             return text
     return None

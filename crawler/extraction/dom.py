@@ -272,9 +272,10 @@ def meta_tags(root) -> dict[str, str]:
     out: dict[str, str] = {}
     for meta in root.iter("meta"):
         name = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").strip().lower()
-        content = squash(meta.get("content"))
-        if name and content and name not in out:
-            out[name] = content
+        if name and name not in out:
+            content = squash(meta.get("content"))
+            if content:
+                out[name] = content
     return out
 
 

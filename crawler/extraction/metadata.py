@@ -88,6 +88,7 @@ _LABEL = re.compile(
 _LABEL_ALONE = re.compile(rf"^{_SP}[【\[]?(?:{_ALTERNATION})[】\]]?{_SP}[:：]?{_SP}$")
 # Something that looks like an unknown label: a short CJK run and a colon, after a soft boundary.
 _LABELISH = re.compile(r"^[\s\u3000\xa0\x1f]*[\u4e00-\u9fff][\u4e00-\u9fff\s\u3000]{0,8}[:：]")
+_SPACED_LABEL = re.compile(r"[\s\u3000]{1,}[\u4e00-\u9fff]{2,8}[:：]")
 _EMPTY = {"", "无", "-", "--", "—", "——", "/", "暂无", "null", "none", "空", "未知", "…", "..."}
 
 
@@ -119,7 +120,7 @@ def _cut(rest: str) -> str:
         kept.append(piece)
     value = dom.SOFT.join(kept)
     # "分类：统计公报  公开方式：主动公开" without tags between them: cut at a spaced unknown label.
-    m = re.search(r"[\s\u3000]{1,}[\u4e00-\u9fff]{2,8}[:：]", value)
+    m = _SPACED_LABEL.search(value)
     if m:
         value = value[:m.start()]
     return value
@@ -161,10 +162,8 @@ def label_runs(text: str) -> list[tuple[str, int, int]]:
 
 
 def _word(match) -> str:
-    for name, val in match.groupdict().items():
-        if val is not None:
-            return _INDEX_WORD[name]
-    return ""
+    # The patterns' only groups are the wordings' and exactly one of them takes part in a match.
+    return _INDEX_WORD.get(match.lastgroup, "")
 
 
 def _next_value(lines, i: int) -> str | None:

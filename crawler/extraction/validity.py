@@ -82,6 +82,7 @@ _AMEND = re.compile(r"修改|修订")
 # Words glued before a 文号 that are not part of it: 原示政发〔2019〕1号, 同时废止示政发…
 _LEAD = re.compile(r"^(?:.*?(?:废止|停止执行|修改|修订|同时|以及|及|和|与|对|将|原|即))+")
 _SENTENCE = re.compile(r"[。；;\n]")
+_QUOTED_TITLE = re.compile(r"《[^《》]*》")
 
 
 def doc_number_parts(number: str | None) -> tuple[str, str, int] | None:
@@ -121,8 +122,8 @@ def repealed(body: str | None, own_number: str | None = None) -> list[dict]:
     (《关于废止…的决定》 is a title, not an act); its cited 文号 are those documents. A sentence
     ending in a colon (``决定废止下列文件：``) passes its verb to the numbered lines after it.
     The document's own 文号 is never among them. Each: ``{"doc_number", "title", "action"}``."""
-    if not body:
-        return []
+    if not body or "号" not in body or not (_REPEAL.search(body) or _AMEND.search(body)):
+        return []   # every citation ends in 号, and a sentence counts only with a verb (most bodies)
     own = doc_number_key(own_number)
     found: dict[str, dict] = {}
     pending = None
@@ -144,7 +145,7 @@ def repealed(body: str | None, own_number: str | None = None) -> list[dict]:
 
 
 def _verb(text: str) -> str | None:
-    plain = re.sub(r"《[^《》]*》", "", text)    # 《关于废止…的决定》 is a title, not an act
+    plain = _QUOTED_TITLE.sub("", text)    # 《关于废止…的决定》 is a title, not an act
     return "废止" if _REPEAL.search(plain) else "修改" if _AMEND.search(plain) else None
 
 
