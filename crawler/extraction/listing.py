@@ -342,9 +342,11 @@ def _strip_edge_dates(text: str) -> str:
     return _TRAILING_DATE.sub(" ", _LEADING_DATE.sub(" ", text))
 
 
-def _entry(item, base: str, limit: date, date_cell=None, titles: dict | None = None) -> _Entry | None:
+def _entry(item, base: str, limit: date, date_cell=None, titles: dict | None = None,
+           multi_dated: bool = True) -> _Entry | None:
     """``titles``: link_title of links already read (each link is read again for every container
-    above it that is scored)."""
+    above it that is scored). ``multi_dated=False``: an item holding several entries (``multi``) is
+    given no date, for a reader that only counts such items."""
     links = []
     for a in item.iter("a"):
         href = dom.absolute(base, a.get("href"))
@@ -369,19 +371,22 @@ def _entry(item, base: str, limit: date, date_cell=None, titles: dict | None = N
             return None
         title = rest
     day = None
-    if date_cell is not None:
-        day = parse_date(dom.inline_text(date_cell), not_after=limit)
-    if day is None:
-        rest = dom.inline_text(item)
-        link_text = dom.inline_text(a)
-        if link_text:
-            rest = rest.replace(link_text, " ", 1)
-        day = parse_date(rest, not_after=limit)
+    # An item holding several entries gets no date for a reader that only counts such items: the
+    # date of a whole list's text would be most of the item's cost, and thrown away.
+    if multi_dated or not multi:
+        if date_cell is not None:
+            day = parse_date(dom.inline_text(date_cell), not_after=limit)
         if day is None:
-            edge = _LEADING_DATE.search(link_text) or _TRAILING_DATE.search(link_text)
-            day = parse_date(edge.group(0), not_after=limit) if edge else None
-        if day is None:
-            day = parse_month_day(rest, near=url_date(href), not_after=limit)
+            rest = dom.inline_text(item)
+            link_text = dom.inline_text(a)
+            if link_text:
+                rest = rest.replace(link_text, " ", 1)
+            day = parse_date(rest, not_after=limit)
+            if day is None:
+                edge = _LEADING_DATE.search(link_text) or _TRAILING_DATE.search(link_text)
+                day = parse_date(edge.group(0), not_after=limit) if edge else None
+            if day is None:
+                day = parse_month_day(rest, near=url_date(href), not_after=limit)
     return _Entry(title, href, day, bool(_DOC_URL.search(href)), bool(_DIR_URL.search(href)), multi, item)
 
 
@@ -461,9 +466,9 @@ def _score_entries(container, items: dict, base: str, limit: date, titles: dict 
             cells = [c for c in item if isinstance(c.tag, str)]
             if header_index < len(cells):
                 cell = cells[header_index]
-        entry = _entry(item, base, limit, cell, titles)
+        entry = _entry(item, base, limit, cell, titles, multi_dated=False)
         if entry is not None:
-            if entry.date is None:
+            if entry.date is None and not entry.multi:
                 entry.date = _date_beside(item, items, limit)
             out.append(entry)
     return out
