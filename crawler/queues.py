@@ -10,10 +10,22 @@ Scrapy's lookup as the fallback) and stores a ``Site`` of the spider given as a 
 argument by its id, restored as the spider's own object; the rest is pickled by the C pickler
 without hooks. The order (last in, first out, per priority), the file layout (queuelib's
 LifoDiskQueue) and ``request_from_dict`` on the way back are Scrapy's.
+
+Two costs of queuelib's LifoDiskQueue are not paid per request. Its ``pop`` truncates the file after
+each record (a flush, seeks and an ``ftruncate`` on the file system: about half of what a request cost
+in the queue); here the file's logical end is kept in memory, records are read and written with
+``pread``/``pwrite`` at it, and the file is cut to it once, when the queue closes. And the newest
+``MEMORY_REQUESTS`` requests stay in memory as they are (with their pickled form, so that a request
+that cannot be stored is still refused at ``push``, as Scrapy's disk queues refuse it): in last in,
+first out order most requests are taken again soon after they are queued, and need neither the disk
+nor a rebuild by ``request_from_dict``. When more are queued, the oldest of them go to the file in
+one write; the memory held stays bounded whatever the size of the crawl.
 """
 from __future__ import annotations
 
+import os
 import pickle
+import struct
 from pathlib import Path
 
 from queuelib.queue import LifoDiskQueue
@@ -37,9 +49,17 @@ def _method_name(spider, func) -> str | None:
 class SpiderLifoDiskQueue(LifoDiskQueue):
     """Requests last in, first out, on disk (see the module docstring)."""
 
+    MEMORY_REQUESTS = 256    # the newest requests, kept in memory (about 1 MB at most per priority)
+    SPILL = MEMORY_REQUESTS // 2
+
     def __init__(self, crawler, key: str):
         Path(key).parent.mkdir(parents=True, exist_ok=True)
-        super().__init__(key)
+        super().__init__(key)   # opens (or resumes) the file and reads its count of records
+        self.fd = self.f.fileno()
+        self.f.flush()
+        self.end = os.fstat(self.fd).st_size   # the records on disk end here; bytes beyond are stale
+        self.on_disk = self.size
+        self.top: list[tuple] = []              # (request, pickled) of the newest requests, oldest first
         self.spider = crawler.spider
         self.sites = {site.id: site for site in getattr(self.spider, "sites", None) or ()}
 
@@ -78,13 +98,56 @@ class SpiderLifoDiskQueue(LifoDiskQueue):
                 raise pickle.UnpicklingError(f"queued request of a site not in this crawl: {exc.args[0]}") from None
         return request_from_dict(data, spider=self.spider)
 
+    def _spill(self, count: int) -> None:
+        """Write the ``count`` oldest requests held in memory to the end of the file, in one write."""
+        pack = struct.Struct(self.SIZE_FORMAT).pack
+        blob = b"".join(raw + pack(len(raw)) for _, raw in self.top[:count])
+        os.pwrite(self.fd, blob, self.end)
+        self.end += len(blob)
+        self.on_disk += count
+        del self.top[:count]
+
+    def _read_last(self, remove: bool) -> bytes:
+        (length,) = struct.unpack(self.SIZE_FORMAT, os.pread(self.fd, self.SIZE_SIZE, self.end - self.SIZE_SIZE))
+        start = self.end - self.SIZE_SIZE - length
+        raw = os.pread(self.fd, length, start)
+        if remove:
+            self.end, self.on_disk = start, self.on_disk - 1
+        return raw
+
     def push(self, request) -> None:
-        super().push(self._dumps(request))
+        self.top.append((request, self._dumps(request)))
+        self.size += 1
+        if len(self.top) > self.MEMORY_REQUESTS:
+            self._spill(self.SPILL)
 
     def pop(self):
-        data = super().pop()
-        return self._loads(data) if data else None
+        if self.top:
+            self.size -= 1
+            return self.top.pop()[0]
+        if not self.on_disk:
+            return None
+        self.size -= 1
+        return self._loads(self._read_last(remove=True))
 
     def peek(self):
-        data = super().peek()
-        return self._loads(data) if data else None
+        if self.top:
+            return self.top[-1][0]
+        return self._loads(self._read_last(remove=False)) if self.on_disk else None
+
+    def clear(self) -> None:
+        self.top.clear()
+        self.size = self.on_disk = 0
+        self.end = self.SIZE_SIZE
+        os.ftruncate(self.fd, self.end)
+
+    def close(self) -> None:
+        # What is still queued is left as queuelib's LifoDiskQueue leaves it (a job directory can be
+        # resumed): the records in order, the file cut at the last one, their count in its header.
+        if self.top:
+            self._spill(len(self.top))
+        os.ftruncate(self.fd, self.end)
+        os.pwrite(self.fd, struct.pack(self.SIZE_FORMAT, self.size), 0)
+        self.f.close()
+        if not self.size:
+            Path(self.path).unlink()

@@ -96,6 +96,47 @@ def test_the_disk_queue_gives_back_each_request_with_its_callbacks_and_the_spide
     queue.close()
 
 
+def test_the_disk_queue_keeps_last_in_first_out_order_across_memory_and_disk_and_can_be_resumed(tmp_path):
+    from queuelib.queue import LifoDiskQueue
+
+    from crawler.queues import SpiderLifoDiskQueue
+    from crawler.spiders.portal import PortalSpider
+
+    crawler = get_crawler(PortalSpider)
+    crawler.spider = spider = PortalSpider()
+    spider.sites = []
+    path = str(tmp_path / "queue" / "p0")
+    queue = SpiderLifoDiskQueue.from_crawler(crawler, path)
+    held = SpiderLifoDiskQueue.MEMORY_REQUESTS
+    urls = [f"http://www.example.gov.cn/xxgk/t{i}.html" for i in range(3 * held + 7)]
+
+    def request(url):
+        return scrapy.Request(url, callback=spider.parse_detail, cb_kwargs={"n": url})
+
+    for url in urls[:2 * held]:
+        queue.push(request(url))
+    assert len(queue.top) <= held and queue.on_disk >= held   # the oldest went to the file
+    popped = [queue.pop().url for _ in range(held + 3)]       # from memory, then from the file
+    for url in urls[2 * held:]:
+        queue.push(request(url))
+    assert queue.peek().url == urls[-1]
+    popped += [queue.pop().url for _ in range(10)]
+    expected = urls[:2 * held][::-1][:held + 3] + urls[2 * held:][::-1][:10]
+    assert popped == expected and len(queue) == len(urls) - len(popped)
+    queue.close()
+    # What was left is a queuelib LIFO file of pickled requests, in order, and another queue resumes it.
+    assert len(LifoDiskQueue(path)) == len(urls) - len(popped)
+    again = SpiderLifoDiskQueue.from_crawler(crawler, path)
+    rest = []
+    while (r := again.pop()) is not None:
+        rest.append(r)
+    left = [u for u in urls if u not in set(popped)]
+    assert [r.url for r in rest] == left[::-1] and rest[0].callback == spider.parse_detail
+    assert rest[0].cb_kwargs == {"n": left[-1]}
+    again.close()
+    assert not Path(path).exists()   # an emptied queue leaves no file
+
+
 def test_the_project_queues_requests_with_its_own_disk_queue():
     from crawler import settings
 
