@@ -132,6 +132,66 @@ def test_zwgk_evidence_extracts_the_view_the_page_and_the_records(demo_run, late
     assert result.output.strip() == "错误：数据库中没有编号为 999999 的问题（编号见 zwgk findings 或导出表的“编号”列）"
 
 
+def _warcio_pair(method, url, request_headers, request_body, status, response_headers, body, when, protocol):
+    """The request and response records as warcio's WARCWriter builds them (uncompressed): the reference."""
+    import io
+    from http.client import responses
+    from urllib.parse import urlsplit
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    out = io.BytesIO()
+    builder = WARCWriter(out, gzip=False)
+    date = when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    resp = builder.create_warc_record(
+        url, "response", payload=io.BytesIO(body), length=len(body), warc_headers_dict={"WARC-Date": date},
+        http_headers=StatusAndHeaders(f"{status} {responses.get(status, '')}".strip(),
+                                      response_headers + [("Content-Length", str(len(body)))], protocol=protocol))
+    parts = urlsplit(url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    req = builder.create_warc_record(
+        url, "request", payload=io.BytesIO(request_body), length=len(request_body), warc_headers_dict={"WARC-Date": date},
+        http_headers=StatusAndHeaders(f"{method} {path} HTTP/1.1", [("Host", parts.netloc), *request_headers],
+                                      is_http_request=True))
+    req.rec_headers.add_header("WARC-Concurrent-To", resp.rec_headers.get_header("WARC-Record-ID"))
+    builder.write_record(req)
+    builder.write_record(resp)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("method, url, request_headers, request_body, status, response_headers, body, protocol", [
+    ("GET", "http://www.example.gov.cn/xxgk/czyjs/?page=2", [("User-Agent", "zwgk")], b"", 200,
+     [("Content-Type", "text/html; charset=gbk")], "<p>暂无信息</p>".encode("gb18030"), "HTTP/1.1"),
+    ("POST", "http://www.example.gov.cn/list.jsp", [("Content-Type", "application/x-www-form-urlencoded")],
+     b"page=3&col=7", 299, [("Set-Cookie", "a=b; Path=/"), ("Set-Cookie", "c=d")], b"", "HTTP/1.0"),
+    ("GET", "http://www.example.gov.cn/", [], b"", 404,   # header values that are not ASCII: percent-encoded
+     [("Content-Disposition", 'attachment; filename="\u00e6\u0096\u0087.pdf"'), ("X-Note", "\u00e4\u00b8\u00ad")],
+     b"missing", "HTTP/1.1"),
+])
+def test_exchange_records_are_written_byte_for_byte_as_warcio_writes_them(
+        tmp_path, monkeypatch, method, url, request_headers, request_body, status, response_headers, body, protocol):
+    import uuid
+
+    when = datetime(2026, 5, 1, 9, 30, tzinfo=timezone.utc)
+
+    def ids():
+        sequence = iter(uuid.UUID(int=n) for n in range(1, 100))
+        monkeypatch.setattr(uuid, "uuid4", lambda: next(sequence))
+
+    warc = WarcFile(tmp_path / "run-1.warc.gz")
+    start = warc.file.tell()
+    ids()
+    warc.write_pair(method, url, list(request_headers), request_body, status, list(response_headers), body, when,
+                    protocol=protocol)
+    warc.close()
+    ids()
+    expected = _warcio_pair(method, url, list(request_headers), request_body, status, list(response_headers), body,
+                            when, protocol)
+    assert gzip.decompress((tmp_path / "run-1.warc.gz").read_bytes()[start:]) == expected
+    assert warcio_check(tmp_path / "run-1.warc.gz").returncode == 0
+
+
 def test_warc_records_keep_the_body_scrapy_read_without_its_transfer_encodings(tmp_path):
     warc = WarcFile(tmp_path / "run-1.warc.gz")
     body = "<html><head><meta charset=gbk></head><body>暂无信息</body></html>".encode("gb18030")
