@@ -51,6 +51,15 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.HostTimeouts": 560,
     "crawler.middlewares.RedirectPolicy": 650,
 }
+# Spider middlewares see every request and item a callback yields. Two of Scrapy's do nothing a
+# crawl of portals uses: DepthMiddleware counts link depth for DEPTH_LIMIT and depth stats, while
+# this spider bounds its walks itself (ZWGK_MAX_PAGES_PER_COLUMN; a detail page leads nowhere), and
+# MetaCopyDetectionMiddleware warns spider authors about copied meta keys (a check for the code, like
+# WARN_ON_GENERATOR_RETURN_VALUE above). HttpError, Referer (some portals check it) and UrlLength stay.
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+}
 LOG_FORMATTER = "crawler.extensions.PageLogFormatter"   # no DEBUG record per page and item below DEBUG
 EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None, "crawler.extensions.RequestLog": 500,
               "crawler.archive.WarcArchive": 510}
