@@ -2,6 +2,7 @@
 requests queued on disk, fingerprints on disk, walk state compact and dropped once concluded."""
 from __future__ import annotations
 
+import gc
 import re
 from pathlib import Path
 
@@ -141,3 +142,18 @@ def test_the_project_queues_requests_with_its_own_disk_queue():
     from crawler import settings
 
     assert settings.SCHEDULER_DISK_QUEUE == "crawler.queues.SpiderLifoDiskQueue"
+
+
+def test_the_crawl_sets_the_garbage_collector_when_its_engine_starts():
+    from crawler import settings
+    from crawler.extensions import CollectorTuning
+
+    assert settings.EXTENSIONS["crawler.extensions.CollectorTuning"]
+    before = gc.get_threshold()
+    try:
+        CollectorTuning().engine_started()
+        assert gc.get_threshold() == (CollectorTuning.GEN0_THRESHOLD, *before[1:])
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
