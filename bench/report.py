@@ -15,11 +15,13 @@ pages the findings rest on, in ``zwgk-warc/run-N.warc.gz``), then measures in th
   makes them (overview, changes, matrix, site pages, list pages, the cross-site findings list, the
   offline view of every archived page a finding rests on, and the .docx draft whose annex lists every
   finding), from a cold connection. The store is read once for both, and the work is shared by this
-  process and helper processes forked from it (``render._Helper``): the machine's two cores.
+  process and helper processes forked from it (``render._Helper``): the machine's two cores. One
+  helper counts the aggregates and reads the archived pages while this process reads the findings.
 
 Prints the times (wall, and CPU time beside it: this process's and its helpers', as the machine may
-be shared), how the site's wall time splits (reading the store, then this process's pages while the
-helpers write theirs, the views and the draft), the total beside the baseline, the
+be shared), how the site's wall time splits (reading the store while a helper counts the aggregates
+and reads the archive, then this process's pages while the helpers write theirs, the views and the
+draft), the total beside the baseline, the
 load average, the WARC size of the run, the number of pages and the largest page, and exits non-zero
 when the WARC index, the site and the notice together take 10 s or more (wall), or a page holds more
 than 500 table rows (``render.PAGE_ROWS``).
@@ -159,11 +161,13 @@ def main() -> int:
               f"{stats['largest_page']} {stats['largest_bytes'] / 1024:.0f} KiB; most table rows on one page {most_rows}")
         print(f"  wall: reading the store {stats['load_seconds']:.2f} s, then this process's pages "
               f"{elapsed.wall - stats['load_seconds']:.2f} s (of which {stats['waited_seconds']:.2f} s waiting for the "
-              f"archived pages' links and {stats['waited_end_seconds']:.2f} s for the helpers at the end) while a "
-              f"helper read the archive and wrote the views in {stats['helper_seconds']:.2f} s and another wrote the "
-              f"cross-site list, the draft and a share of the site pages")
-        print(f"  CPU: this process {own:.2f} s, the helpers {elapsed.cpu - own:.2f} s (the store is read by this "
-              f"process alone; after that the work is shared by the two cores)")
+              f"archived pages' links and {stats['waited_end_seconds']:.2f} s for the helpers at the end); a helper "
+              f"started with it counted the aggregates, read the archive and wrote the views in "
+              f"{stats['helper_seconds']:.2f} s, another wrote the cross-site list, the draft and a share of the site "
+              f"pages")
+        print(f"  CPU: this process {own:.2f} s, the helpers {elapsed.cpu - own:.2f} s (a helper counts the "
+              f"aggregates and reads the archive while this process reads the store; after that the work is "
+              f"shared by the two cores)")
         total = indexed + elapsed
         print(f"total WARC index + site + notice: {total}; baseline {baseline}")
         print(f"ratio total / baseline: {total.wall / baseline.wall:.2f} wall, {total.cpu / baseline.cpu:.2f} CPU "

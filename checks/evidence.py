@@ -35,7 +35,8 @@ def archived_records(db, run_id: int, urls) -> dict[str, int]:
     if not urls or not db.execute("select 1 from warc_records limit 1").fetchone():
         return {}
     db.execute("drop table if exists temp.ck_pages")
-    db.execute("create temp table ck_pages (url text primary key)")
+    # No key: the URLs are a set already, and the lookups go the other way (into warc_records).
+    db.execute("create temp table ck_pages (url text)")
     db.conn.executemany("insert into temp.ck_pages values (?)", ((u,) for u in urls))
     found = {url: rid for url, rid in db.execute(RECORD_SQL, {"run": run_id}) if rid is not None}
     db.execute("drop table temp.ck_pages")

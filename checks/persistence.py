@@ -59,13 +59,14 @@ def update_persistence(db, run_id: int) -> None:
         for site, prev in prev_of.items():
             if prev is not None:
                 by_prev[prev].add(site)
-        before = {}
+        before, previous = {}, []
         for prev, sites in by_prev.items():
             fill_keys(db, prev)
-            for site_id, key, first, streak in db.execute(
-                    "select site_id, key, first_run, streak from findings where run_id = ?", [prev]):
+            for fid, site_id, key, first, streak, fixed in db.execute(
+                    "select id, site_id, key, first_run, streak, fixed_run from findings where run_id = ?", [prev]):
                 if site_id in sites:
                     before[key] = (first or prev, streak or 1)
+                    previous.append((fid, key, fixed))
         now = db.execute("select id, key, first_run, streak, fixed_run from findings where run_id = ?", [cur]).fetchall()
         keys = {row[1] for row in now}
         updates = []
@@ -74,9 +75,8 @@ def update_persistence(db, run_id: int) -> None:
             if (stored_first, stored_streak, stored_fixed) != (first, streak + 1, None):   # write only what changes
                 updates.append((first, streak + 1, fid))
         db.conn.executemany("update findings set first_run = ?, streak = ?, fixed_run = null where id = ?", updates)
-        for prev, sites in by_prev.items():
-            fixed = [(cur, fid) for fid, site_id, key in db.execute(
-                "select id, site_id, key from findings where run_id = ?", [prev]) if site_id in sites and key not in keys]
-            db.execute(f"update findings set fixed_run = null where run_id = ? and site_id in "
-                       f"({','.join('?' * len(sites))})", [prev, *sorted(sites)])
-            db.conn.executemany("update findings set fixed_run = ? where id = ?", fixed)
+        # The previous runs' findings this run no longer has are fixed in it; the others are not
+        # (any more: a re-check may have found one again). Again only what changes is written.
+        fixed = [(cur if key not in keys else None, fid) for fid, key, stored in previous
+                 if stored != (cur if key not in keys else None)]
+        db.conn.executemany("update findings set fixed_run = ? where id = ?", fixed)

@@ -47,9 +47,24 @@ def rule_name(rule: str) -> str:
     return RULE_NAMES.get(rule, rule)
 
 
+# Where a stored row as the reports load it keeps its evidence lines once worded: a report words each
+# finding for its pages, then again for the notice draft's annex.
+LINES_KEY = "_evidence_lines"
+
+
 def evidence_lines(finding) -> list[list[tuple[str, str | None]]]:
-    """The finding's evidence as lines of (text, url) segments, in the words of its rule."""
+    """The finding's evidence as lines of (text, url) segments, in the words of its rule (kept in a
+    stored row under ``LINES_KEY``: the same list is returned to every caller, which must not change it)."""
     row = _row(finding)
+    if row is not finding:
+        return _lines(row)
+    lines = finding.get(LINES_KEY)
+    if lines is None:
+        lines = finding[LINES_KEY] = _lines(row)
+    return lines
+
+
+def _lines(row: dict) -> list[list[tuple[str, str | None]]]:
     module = RULES.get(row.get("rule"))
     if module is None:
         # A rule this version no longer has: its page is all that can be said without its keys.

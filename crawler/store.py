@@ -366,6 +366,12 @@ def connect(path: str | os.PathLike = DEFAULT_DB, *, create: bool = True, init: 
     return db
 
 
+def location_of(db):
+    """What ``connect`` opens the store ``db`` is open on with: a second connection to it, for a
+    forked process or a thread (neither a SQLite nor a PostgreSQL connection may be shared with one)."""
+    return db.url if db.dialect == "postgresql" else files_base_of(db)
+
+
 def _connect_pg(url: str, init: bool):
     from crawler import store_pg
     db = store_pg.open_store(url, StoreError)

@@ -149,6 +149,13 @@ def index_rows(db, record_ids) -> list[dict]:
     return sorted(rows, key=lambda row: row["id"])
 
 
+def run_index_rows(db, run_id: int) -> list[dict]:
+    """``index_rows`` of the records the findings of ``run_id`` cite, in one query: what a report of
+    the run links, bar the few records of findings fixed since the previous run."""
+    sql = RECORD_SQL.replace("w.id = ?", "w.id in (select record_id from findings where run_id = ?)")
+    return sorted((dict(zip(RECORD_KEYS, r)) for r in db.execute(sql, [run_id])), key=lambda row: row["id"])
+
+
 def read_views(base: str | os.PathLike, rows: list[dict]) -> list[tuple[dict, dict]]:
     """(index row, record) of each of ``index_rows``' records that can be read, in id order: the views
     a report links (a record that cannot be read gets no view, and its finding no link). ``base``: what

@@ -185,6 +185,23 @@ def _finding_key(f: dict) -> str:
     return f.get("key") or finding_key(f["site_id"], f["rule"], f.get("column_url"), f.get("catalog_area"), f.get("url"))
 
 
+class _Keys:
+    """``_stored_keys`` of each run, read once: the changes against each site's previous run and the
+    new and fixed findings of each run of the trend both compare them."""
+
+    def __init__(self, db):
+        self.db, self.runs = db, {}
+
+    def __call__(self, run_ids: list) -> list[tuple[int, int, str, str, str]]:
+        todo = [r for r in run_ids if r not in self.runs]
+        if todo:
+            for r in todo:
+                self.runs[r] = []
+            for row in _stored_keys(self.db, todo):
+                self.runs[row[1]].append(row)
+        return [row for r in run_ids for row in self.runs[r]]
+
+
 def _stored_keys(db, run_ids: list) -> list[tuple[int, int, str, str, str]]:
     """(finding id, run id, site id, rule, key) of the findings of ``run_ids``: the key is a finding's
     identity across runs as the check stored it (checks/persistence.py), or built the same way for a
@@ -214,11 +231,34 @@ def _load_findings(db, run_id: int, site_ids=None) -> dict[str, list]:
     return out
 
 
+def load_aggregates(db, run_id: int, *, trend_runs: int = TREND_RUNS, documents: bool = True,
+                    keys: _Keys | None = None) -> dict:
+    """What ``load_report`` counts over whole tables rather than reads row by row, none of it needing
+    the rest: {scores (``load_scores``), trend (``_trend``, for every site of the run), run_stats
+    (``_run_stats``), documents ({site_id: (documents in the run, new in it)}, when ``documents``)}.
+    Small, and picklable: a report's helper process counts them on a connection of its own while
+    the report reads the findings (reports.render)."""
+    scores = load_scores(db, run_id)
+    trend = _trend(db, run_id, sorted(_site_ids_in_run(db, run_id)), trend_runs, scores)
+    counts = {}
+    if documents:
+        # The index of (site_id, first_run, last_run) (store migration 9) is read, not the table.
+        counts = {site_id: (in_run or 0, new or 0) for site_id, in_run, new in db.execute(
+            "select site_id, sum(case when first_run <= ? and last_run >= ? then 1 else 0 end), "
+            "sum(case when first_run = ? then 1 else 0 end) from documents group by site_id",
+            [run_id, run_id, run_id])}
+    return {"scores": scores, "trend": trend, "run_stats": _run_stats(db, trend["runs"], keys or _Keys(db)),
+            "documents": counts}
+
+
 def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs: int = TREND_RUNS,
-                documents: bool = True) -> Report:
+                documents: bool = True, aggregates=None) -> Report:
     """What the report shows of ``run_id``. ``diff``: what changed since each site's previous run;
     ``trend_runs``: how many runs the trends span; ``documents``: count each site's documents (one
-    pass over the documents table, the largest; a notice draft that never cites them skips it)."""
+    pass over the documents table, the largest; a notice draft that never cites them skips it).
+    ``aggregates``: a function returning ``load_aggregates`` of this run with the same
+    ``trend_runs`` and ``documents`` (counted elsewhere meanwhile), called once the findings are
+    read; by default they are counted here."""
     row = db.execute("select * from runs where id = ?", [run_id]).fetchone()
     if row is None:
         raise ReportError(f"no run {run_id} in the database")
@@ -260,14 +300,7 @@ def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs:
     compared = sorted(prev)
     new_docs = {}
     if documents:
-        # Both read the index of (site_id, first_run, last_run) (store migration 9), not the table.
-        for site_id, in_run, new in db.execute(
-            "select site_id, sum(case when first_run <= ? and last_run >= ? then 1 else 0 end), "
-            "sum(case when first_run = ? then 1 else 0 end) from documents group by site_id",
-            [run_id, run_id, run_id],
-        ):
-            if site_id in sites:
-                sites[site_id].documents, sites[site_id].new_documents = in_run or 0, new or 0
+        # Read from the index of (site_id, first_run, last_run) (store migration 9), not the table.
         for chunk in range(0, len(compared), 500):
             part = compared[chunk:chunk + 500]
             for site_id, *doc in db.execute(
@@ -281,7 +314,13 @@ def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs:
         if row["site_id"] in sites:
             sites[row["site_id"]].errors.append(row)
 
-    scores = load_scores(db, run_id)
+    keys = _Keys(db)
+    counted = aggregates() if aggregates else load_aggregates(db, run_id, trend_runs=trend_runs,
+                                                              documents=documents, keys=keys)
+    for site_id, (in_run, new) in counted["documents"].items():
+        if site_id in sites:
+            sites[site_id].documents, sites[site_id].new_documents = in_run, new
+    scores = counted["scores"]
     for site_id, required, covered, stats in db.execute(
             "select site_id, required_areas, covered_areas, stats from site_checks where run_id = ?", [run_id]):
         if site_id in sites:
@@ -292,11 +331,11 @@ def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs:
         site.score = (scores or {}).get(site.id)
         _areas(site, catalog)
 
-    trend = _trend(db, run_id, list(sites), trend_runs, scores)
+    trend = counted["trend"]
     for site in sites.values():
         site.trend = trend["sites"].get(site.id, [])
     if diff:
-        _diff(db, run_id, sites, prev, new_docs)
+        _diff(db, run_id, sites, prev, new_docs, keys)
 
     ordered = rank(list(sites.values()))
     overall = []
@@ -318,7 +357,7 @@ def load_report(db, run_id: int, *, catalog=None, diff: bool = True, trend_runs:
         "compared": sum(1 for s in ordered if s.prev_run),
     }
     return Report(run, as_of, ordered, trend["runs"], overall, rules_seen, scores is not None, totals,
-                  regions(ordered), _run_stats(db, trend["runs"]))
+                  regions(ordered), counted["run_stats"])
 
 
 def rank(sites: list) -> list:
@@ -359,23 +398,23 @@ def regions(sites: list) -> list[dict]:
     return sorted(rows.values(), key=lambda r: (r["rate"] if r["rate"] is not None else 101, -r["findings"], r["name"]))
 
 
-def _run_stats(db, runs: list) -> list[dict]:
+def _run_stats(db, runs: list, keys: _Keys) -> list[dict]:
     """Per run of the trend: its date, findings by rule, findings new and fixed against the run before."""
     if not runs:
         return []
     marks = ",".join("?" * len(runs))
     dates = {r: (a or (s or "")[:10]) for r, a, s in db.execute(
         f"select id, as_of, started_at from runs where id in ({marks})", runs)}
-    by_rule, keys = defaultdict(Counter), defaultdict(set)
-    for _, r, _, rule, key in _stored_keys(db, runs):
+    by_rule, found = defaultdict(Counter), defaultdict(set)
+    for _, r, _, rule, key in keys(runs):
         by_rule[r][rule] += 1
-        keys[r].add(key)
+        found[r].add(key)
     out = []
     for i, r in enumerate(runs):
         new = fixed = None
         if i:
             prev = runs[i - 1]
-            new, fixed = len(keys[r] - keys[prev]), len(keys[prev] - keys[r])
+            new, fixed = len(found[r] - found[prev]), len(found[prev] - found[r])
         out.append({"run": r, "date": dates.get(r) or "", "by_rule": by_rule[r], "total": sum(by_rule[r].values()),
                     "new": new, "fixed": fixed})
     return out
@@ -450,7 +489,7 @@ def _trend(db, run_id: int, site_ids, limit: int, scores_now) -> dict:
     return {"runs": runs, "sites": out}
 
 
-def _diff(db, run_id: int, sites: dict, prev: dict[str, int], new_docs: dict[str, list]) -> None:
+def _diff(db, run_id: int, sites: dict, prev: dict[str, int], new_docs: dict[str, list], keys: _Keys) -> None:
     """New and resolved findings, new documents and removed listings against each site's previous run."""
     if not prev:
         return
@@ -467,11 +506,12 @@ def _diff(db, run_id: int, sites: dict, prev: dict[str, int], new_docs: dict[str
             continue
         # Keys first; full rows only for the (few) findings that are gone.
         old_keys, gone = defaultdict(set), []
-        for fid, _, site_id, _, key in _stored_keys(db, [prev_run]):
+        for fid, _, site_id, _, key in keys([prev_run]):
             if site_id in group:
                 old_keys[site_id].add(key)
                 gone.append((fid, key))
-        now_keys = {k for site_id in group for k in map(_finding_key, sites[site_id].findings)}
+        now = {site_id: [_finding_key(f) for f in sites[site_id].findings] for site_id in group}
+        now_keys = {k for site_keys in now.values() for k in site_keys}
         gone_ids = [fid for fid, key in gone if key not in now_keys]
         resolved = defaultdict(list)
         for chunk in range(0, len(gone_ids), 500):
@@ -482,7 +522,7 @@ def _diff(db, run_id: int, sites: dict, prev: dict[str, int], new_docs: dict[str
                 resolved[row["site_id"]].append(row)
         for site_id in group:
             site = sites[site_id]
-            site.new_findings = [f for f in site.findings if _finding_key(f) not in old_keys[site_id]]
+            site.new_findings = [f for f, key in zip(site.findings, now[site_id]) if key not in old_keys[site_id]]
             site.resolved_findings = sorted(resolved.get(site_id, []), key=lambda f: (rule_order(f["rule"]), f["id"]))
     columns = {c.id: c for s in sites.values() for c in s.columns}
     missing = {d[6] for docs in new_docs.values() for d in docs if d[6] is not None and d[6] not in columns}

@@ -9,8 +9,10 @@ errors) and, for lists longer than a page preview, ``site-<id>_<list>_<n>.html``
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import re
 import shutil
+import threading
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -21,15 +23,16 @@ from markupsafe import escape as markup_escape
 
 from checks import wording
 from checks.zh import beijing_time, zh_date
+from crawler import store
 from crawler.errors import KIND_NAMES, TARGET_NAMES
 from reports import i18n
 from reports.common import (BIDI_CONTROLS, LEVEL_NAMES, RULE_NAMES, SEVERITY_NAMES, STATUS_NAMES, escape,
                             is_http_url, rule_order, slug, without_gc_pauses)
 from checks.catalog import catalog_order
 from checks.score import ESTIMATE_NOTE, VETO_INDICATORS
-from reports.evidence import (archive_lines, db_path_of, index_rows, read_views, remove_stale_views, view_links,
-                              write_view_files)
-from reports.model import AREA_STATUSES, load_report, region_of
+from reports.evidence import (archive_lines, db_path_of, index_rows, read_views, remove_stale_views,
+                              run_index_rows, view_links, write_view_files)
+from reports.model import AREA_STATUSES, load_aggregates, load_report, region_of
 from reports.svg import bar_chart, histogram, new_fixed_chart, sparkline, stacked_runs, trend_chart
 
 __all__ = ["render_report", "RULE_NAMES", "LEVEL_NAMES", "STATUS_NAMES", "PAGE_ROWS", "PREVIEW_ROWS"]
@@ -463,9 +466,9 @@ def render_report_stats(db, run_id: int, out_dir: str | Path, *, lang: str = "zh
                         parallel: bool = True) -> dict:
     """``render_report`` plus what it wrote and how long its parts took: {index, pages, largest_bytes,
     largest_page, views, load_seconds (reading the store), helper_seconds (the first helper's work,
-    see ``_Helper``: reading the archived pages and writing their views), waited_seconds
-    (this process waiting for the archived pages' links), waited_end_seconds (waiting for the helpers
-    to finish after its own pages)}. ``parallel`` False: no helper process."""
+    see ``_Helper``: counting the aggregates, reading the archived pages and writing their views),
+    waited_seconds (this process waiting for the archived pages' links), waited_end_seconds (waiting
+    for the helpers to finish after its own pages)}. ``parallel`` False: the helpers are threads."""
     with without_gc_pauses():
         return _render(db, run_id, Path(out_dir), lang, notice, parallel)
 
@@ -474,13 +477,14 @@ class HelperFailed(RuntimeError):
     """The helper process of a report ended without its result (killed, out of memory)."""
 
 
-def _run_helper(work, conn) -> None:
-    """The helper process: ``work(tell)``, each message and the result (or the exception) sent up."""
+def _run_helper(work, conn, inbox) -> None:
+    """The helper: ``work(tell, ask)``, each message and the result (or the exception) sent up;
+    ``ask()`` waits for the value the report ``send``s."""
     def tell(value):
         conn.send(("told", value))
 
     try:
-        result = ("ok", work(tell))
+        result = ("ok", work(tell, inbox.recv))
     except BaseException as exc:  # handed to the parent, which raises it
         result = ("error", exc)
     try:
@@ -490,32 +494,49 @@ def _run_helper(work, conn) -> None:
     conn.close()
 
 
+class _Channel:
+    """Both ends of a one-way pipe between threads: a helper thread's messages."""
+
+    def __init__(self):
+        self.queue = queue.SimpleQueue()
+        self.send, self.recv = self.queue.put, self.queue.get
+
+    def close(self) -> None:
+        pass
+
+
 class _Helper:
     """Part of a report made in a second process while this one makes the rest: the machine's second
-    core. ``work(tell)`` runs in a child forked from this process, so it starts with everything loaded
-    here (the report's model) without reading the store again; it must not use the database
-    connection (SQLite connections do not survive a fork), and its result comes back pickled.
-    ``tell(value)`` hands a value to this process before the work ends (``told``). Where fork is not
-    available, in a daemonic process (which may not start one), or with ``parallel`` False, the work
-    runs here, at once."""
+    core. ``work(tell, ask)`` runs in a child forked from this process, so it starts with everything
+    loaded here (the report's model, when forked after it) without reading the store again; it must
+    not use this process's database connection (a connection survives neither a fork nor a move to
+    another thread: it opens its own, ``crawler.store.location_of``), and its result comes back
+    pickled. ``tell(value)`` hands a value to this process before the work ends (``told``); ``ask()``
+    waits for a value this process hands down (``send``). Where fork is not available, in a daemonic
+    process (which may not start one), or with ``parallel`` False, the work runs in a thread of this
+    process instead (one core then, but for what releases the GIL), its messages passed as they come."""
 
     def __init__(self, work, parallel: bool = True):
-        self.child = None
+        self.child = self.thread = None
         if (not parallel or "fork" not in multiprocessing.get_all_start_methods()
                 or multiprocessing.current_process().daemon):
-            messages = []
-            messages.append(("ok", work(lambda value: messages.append(("told", value)))))
-            self.messages = iter(messages)
+            self.conn, self.outbox = _Channel(), _Channel()
+            self.thread = threading.Thread(target=_run_helper, args=(work, self.conn, self.outbox), daemon=True)
+            self.thread.start()
             return
         context = multiprocessing.get_context("fork")
         self.conn, send = context.Pipe(duplex=False)
-        self.child = context.Process(target=_run_helper, args=(work, send), daemon=True)
+        inbox, self.outbox = context.Pipe(duplex=False)
+        self.child = context.Process(target=_run_helper, args=(work, send, inbox), daemon=True)
         self.child.start()
         send.close()
+        inbox.close()
+
+    def send(self, value) -> None:
+        """Hand ``value`` to the work's ``ask()``."""
+        self.outbox.send(value)
 
     def _next(self):
-        if self.child is None:
-            return next(self.messages)
         try:
             return self.conn.recv()
         except EOFError:
@@ -541,8 +562,14 @@ class _Helper:
         return self
 
     def __exit__(self, *exc) -> None:
+        if self.thread is not None:
+            if exc[0] is not None:   # the report failed: a work waiting in ask() gets None and ends
+                self.outbox.send(None)
+            else:
+                self.thread.join()
         if self.child is not None:
             self.conn.close()
+            self.outbox.close()
             if exc[0] is not None and self.child.is_alive():   # the report failed: its other half is of no use
                 self.child.kill()
             self.child.join()
@@ -552,30 +579,48 @@ def _render(db, run_id: int, out_dir: Path, lang: str, notice, parallel: bool) -
     out_dir.mkdir(parents=True, exist_ok=True)
     env = environment(lang)
     started = time.perf_counter()
-    report = load_report(db, run_id)
-    load_seconds = time.perf_counter() - started
-    writer = _Writer(out_dir)
-    common = {"run": report.run, "report": report, "as_of": report.as_of}
-    shown = [f for site in report.sites for f in (*site.findings, *site.resolved_findings)]
     # Offline views of the archived pages the findings rest on, once per archived record whatever the
-    # number of findings citing it (evidence/p<n>.html, reports.evidence.VIEWS_PER_FILE a file).
-    archived = index_rows(db, (f.get("record_id") for f in shown))
-    base = db_path_of(db)
-    draft = None
-    if notice:
-        from reports.notice import notice_data   # python-docx: loaded only for a draft
+    # number of findings citing it (evidence/p<n>.html, reports.evidence.VIEWS_PER_FILE a file). A
+    # helper reads those of the run's findings while this process reads the rest of the store.
+    archived = run_index_rows(db, run_id)
+    base, location = db_path_of(db), store.location_of(db)
 
-        draft = notice_data(db, run_id, report)
-
-    def helper(tell):
-        """Reads the archived pages (which can be read decides each finding's link) and tells their
-        links, then writes their views."""
+    def helper(tell, ask):
+        """Counts the report's aggregates (``load_aggregates``, on a connection of its own) and tells
+        them, reads the archived pages of the run's findings, then (once told which records the report
+        shows, and the index rows of those not read yet) tells the views' links (which records can
+        be read decides each finding's link), then writes the views. Returns the files written and
+        the seconds it worked (not counting the wait for the report's records)."""
         started = time.perf_counter()
+        own = store.connect(location, create=False)
+        try:
+            tell(load_aggregates(own, run_id))
+        finally:
+            own.conn.close()
         views = read_views(base, archived)
+        asked = time.perf_counter()
+        shown_ids, more = ask()
+        worked = asked - started
+        started = time.perf_counter()
+        views = sorted([v for v in views if v[0]["id"] in shown_ids] + read_views(base, more),
+                       key=lambda view: view[0]["id"])
         tell(view_links(views))
-        return write_view_files(views, out_dir), time.perf_counter() - started
+        return write_view_files(views, out_dir), worked + time.perf_counter() - started
 
     with _Helper(helper, parallel) as helping:
+        report = load_report(db, run_id, aggregates=helping.told)
+        shown = [f for site in report.sites for f in (*site.findings, *site.resolved_findings)]
+        shown_ids = {f["record_id"] for f in shown if f.get("record_id") is not None}
+        # The records of findings fixed since the previous run (their own run's pages): not read yet.
+        helping.send((shown_ids, index_rows(db, shown_ids - {row["id"] for row in archived})))
+        load_seconds = time.perf_counter() - started
+        writer = _Writer(out_dir)
+        common = {"run": report.run, "report": report, "as_of": report.as_of}
+        draft = None
+        if notice:
+            from reports.notice import notice_data   # python-docx: loaded only for a draft
+
+            draft = notice_data(db, run_id, report)
         # Meanwhile, each finding's cells but its archive link: the costliest part of the pages.
         rows = env.globals["table_rows"]
         for f in shown:
@@ -589,7 +634,7 @@ def _render(db, run_id: int, out_dir: Path, lang: str, notice, parallel: bool) -
 
         queue = _Queue(len(report.sites))
 
-        def pages(tell):
+        def pages(tell, ask):
             """The cross-site findings list, the notice draft, then sites from the queue: a second
             helper that starts with every cell built."""
             own = _Writer(out_dir)
