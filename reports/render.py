@@ -579,29 +579,31 @@ def _render(db, run_id: int, out_dir: Path, lang: str, notice, parallel: bool) -
     out_dir.mkdir(parents=True, exist_ok=True)
     env = environment(lang)
     started = time.perf_counter()
-    # Offline views of the archived pages the findings rest on, once per archived record whatever the
-    # number of findings citing it (evidence/p<n>.html, reports.evidence.VIEWS_PER_FILE a file). A
-    # helper reads those of the run's findings while this process reads the rest of the store.
-    archived = run_index_rows(db, run_id)
-    base, location = db_path_of(db), store.location_of(db)
+    # The helpers' connections to the store (of their own: see _Helper) and what its files are named after.
+    location, base = store.location_of(db), db_path_of(db)
 
     def helper(tell, ask):
-        """Counts the report's aggregates (``load_aggregates``, on a connection of its own) and tells
-        them, reads the archived pages of the run's findings, then (once told which records the report
-        shows, and the index rows of those not read yet) tells the views' links (which records can
-        be read decides each finding's link), then writes the views. Returns the files written and
-        the seconds it worked (not counting the wait for the report's records)."""
+        """On a connection of its own, while this process reads the rest of the store: counts the
+        report's aggregates (``load_aggregates``) and tells them, then reads the archived pages the
+        run's findings rest on; once told which records the report shows, reads those of findings
+        fixed since the previous run (their own run's pages), tells the views' links (which records
+        can be read decides each finding's link), then writes the views: once per archived record
+        whatever the number of findings citing it (evidence/p<n>.html, reports.evidence.VIEWS_PER_FILE
+        a file). Returns the files written and the seconds it worked (not counting the wait for the
+        report's records)."""
         started = time.perf_counter()
         own = store.connect(location, create=False)
         try:
             tell(load_aggregates(own, run_id))
+            archived = run_index_rows(own, run_id)
+            views = read_views(base, archived)
+            asked = time.perf_counter()
+            shown_ids = ask()
+            worked = asked - started
+            started = time.perf_counter()
+            more = index_rows(own, shown_ids - {row["id"] for row in archived})
         finally:
             own.conn.close()
-        views = read_views(base, archived)
-        asked = time.perf_counter()
-        shown_ids, more = ask()
-        worked = asked - started
-        started = time.perf_counter()
         views = sorted([v for v in views if v[0]["id"] in shown_ids] + read_views(base, more),
                        key=lambda view: view[0]["id"])
         tell(view_links(views))
@@ -610,17 +612,10 @@ def _render(db, run_id: int, out_dir: Path, lang: str, notice, parallel: bool) -
     with _Helper(helper, parallel) as helping:
         report = load_report(db, run_id, aggregates=helping.told)
         shown = [f for site in report.sites for f in (*site.findings, *site.resolved_findings)]
-        shown_ids = {f["record_id"] for f in shown if f.get("record_id") is not None}
-        # The records of findings fixed since the previous run (their own run's pages): not read yet.
-        helping.send((shown_ids, index_rows(db, shown_ids - {row["id"] for row in archived})))
+        helping.send({f["record_id"] for f in shown if f.get("record_id") is not None})
         load_seconds = time.perf_counter() - started
         writer = _Writer(out_dir)
         common = {"run": report.run, "report": report, "as_of": report.as_of}
-        draft = None
-        if notice:
-            from reports.notice import notice_data   # python-docx: loaded only for a draft
-
-            draft = notice_data(db, run_id, report)
         # Meanwhile, each finding's cells but its archive link: the costliest part of the pages.
         rows = env.globals["table_rows"]
         for f in shown:
@@ -639,9 +634,14 @@ def _render(db, run_id: int, out_dir: Path, lang: str, notice, parallel: bool) -
             helper that starts with every cell built."""
             own = _Writer(out_dir)
             _write_findings(env, own, common, report, plan)
-            if draft is not None:
-                from reports.notice import write_notice_of
+            if notice:
+                from reports.notice import notice_data, write_notice_of   # python-docx: only for a draft
 
+                conn = store.connect(location, create=False)   # the draft names the runs' dates
+                try:
+                    draft = notice_data(conn, run_id, report)
+                finally:
+                    conn.conn.close()
                 write_notice_of(draft, notice)
             _write_sites(env, own, common, report, queue)
             return own
