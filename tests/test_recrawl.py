@@ -121,14 +121,15 @@ def test_edit_removal_and_failure_are_recorded_once(tmp_path):
     # would only add pages to every crawl).
     changed = ("demo-trs", "demo-hanweb")
     only = ",".join(changed)
-    with demo(tmp_path) as (portal, base, sites, db_path):
+    # Half the documents (five crawls, two of them revisiting every page): columns of up to three list pages.
+    with demo(tmp_path, DemoPortal(scale=0.5)) as (portal, base, sites, db_path):
         db, first = run(db_path, sites, only=only)
 
         def pick(site_id, n):
             return [d for d in portal.documents() if d.site_id == site_id and d.status == 200 and d.list_date][n]
 
-        edited, removed, failing = pick("demo-trs", 100), pick("demo-trs", 300), pick("demo-trs", 200)
-        removed_hanweb = pick("demo-hanweb", 250)   # deep in its column: page 1 does not change
+        edited, removed, failing = pick("demo-trs", 100), pick("demo-trs", 150), pick("demo-trs", 200)
+        removed_hanweb = pick("demo-hanweb", 120)   # deep in its column (43rd of 56): page 1 does not change
         portal.edit_document(edited.url_path)
         portal.remove_document(removed.url_path)
         portal.remove_document(removed_hanweb.url_path)

@@ -251,10 +251,13 @@ CATALOG_AREAS = ("政府信息公开指南", "政府信息公开制度", "法定
 class DemoPortal:
     """The mutable model behind the demo server; see the package docstring for the public API."""
 
-    def __init__(self, scale: int = 1, seed: int = 7):
-        if int(scale) < 1:
-            raise ValueError("scale must be >= 1")
-        self.scale = int(scale)
+    def __init__(self, scale: float = 1, seed: int = 7):
+        # ``scale`` multiplies the documents of the scaled columns (`zwgk demo --scale`: 1-100). A test
+        # may take a fraction of 1 for fewer pages to crawl: every planted case stays (its column keeps
+        # the entries it needs) and no scaled column is left empty.
+        if not scale > 0:
+            raise ValueError("scale must be > 0")
+        self.scale = scale
         self.seed = seed
         self._lock = threading.RLock()
         self._sites: list[SiteBase] = []
@@ -425,7 +428,7 @@ class DemoPortal:
 
         n = col.spec.count
         if col.spec.scaled:
-            n = round(n * self.scale * rng.uniform(0.85, 1.15))
+            n = max(1, round(n * self.scale * rng.uniform(0.85, 1.15)))
         if where in LATE:
             n = max(n, LATE[where][-1] + 6)
         if where in DEAD:
