@@ -258,32 +258,46 @@ def make_scheduler(db_path: str | os.PathLike, *, background: bool = True):
 
     path = jobstore_path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return BackgroundScheduler(
+    scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{path.resolve()}"), "memory": MemoryJobStore()},
         # One job at a time: two jobs of one store due together run one after the other.
         executors={"default": ThreadPoolExecutor(1)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         timezone=ZoneInfo(DEFAULT_TIMEZONE),
     )
+    # A pass over the due jobs runs whole under the job-store lock, or not at all once _stop has
+    # begun (see there). The lock is re-entrant: APScheduler's own pass takes it again inside.
+    process = scheduler._process_jobs
+    scheduler.zwgk_stopping = False
+
+    def process_unless_stopping():
+        with scheduler._jobstores_lock:
+            return None if scheduler.zwgk_stopping else process()
+
+    scheduler._process_jobs = process_unless_stopping
+    return scheduler
 
 
 def _stop(scheduler, *, wait: bool) -> None:
-    """Shut ``scheduler`` down without its last look at the job store.
+    """Shut ``scheduler`` down with no pass over the due jobs half done or done after the end.
 
-    APScheduler 3's thread, woken by shutdown(), processes due jobs once more after the state is
-    STOPPED and the executors are shut down: a job due at that moment is "submitted" to a dead
-    executor (a traceback in the log) and then moved on to its next fire time or, if it has none,
-    deleted -- a run lost without a trace. No job is processed once stopping has begun; one being
-    submitted already finishes first (shutdown takes the job-store lock that processing holds), and
-    with ``wait`` the scheduler waits for it to run."""
-    scheduler._process_jobs = lambda: None
+    APScheduler 3 gets both wrong. shutdown() sets the state to STOPPED before it takes the job-store
+    lock, so a pass already under way goes on with a stopped scheduler: it starts a due job, then
+    fails to remove the one-off job it started (a stopped scheduler looks for it among its pending
+    jobs), and its thread dies with a traceback, leaving the job stored to run a second time. And
+    once woken by shutdown(), the thread makes one more pass after the executors are shut down: a job
+    due then is "submitted" to a dead executor (a traceback) and moved on to its next fire time or
+    deleted, a run lost without a trace. Here a pass under way finishes first (with ``wait`` the
+    job it started runs to its end), and no pass starts after."""
+    with scheduler._jobstores_lock:
+        scheduler.zwgk_stopping = True
     scheduler.shutdown(wait=wait)
 
 
 def _open_jobstore(db_path):
     scheduler = make_scheduler(db_path)
     # This scheduler only edits the job store: it must never run a job (paused is not enough, see _stop).
-    scheduler._process_jobs = lambda: None
+    scheduler.zwgk_stopping = True
     try:
         scheduler.start(paused=True)
     except Exception as exc:  # an unreadable job store
