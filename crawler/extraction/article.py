@@ -20,7 +20,10 @@ _BODY_HINT = re.compile(
     re.I,
 )
 _BODY_TAGS = ("ucapcontent",)
-_HINTED = etree.XPath("descendant-or-self::*[@class or @id or " + " or ".join(f"self::{t}" for t in _BODY_TAGS) + "]")
+# Elements with a class or an id, and the body tags, in document order: reached through their
+# attributes (twice as fast in libxml2 as testing a predicate on every element).
+_HINTED = etree.XPath("(descendant-or-self::*/@class | descendant-or-self::*/@id)/.. | "
+                      + " | ".join(f"descendant-or-self::{t}" for t in _BODY_TAGS))
 TRAFILATURA_MAX = 1_500_000  # characters; above it trafilatura takes seconds per page
 ATTACHMENT_EXT = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "ofd", "ppt", "pptx", "et", "7z")
 _EXT = re.compile(r"\.(" + "|".join(ATTACHMENT_EXT) + r")$", re.I)

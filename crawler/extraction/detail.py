@@ -326,7 +326,7 @@ def _title_element(root, head_title: str, site: str, guess: str, other_parts: se
             score += 5 if is_heading else 0
             if score > best_score:
                 best, best_text, best_score = el, text, score
-        elif fallback is None and tag == "h1" and not dom.in_noise(el) and not el.xpath(".//img"):
+        elif fallback is None and tag == "h1" and not dom.in_noise(el) and next(el.iter("img"), None) is None:
             fallback, fallback_text = el, text
     if best is not None:
         return best, best_text, own

@@ -98,7 +98,7 @@ def _parse(html) -> etree._Element:
         html = decode_html(html)
     text = _CONTROL.sub("", html or "")
     text = _XML_DECL.sub("", text, count=1)
-    if not text.strip():
+    if not text or text.isspace():   # what strip() would empty, without copying the page
         return _empty()
     try:
         root = _document(text, _PARSER)
