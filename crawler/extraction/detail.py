@@ -350,11 +350,14 @@ _SMALL_BLOCKS = ("div", "p", "span", "td", "strong", "font", "b")
 _TITLE_HINTS: dict[tuple, bool] = {}
 
 
+_FIRST_SHOWN_STEPS = 8   # a bound, so that deeply nested markup costs no more per element
+
+
 def _first_shown(el) -> str | None:
     """The first character ``dom.inline_text(el)`` keeps, when the element's own text or that of its
-    first descendants down the first-child line holds it; None when it lies further on (unknown)."""
+    first few descendants down the first-child line holds it; None when it lies further on (unknown)."""
     node = el
-    while True:
+    for _ in range(_FIRST_SHOWN_STEPS):
         text = node.text
         if text and (lead := dom.FIRST_SHOWN.search(text)):
             return lead.group()
@@ -363,6 +366,7 @@ def _first_shown(el) -> str | None:
         node = node[0]
         if not isinstance(node.tag, str):
             return None
+    return None
 
 
 def _title_hint(cls: str | None, ident: str | None) -> bool:
