@@ -35,7 +35,7 @@ def find_body(root):
     # Only elements with a class or an id can match the hint: lxml picks them out (in document
     # order), not a Python loop over every element of the page.
     for el in _HINTED(root):
-        if el.tag not in _BODY_TAGS and not _body_hint(el.get("class"), el.get("id")):
+        if el.tag not in _BODY_TAGS and not _BODY_HINTS[(el.get("class"), el.get("id"))]:
             continue
         if el.tag in ("body", "html", "meta", "link", "script", "style") or dom.in_noise(el):
             continue
@@ -46,18 +46,7 @@ def find_body(root):
     return best if best_len >= 2 else None
 
 
-_BODY_HINTS: dict[tuple, bool] = {}
-
-
-def _body_hint(cls: str | None, ident: str | None) -> bool:
-    """Whether a class and id name a body container, by the pair (a site's pages repeat the same few)."""
-    hint = _BODY_HINTS.get((cls, ident))
-    if hint is None:
-        hint = bool(_BODY_HINT.search(f"{cls or ''} {ident or ''}"))
-        if len(_BODY_HINTS) >= 4096:   # a hostile page's made-up names do not grow it without end
-            _BODY_HINTS.clear()
-        _BODY_HINTS[(cls, ident)] = hint
-    return hint
+_BODY_HINTS = dom.ClassIdTest(_BODY_HINT)   # whether a class and id name a body container
 
 
 def _inside(el, ancestor) -> bool:

@@ -23,6 +23,7 @@ _META_DATES = ("pubdate", "publishdate", "publish_date", "publishtime", "pubtime
 _TITLE_HINT = re.compile(r"(?:^|[\s_-])(?:title|tit|bt|biaoti|headline|subject|wztit|art[-_]?tit|"
                          r"article[-_]?title|detail[-_]?title|news[-_]?title|con[-_]?title|ucaptitle)"
                          r"(?=$|[\s_-]|\d)", re.I)
+_TITLE_HINTS = dom.ClassIdTest(_TITLE_HINT)   # whether a class and id name a title box
 # "title | site", "title_column_site", "title - site": separators a title itself rarely holds.
 _TITLE_SPLIT = re.compile(r"\s+[-–—－|｜]+\s+|\s*[|｜_]\s*")
 # "title-中国科普网": a bare dash only separates when a site-like name follows it.
@@ -293,7 +294,7 @@ def _title_element(root, head_title: str, site: str, guess: str, other_parts: se
         if not is_heading and tag != "ucaptitle":
             cls, ident = el.get("class"), el.get("id")
             # Most elements have neither: nothing for the hint to find.
-            if not ((cls or ident) and _title_hint(cls, ident)):
+            if not ((cls or ident) and _TITLE_HINTS[(cls, ident)]):
                 if not (head_title and tag in _SMALL_BLOCKS and len(el) <= 2):
                     continue
         if tag != "h1" and (lead := _first_shown(el)) is not None and lead not in firsts:
@@ -347,7 +348,6 @@ def _hidden(el) -> bool:
 _WHITESPACE = re.compile(r"\s+")
 _HEADINGS = ("h1", "h2", "h3")
 _SMALL_BLOCKS = ("div", "p", "span", "td", "strong", "font", "b")
-_TITLE_HINTS: dict[tuple, bool] = {}
 
 
 _FIRST_SHOWN_STEPS = 8   # a bound, so that deeply nested markup costs no more per element
@@ -367,17 +367,6 @@ def _first_shown(el) -> str | None:
         if not isinstance(node.tag, str):
             return None
     return None
-
-
-def _title_hint(cls: str | None, ident: str | None) -> bool:
-    """Whether a class and id name a title box, by the pair (a site's pages repeat the same few)."""
-    hint = _TITLE_HINTS.get((cls, ident))
-    if hint is None:
-        hint = bool(_TITLE_HINT.search(f"{cls or ''} {ident or ''}"))
-        if len(_TITLE_HINTS) >= 4096:   # a hostile page's made-up names do not grow it without end
-            _TITLE_HINTS.clear()
-        _TITLE_HINTS[(cls, ident)] = hint
-    return hint
 
 
 def _flat(text: str) -> str:

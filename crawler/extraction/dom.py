@@ -178,17 +178,27 @@ def classes(el) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}"
 
 
-# Whether a class and id pair is noise (see is_noise), by the pair: a site's pages repeat the same
-# few hundred. Bounded: a hostile page's made-up names do not grow it without end.
-_NOISY_ATTRS: dict[tuple, bool] = {}
+class ClassIdTest(dict):
+    """Whether an element's (class, id) pair matches ``pattern``, remembered by the pair: a site's
+    pages repeat the same few hundred. ``test[(cls, ident)]``; a dict, so that a remembered pair costs
+    one lookup on paths run for every element. Bounded: a hostile page's made-up names do not grow it
+    without end."""
+
+    LIMIT = 4096
+
+    def __init__(self, pattern: re.Pattern):
+        super().__init__()
+        self.pattern = pattern
+
+    def __missing__(self, pair: tuple) -> bool:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        found = self[pair] = bool(self.pattern.search(f"{pair[0] or ''} {pair[1] or ''}"))
+        return found
 
 
-def _noisy_attrs(cls: str | None, ident: str | None) -> bool:
-    noise = bool(NOISE_TOKEN.search(f"{cls or ''} {ident or ''}"))
-    if len(_NOISY_ATTRS) >= 4096:
-        _NOISY_ATTRS.clear()
-    _NOISY_ATTRS[(cls, ident)] = noise
-    return noise
+# Whether a class and id pair is noise (see is_noise).
+_NOISY_ATTRS = ClassIdTest(NOISE_TOKEN)
 
 
 def is_noise(el) -> bool:
@@ -198,8 +208,7 @@ def is_noise(el) -> bool:
     cls, ident = el.get("class"), el.get("id")
     if not cls and not ident:
         return False   # most elements: nothing to search (run for every element of every page)
-    noise = _NOISY_ATTRS.get((cls, ident))
-    return _noisy_attrs(cls, ident) if noise is None else noise
+    return _NOISY_ATTRS[(cls, ident)]
 
 
 def in_noise(el) -> bool:
@@ -354,9 +363,7 @@ def lines(root, *, skip_noise: bool = False) -> list[Line]:
                 else:
                     cls, ident = el.get("class"), el.get("id")
                     if cls or ident:
-                        noise = noisy_attrs.get((cls, ident))
-                        if noise is None:
-                            noise = _noisy_attrs(cls, ident)
+                        noise = noisy_attrs[(cls, ident)]
             kind = tag_kind[0]
             if kind == _BLOCK:
                 block_el = el
