@@ -6,6 +6,7 @@ portal is shared and must stay as planted.
 from __future__ import annotations
 
 import os
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -121,9 +122,26 @@ def pg_server(request):
         conn.exec_driver_sql("create extension if not exists pg_trgm")
     yield PgServer(test_url, engine)
     engine.dispose()
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"drop database if exists {name} with (force)")
+    _drop_database(admin, name)
     admin.dispose()
+
+
+def _drop_database(admin, name: str, tries: int = 5) -> None:
+    """Drop the session's database. Plain DROP DATABASE first: the server itself stops an autovacuum
+    worker busy in it, which WITH (FORCE) may not (it checks the right to signal each backend, and a
+    role that is not a superuser has none over the server's own workers). FORCE only for a connection
+    of ours left open, e.g. by a test that failed half-way."""
+    import sqlalchemy as sa
+
+    for attempt in range(tries):
+        try:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f"drop database if exists {name}" + (" with (force)" if attempt % 2 else ""))
+            return
+        except sa.exc.DBAPIError:
+            if attempt == tries - 1:
+                raise
+            time.sleep(1)
 
 
 class PgServer:
