@@ -77,6 +77,6 @@ def update_persistence(db, run_id: int) -> None:
         db.conn.executemany("update findings set first_run = ?, streak = ?, fixed_run = null where id = ?", updates)
         # The previous runs' findings this run no longer has are fixed in it; the others are not
         # (any more: a re-check may have found one again). Again only what changes is written.
-        fixed = [(cur if key not in keys else None, fid) for fid, key, stored in previous
-                 if stored != (cur if key not in keys else None)]
+        fixed = [(value, fid) for fid, key, stored in previous
+                 if stored != (value := cur if key not in keys else None)]
         db.conn.executemany("update findings set fixed_run = ? where id = ?", fixed)
