@@ -318,6 +318,7 @@ def test_the_offline_view_shows_the_page_as_fetched_and_runs_none_of_its_scripts
     page, anchor = links[record_id].split("#")
     browser = Browser(CHROMIUM)
     try:
+        browser.open_page()
         browser.page("Network.enable")
         browser.goto((tmp_path / "report" / page).as_uri() + "#" + anchor)
         assert "2026年3月21日 10:00（北京时间）" in browser.eval("document.body.innerText")
