@@ -1,8 +1,8 @@
 """Crawl cost: zwgk's portal spider against a bare Scrapy spider fetching the same pages, where its CPU
 goes, and how CPU per page and peak RSS grow with the size of the work.
 
-    .venv/bin/python bench/crawl.py [--scales 5,20] [--profile] [--warc-cost] [--rss-scales 1,5]
-                                    [--rss-only | --profile-only]
+    .venv/bin/python bench/crawl.py [--scales 5,20] [--repeats 3] [--profile] [--warc-cost]
+                                    [--rss-scales 1,5] [--rss-only | --profile-only]
 
 Throughput, at each of ``--scales`` (default 5; the acceptance pair is ``5,20``): serves the demo
 portal scaled (scale 5 is about 13,000 pages) on loopback, crawls it with the full pipeline
@@ -10,8 +10,12 @@ portal scaled (scale 5 is about 13,000 pages) on loopback, crawls it with the fu
 requests with a spider that does no work at all (bench/bare_spider.py). Prints pages/s and CPU
 ms/page for both, their ratio (target: zwgk <= 1.5x bare Scrapy's CPU per page), the crawl's peak
 RSS, and how CPU/page at each larger scale compares with the first (target: within 10 %). CPU is
-the crawl subprocess's own (user + sys), so the demo server's work is not counted; both crawls of a
-scale run in the same fresh process, one after the other, so machine load hits both alike.
+the crawl subprocess's own (user + sys), start-up included, so the demo server's work is not counted
+(it is shown beside, per page: the server shares the machine's cores with the crawl). Both kinds of
+crawl of a scale run against one served portal, ``--repeats`` times each (default 3), alternating
+which goes first, each zwgk crawl into a fresh store (a first crawl, the same requests); the figures
+are each kind's median run by CPU/page, with the range: on a shared machine one run's CPU/page can
+move by a quarter, bare Scrapy's as much as zwgk's.
 
 ``--profile``: one more crawl of the first scale under cProfile; prints where the crawl's CPU goes
 (parsing, extraction, decoding, SQLite, the WARC archive, the spider's own logic, Scrapy/Twisted)
@@ -71,7 +75,8 @@ class CrawlPeak:
     Not ``ru_maxrss``: Linux keeps that across exec, so a crawl child forked from this process starts
     with this process's size (the demo portal served from here grows with the scale) as its "peak"."""
 
-    def __init__(self):
+    def __init__(self, command: bytes = b"crawler.child"):
+        self.command = command   # what the watched child's command line holds
         self.kb = 0
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
@@ -95,7 +100,7 @@ class CrawlPeak:
                         if f.read().rsplit(b")", 1)[1].split()[1].decode() != me:
                             continue
                     with open(f"/proc/{pid}/cmdline", "rb") as f:
-                        if b"crawler.child" not in f.read():
+                        if self.command not in f.read():
                             continue
                     with open(f"/proc/{pid}/status") as f:
                         hwm = next((int(line.split()[1]) for line in f if line.startswith("VmHWM:")), 0)
@@ -122,34 +127,69 @@ def served(scale: int, fn):
 
 # -- throughput: zwgk against bare Scrapy, one scale per fresh process -------------------------------
 
-def one_throughput(scale: int, warc_cost: bool) -> dict:
-    def run(portal, work, sites):
-        db_path = work / "zwgk.db"
-        settings = {**QUIET, "ZWGK_LOG_REQUESTS": "1"}
-        with CrawlPeak() as peak:
-            (run_id, code), wall, cpu = measure(lambda: crawl(sites, db_path, settings=settings))
-        assert code == 0, f"crawl failed, see {work}"
-        peak_kb = peak.kb
-        db = store.connect(db_path)
-        run = db["runs"].get(run_id)
-        result = {"scale": scale, "documents": len(portal.documents()), "pages": run["pages"], "wall": wall,
-                  "cpu": cpu, "peak_mb": peak_kb / 1024,
-                  "stored": db.execute("select count(*) from documents").fetchone()[0],
-                  "warc_records": db.execute("select count(distinct offset) from warc_records where run_id = ?",
-                                             [run_id]).fetchone()[0]}
-        warc = warc_path(db_path, run_id)
-        result["warc_bytes"] = warc.stat().st_size if warc.exists() else 0
+def self_cpu() -> float:
+    """This process's own CPU: the demo portal's server thread, the crawl's poller and the RSS watch."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
-        # The same requests, replayed without extraction or storage.
+
+def median_run(runs: list[dict], pages: str) -> dict:
+    """The run of median CPU per page (the lower middle one of an even count)."""
+    ordered = sorted(runs, key=lambda r: r["cpu"] / r[pages])
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def one_throughput(scale: int, warc_cost: bool, repeats: int = 1) -> dict:
+    """``repeats`` crawls of each kind against one served portal, alternating which goes first (zwgk,
+    bare | bare, zwgk | ...): load that comes and goes on a shared machine hits both sides alike."""
+    def run(portal, work, sites):
+        settings = {**QUIET, "ZWGK_LOG_REQUESTS": "1"}
         requests_file = work / "requests.tsv"
-        requests_file.write_text(Path(run["log_path"]).with_suffix(".requests.tsv").read_text(encoding="utf-8"),
-                                 encoding="utf-8")
-        result["replayed"] = sum(1 for _ in requests_file.open(encoding="utf-8"))
-        cmd = [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "bench" / "bare_spider.py"),
-               "-a", f"urls={requests_file}", "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=False",
-               *[a for k, v in DEMO_SETTINGS.items() for a in ("-s", f"{k}={v}")]]
-        _, result["bare_wall"], result["bare_cpu"] = measure(lambda: subprocess.run(
-            cmd, check=True, cwd=work, env={**os.environ, "PYTHONPATH": str(ROOT)}))
+        zwgk_runs, bare_runs = [], []
+
+        def zwgk_crawl(n: int) -> None:
+            db_path = work / f"zwgk-{n}" / "zwgk.db"   # a fresh store each time: a first crawl, the same requests
+            db_path.parent.mkdir()
+            server = self_cpu()
+            with CrawlPeak(b"crawler.child") as peak:
+                (run_id, code), wall, cpu = measure(lambda: crawl(sites, db_path, settings=settings))
+            server = self_cpu() - server
+            assert code == 0, f"crawl failed, see {work}"
+            db = store.connect(db_path)
+            row = db["runs"].get(run_id)
+            result = {"pages": row["pages"], "wall": wall, "cpu": cpu, "server_cpu": server,
+                      "peak_mb": peak.kb / 1024,
+                      "stored": db.execute("select count(*) from documents").fetchone()[0],
+                      "warc_records": db.execute("select count(distinct offset) from warc_records where run_id = ?",
+                                                 [run_id]).fetchone()[0]}
+            warc = warc_path(db_path, run_id)
+            result["warc_bytes"] = warc.stat().st_size if warc.exists() else 0
+            db.conn.close()
+            if not requests_file.exists():
+                # The requests the first crawl sent, replayed by bare Scrapy without extraction or storage.
+                requests_file.write_text(Path(row["log_path"]).with_suffix(".requests.tsv").read_text(encoding="utf-8"),
+                                         encoding="utf-8")
+            zwgk_runs.append(result)
+
+        def bare_crawl() -> None:
+            cmd = [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "bench" / "bare_spider.py"),
+                   "-a", f"urls={requests_file}", "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=False",
+                   *[a for k, v in DEMO_SETTINGS.items() for a in ("-s", f"{k}={v}")]]
+            server = self_cpu()
+            with CrawlPeak(b"bare_spider.py") as peak:
+                _, wall, cpu = measure(lambda: subprocess.run(
+                    cmd, check=True, cwd=work, env={**os.environ, "PYTHONPATH": str(ROOT)}))
+            bare_runs.append({"replayed": sum(1 for _ in requests_file.open(encoding="utf-8")), "wall": wall,
+                              "cpu": cpu, "server_cpu": self_cpu() - server, "peak_mb": peak.kb / 1024})
+
+        for n in range(repeats):
+            if n % 2 == 0:
+                zwgk_crawl(n)
+                bare_crawl()
+            else:
+                bare_crawl()
+                zwgk_crawl(n)
+        result = {"scale": scale, "documents": len(portal.documents()), "zwgk": zwgk_runs, "bare": bare_runs}
         if warc_cost:
             plain_db = work / "plain" / "zwgk.db"
             (plain_run, code), plain_wall, plain_cpu = measure(
@@ -161,32 +201,41 @@ def one_throughput(scale: int, warc_cost: bool) -> dict:
     return served(scale, run)
 
 
-def throughput(scales: list[int], warc_cost: bool) -> None:
-    results = [in_fresh_process("--one-throughput", str(s), *(["--warc-cost"] if warc_cost else [])) for s in scales]
-    print(f"{'':>12} {'scale':>6} {'pages':>7} {'wall s':>8} {'pages/s':>9} {'CPU ms/page':>12} {'peak RSS MB':>12}")
+def throughput(scales: list[int], warc_cost: bool, repeats: int) -> None:
+    results = [in_fresh_process("--one-throughput", str(s), "--repeats", str(repeats),
+                                *(["--warc-cost"] if warc_cost else [])) for s in scales]
+    print(f"median of {repeats} crawl(s) of each kind per scale, by CPU/page (range in brackets); the server "
+          "column is the CPU of the process serving the demo portal, per page (not counted on either side)")
+    print(f"{'':>12} {'scale':>6} {'pages':>7} {'wall s':>8} {'pages/s':>9} {'CPU ms/page':>12} {'range':>13} "
+          f"{'server ms/page':>15} {'peak RSS MB':>12}")
     for r in results:
-        print(f"{'zwgk':>12} {r['scale']:>6} {r['pages']:>7} {r['wall']:>8.1f} {r['pages'] / r['wall']:>9.1f} "
-              f"{1000 * r['cpu'] / r['pages']:>12.2f} {r['peak_mb']:>12.1f}")
-        print(f"{'bare scrapy':>12} {r['scale']:>6} {r['replayed']:>7} {r['bare_wall']:>8.1f} "
-              f"{r['replayed'] / r['bare_wall']:>9.1f} {1000 * r['bare_cpu'] / r['replayed']:>12.2f}")
+        for label, runs, pages in (("zwgk", r["zwgk"], "pages"), ("bare scrapy", r["bare"], "replayed")):
+            m = median_run(runs, pages)
+            per_page = sorted(1000 * x["cpu"] / x[pages] for x in runs)
+            print(f"{label:>12} {r['scale']:>6} {m[pages]:>7} {m['wall']:>8.1f} {m[pages] / m['wall']:>9.1f} "
+                  f"{1000 * m['cpu'] / m[pages]:>12.2f} {f'[{per_page[0]:.2f}-{per_page[-1]:.2f}]':>13} "
+                  f"{1000 * m['server_cpu'] / m[pages]:>15.2f} {m['peak_mb']:>12.1f}")
     for r in results:
-        ratio = (r["cpu"] / r["pages"]) / (r["bare_cpu"] / r["replayed"])
-        print(f"scale {r['scale']} ({r['documents']} documents, {r['stored']} stored): ratio zwgk/bare "
-              f"CPU/page {ratio:.2f} (target <= {CPU_RATIO_TARGET:g}), "
-              f"pages/s {(r['pages'] / r['wall']) / (r['replayed'] / r['bare_wall']):.2f}; WARC "
-              f"{r['warc_records']} pages, {r['warc_bytes'] / 1e6:.1f} MB "
-              f"({r['warc_bytes'] / max(r['warc_records'], 1) / 1024:.1f} KiB per page)")
+        z, b = median_run(r["zwgk"], "pages"), median_run(r["bare"], "replayed")
+        ratio = (z["cpu"] / z["pages"]) / (b["cpu"] / b["replayed"])
+        pairs = ", ".join(f"{(x['cpu'] / x['pages']) / (y['cpu'] / y['replayed']):.2f}" for x, y in zip(r["zwgk"], r["bare"]))
+        print(f"scale {r['scale']} ({r['documents']} documents, {z['stored']} stored): ratio zwgk/bare "
+              f"CPU/page {ratio:.2f} (target <= {CPU_RATIO_TARGET:g}; each pair: {pairs}), "
+              f"pages/s {(z['pages'] / z['wall']) / (b['replayed'] / b['wall']):.2f}; WARC "
+              f"{z['warc_records']} pages, {z['warc_bytes'] / 1e6:.1f} MB "
+              f"({z['warc_bytes'] / max(z['warc_records'], 1) / 1024:.1f} KiB per page)")
         if "no_warc" in r:
             n, w, c = r["no_warc"]
             print(f"{'no WARC':>12} {r['scale']:>6} {n:>7} {w:>8.1f} {n / w:>9.1f} {1000 * c / n:>12.2f}")
-            print(f"the WARC archive adds {1000 * (r['cpu'] / r['pages'] - c / n):.2f} CPU ms/page "
-                  f"({100 * ((r['cpu'] / r['pages']) / (c / n) - 1):+.0f} %)")
-    first = results[0]
+            print(f"the WARC archive adds {1000 * (z['cpu'] / z['pages'] - c / n):.2f} CPU ms/page "
+                  f"({100 * ((z['cpu'] / z['pages']) / (c / n) - 1):+.0f} %)")
+    first = median_run(results[0]["zwgk"], "pages")
     for r in results[1:]:
-        growth = (r["cpu"] / r["pages"]) / (first["cpu"] / first["pages"]) - 1
-        print(f"scale {r['scale']} against scale {first['scale']} ({r['pages'] / first['pages']:.1f}x the pages): "
+        z = median_run(r["zwgk"], "pages")
+        growth = (z["cpu"] / z["pages"]) / (first["cpu"] / first["pages"]) - 1
+        print(f"scale {r['scale']} against scale {results[0]['scale']} ({z['pages'] / first['pages']:.1f}x the pages): "
               f"CPU/page {100 * growth:+.0f} % (target within {100 * SCALE_GROWTH_TARGET:.0f} %), "
-              f"peak RSS {first['peak_mb']:.1f} -> {r['peak_mb']:.1f} MB")
+              f"peak RSS {first['peak_mb']:.1f} -> {z['peak_mb']:.1f} MB")
 
 
 # -- the profile -------------------------------------------------------------------------------------
@@ -328,6 +377,8 @@ def main():
     parser.add_argument("--scale", type=int, help="one scale (same as --scales N)")
     parser.add_argument("--profile", action="store_true", help="also profile a crawl of the first scale")
     parser.add_argument("--warc-cost", action="store_true", help="also crawl without the WARC archive")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="crawls of each kind per scale (alternating which goes first); the median is shown")
     parser.add_argument("--rss-scales", default="1,5", help="two demo portal scales for the peak RSS comparison")
     parser.add_argument("--rss-only", action="store_true", help="only the memory comparison")
     parser.add_argument("--profile-only", action="store_true", help="only the profile (of the first scale)")
@@ -337,12 +388,12 @@ def main():
     if args.rss_one:
         return print(json.dumps(one_crawl_rss(args.rss_one)))
     if args.one_throughput:
-        return print(json.dumps(one_throughput(args.one_throughput, args.warc_cost)))
+        return print(json.dumps(one_throughput(args.one_throughput, args.warc_cost, args.repeats)))
     scales = [args.scale] if args.scale else [int(s) for s in args.scales.split(",")]
     if args.profile_only:
         return profile(scales[0])
     if not args.rss_only:
-        throughput(scales, args.warc_cost)
+        throughput(scales, args.warc_cost, args.repeats)
         if args.profile:
             profile(scales[0])
     memory(sorted(int(s) for s in args.rss_scales.split(",")))
