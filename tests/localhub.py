@@ -61,6 +61,7 @@ class Worker:
     def __init__(self, name, broker, db_path, log_dir, *extra):
         self.log = Path(log_dir) / f"{name}.log"
         self.name = f"{name}@{socket.gethostname()}"
+        self._terminated = False
         self.process = subprocess.Popen(
             [sys.executable, "-m", "zwgk.cli", "worker", "--broker", broker, "--db", str(db_path), "--concurrency", "1",
              "--name", self.name, *extra], cwd=log_dir, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
@@ -80,13 +81,18 @@ class Worker:
                 os.kill(pid, signal.SIGKILL)
         self.process.wait()
 
-    def stop(self):
-        if self.process.poll() is None:
+    def terminate(self):
+        """Celery's warm shutdown (SIGTERM to its session, once); ``stop()`` waits for it."""
+        if self.process.poll() is None and not self._terminated:
+            self._terminated = True
             os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill()
+
+    def stop(self):
+        self.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.kill()
 
 
 def descendants(pid: int) -> list[int]:
@@ -108,14 +114,18 @@ def descendants(pid: int) -> list[int]:
 
 
 @contextlib.contextmanager
-def workers(names, broker, db_path, log_dir, *extra):
-    """``zwgk worker`` processes (``--concurrency 1``) named ``names``, ready; stopped when the block exits."""
+def workers(names, broker, db_path, log_dir, *extra, ready: bool = True):
+    """``zwgk worker`` processes (``--concurrency 1``) named ``names``, ready (or, ``ready=False``, still
+    starting: messages sent meanwhile wait in the broker); stopped when the block exits."""
     started = [Worker(name, broker, db_path, log_dir, *extra) for name in names]
     try:
         for w in started:
-            w.wait_ready()
+            if ready:
+                w.wait_ready()
         yield started
     finally:
+        for w in started:   # all told first: their shutdowns (a second or two each) overlap
+            w.terminate()
         for w in started:
             w.stop()
 

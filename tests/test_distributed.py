@@ -15,6 +15,8 @@ its absence fails them.
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import json
 import os
 import sqlite3
 import subprocess
@@ -22,6 +24,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -193,39 +196,79 @@ def redis_url(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def spread_portal(tmp_path_factory):
-    """The demo portal with each of its six sites on its own loopback address: six tasks, one per site."""
-    portal = DemoPortal()
+    """The demo portal with each of its six sites on its own loopback address (so only --task-sites groups
+    them), at a quarter of its documents: every site, column and planted case stays, at a third of the
+    pages to crawl. ``bases``: each site's base URL, in config order."""
+    portal = DemoPortal(scale=0.25)
     with contextlib.ExitStack() as stack:
-        bases = iter([stack.enter_context(serve(portal, host=f"127.0.0.{n}")) for n in range(2, 2 + len(portal.sites))])
-        lines = [line.replace("http://BASE", next(bases)) if line.strip().startswith("url: http://BASE") else line
+        bases = [stack.enter_context(serve(portal, host=f"127.0.0.{n}")) for n in range(2, 2 + len(portal.sites))]
+        each = iter(bases)
+        lines = [line.replace("http://BASE", next(each)) if line.strip().startswith("url: http://BASE") else line
                  for line in portal.sites_yaml("http://BASE").splitlines()]
         sites_file = tmp_path_factory.mktemp("portal") / "sites.yaml"
         sites_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        yield portal, sites_file
+        yield SimpleNamespace(portal=portal, sites_file=sites_file, bases=bases)
 
 
 @pytest.fixture(scope="module")
-def local_findings(spread_portal, tmp_path_factory):
-    """The findings of a single-machine SQLite run of the same portal."""
-    from zwgk.run import run_once
+def local_findings(spread_portal, tmp_path_factory, request):
+    """A function giving the findings of a single-machine SQLite run of the same portal (crawled and
+    checked; its report is not compared); ``findings`` writes each site's base URL as its place in the
+    config. Made once a session: under pytest-xdist the two groups of the slow tests below (each serving
+    the portal on ports of its own) share them through a file in the session's folder. The group that
+    comes first makes them; the other crawls meanwhile and waits, if need be, only when it compares."""
+    if not hasattr(request.config, "workerinput"):   # not an xdist worker: one process runs every test
+        found = _local_findings(spread_portal, tmp_path_factory)
+        return lambda: found
+    shared = tmp_path_factory.getbasetemp().parent / "distributed-local-findings.json"
+    lock = open(shared.with_suffix(".lock"), "w")
+    request.addfinalizer(lock.close)
 
-    _, sites_file = spread_portal
-    out = tmp_path_factory.mktemp("local")
-    run_id, _ = run_once(sites_file, out / "zwgk.db", out / "report", settings=DEMO_SETTINGS, as_of=DEMO_AS_OF)
-    return findings(out / "zwgk.db")
+    def made(wait: bool = True):
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return None   # the other group is making them
+        try:
+            if not shared.exists():
+                shared.write_text(json.dumps(_local_findings(spread_portal, tmp_path_factory)), encoding="utf-8")
+            return [tuple(row) for row in json.loads(shared.read_text(encoding="utf-8"))]
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+    made(wait=False)
+    return made
 
 
-def findings(target, run_id: int = 1) -> list[tuple]:
+def _local_findings(spread_portal, tmp_path_factory) -> list[tuple]:
+    from zwgk.run import check_run, crawl_sites
+
+    db_path = tmp_path_factory.mktemp("local") / "zwgk.db"
+    assert crawl_sites(spread_portal.sites_file, db_path, DEMO_SETTINGS)["status"] == "finished"
+    check_run(db_path, as_of=DEMO_AS_OF)
+    return findings(db_path, spread_portal.bases)
+
+
+def findings(target, bases: list[str], run_id: int = 1) -> list[tuple]:
+    """A run's findings, sorted, each site's base URL (``bases``) written as http://site<place>."""
+    def placed(value):
+        if isinstance(value, str):
+            for n, base in enumerate(bases):
+                value = value.replace(base, f"http://site{n}")
+        return value
+
     db = store.connect(target, create=False)
     try:
-        return sorted((tuple(row) for row in db.execute(
+        return sorted((tuple(placed(v) for v in row) for row in db.execute(
             f"select {', '.join(FINDING_COLUMNS)} from findings where run_id = ?", [run_id]).fetchall()), key=repr)
     finally:
         db.conn.close()
 
 
 def workers(redis_url, db_path, log_dir, *extra):
-    return localhub.workers(("w1", "w2"), redis_url, db_path, log_dir, *extra)
+    """Two workers, started side by side with the coordinator (both are ready within a second or so of
+    each other, long before the first can have done a task of the portal's)."""
+    return localhub.workers(("w1", "w2"), redis_url, db_path, log_dir, *extra, ready=False)
 
 
 def coordinator(sites_file, db_path, redis_url, out, settings, task_sites=1) -> subprocess.Popen:
@@ -250,31 +293,38 @@ def assert_nothing_twice(db_path, portal):
     return db
 
 
+# The two slow tests below are two xdist groups (conftest.py would make the module one): each runs on a
+# worker of its own, building the module's fixtures there, the local run's findings once for both.
 @pytest.mark.slow
+@pytest.mark.xdist_group("test_distributed.py::two_workers")
 def test_two_workers_crawl_the_portal_as_one_machine_does(redis_url, spread_portal, local_findings, tmp_path, db_target,
                                                           monkeypatch):
     """On a SQLite store (workers on one machine) and on PostgreSQL (any machines): the findings of a
     single-machine SQLite run, row for row."""
     monkeypatch.chdir(tmp_path)   # a PostgreSQL store keeps its logs in the current folder, as the workers do
-    portal, sites_file = spread_portal
+    portal, sites_file = spread_portal.portal, spread_portal.sites_file
     db_path = tmp_path / "zwgk.db" if isinstance(db_target, Path) else db_target
     with workers(redis_url, db_path, tmp_path) as (w1, w2):
-        run = coordinator(sites_file, db_path, redis_url, tmp_path / "report", DEMO_SETTINGS)
+        # Tasks of two sites: three for two workers, so each gets one at least (one message at a time).
+        run = coordinator(sites_file, db_path, redis_url, tmp_path / "report", DEMO_SETTINGS, task_sites=2)
+        for w in (w1, w2):
+            w.wait_ready()
         output, _ = run.communicate(timeout=600)
-        # A scheduled job runs the distributed crawl too (here: the incremental second run).
+        # A scheduled job runs the distributed crawl too (here: the incremental second run), in tasks of
+        # its own size.
         second = scheduled_run("weekly", str(sites_file), str(db_path), str(tmp_path / "report2"), DEMO_SETTINGS,
-                               engine="celery", broker=redis_url, task_sites=2)
+                               engine="celery", broker=redis_url, task_sites=3)
     assert run.returncode == 0, output
     assert "报告已生成" in output and (tmp_path / "report" / "index.html").exists() and "Traceback" not in output
     # The coordinator's terminal shows the progress as a local run does: sites, pages, errors.
     assert f"采集中：站点 {len(portal.sites)}/{len(portal.sites)} · " in output and " · 错误 " in output
     db = assert_nothing_twice(db_path, portal)
     tasks = store.run_tasks(db, 1)
-    assert len(tasks) == len(portal.sites) and {t["status"] for t in tasks} == {"finished"}
+    assert len(tasks) == len(portal.sites) // 2 and {t["status"] for t in tasks} == {"finished"}
     assert {t["worker"] for t in tasks} == {w1.name, w2.name}       # both workers got tasks
     assert db["runs"].get(1)["status"] == "finished"
-    assert findings(db_path, 1) == local_findings
-    assert second == 2 and db["runs"].get(2)["status"] == "finished" and len(store.run_tasks(db, 2)) == 3
+    assert findings(db_path, spread_portal.bases, 1) == local_findings()
+    assert second == 2 and db["runs"].get(2)["status"] == "finished" and len(store.run_tasks(db, 2)) == 2
     assert (tmp_path / "report2" / "index.html").exists()
 
 
@@ -308,8 +358,9 @@ def test_a_schedule_can_run_on_celery(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("test_distributed.py::killed_worker")
 def test_a_killed_worker_s_task_is_taken_over_by_the_other(redis_url, spread_portal, local_findings, tmp_path, db_target):
-    portal, sites_file = spread_portal
+    portal, sites_file = spread_portal.portal, spread_portal.sites_file
     db_path = tmp_path / "zwgk.db" if isinstance(db_target, Path) else db_target
     # Slow enough to be killed mid-crawl; tasks of three sites, so each worker has one. A short
     # visibility timeout: the broker gives the dead worker's task back within seconds.
@@ -319,23 +370,29 @@ def test_a_killed_worker_s_task_is_taken_over_by_the_other(redis_url, spread_por
     store.connect(db_path).conn.close()
     with workers(redis_url, db_path, tmp_path, "--visibility-timeout", "8") as (w1, w2):
         run = coordinator(sites_file, db_path, redis_url, tmp_path / "report", slow, task_sites=3)
+        for w in (w1, w2):
+            w.wait_ready()
+        # Killed once its task has stored documents (resumed, none may be stored twice), early in the
+        # smaller task (231 documents), so the kill lands mid-task however loaded the machine is.
         deadline = time.monotonic() + 300
-        victim = None
-        while victim is None:
-            if run.poll() is not None:
-                pytest.fail(f"the run ended before a worker could be killed: {run.communicate()[0]}")
-            assert time.monotonic() < deadline, "no task of w1 got to 100 documents"
-            try:
-                db = store.connect(db_path, create=False)
+        victim, db = None, None
+        try:
+            while victim is None:
+                if run.poll() is not None:
+                    pytest.fail(f"the run ended before a worker could be killed: {run.communicate()[0]}")
+                assert time.monotonic() < deadline, "no task of w1 got to 50 documents"
                 try:
-                    rows = db.execute("select task, worker, documents from run_tasks "
-                                      "where status = 'running' and documents >= 100").fetchall()
-                finally:
-                    db.conn.close()
-            except (store.StoreError, sqlite3.Error):
-                rows = []   # PostgreSQL: the coordinator has not made its tables yet
-            victim = next((task for task, worker, _ in rows if worker == w1.name), None)
-            time.sleep(0.1)
+                    db = db or store.connect(db_path, create=False)   # one connection (PostgreSQL: one backend)
+                    with db.conn:
+                        rows = db.execute("select task, worker, documents from run_tasks "
+                                          "where status = 'running' and documents >= 50").fetchall()
+                except (store.StoreError, sqlite3.Error):
+                    rows = []   # PostgreSQL: the coordinator has not made its tables yet
+                victim = next((task for task, worker, _ in rows if worker == w1.name), None)
+                time.sleep(0.1)
+        finally:
+            if db is not None:
+                db.conn.close()
         w1.kill()
         output, _ = run.communicate(timeout=600)
     assert run.returncode == 0, output
@@ -343,4 +400,4 @@ def test_a_killed_worker_s_task_is_taken_over_by_the_other(redis_url, spread_por
     task = store.run_task(db, 1, victim)
     assert (task["status"], task["worker"], task["attempts"]) == ("finished", w2.name, 2)
     assert db["runs"].get(1)["status"] == "finished"
-    assert findings(db_path) == local_findings
+    assert findings(db_path, spread_portal.bases) == local_findings()
