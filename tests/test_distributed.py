@@ -2,8 +2,9 @@
 
 In process: how sites are grouped into tasks, the task lease in the store, the broker's bad input, and
 that the local engine imports neither Celery nor redis. Slow: a redis-server of the test's own on
-loopback, two ``zwgk worker`` processes sharing one SQLite store (workers on one machine), and the demo
-portal served with each site on its own loopback address (so each site is a task of its own):
+loopback, two ``zwgk worker`` processes sharing one store (SQLite: workers on one machine; PostgreSQL),
+and a quarter of the demo portal served with each site on its own loopback address (so sites share a
+task only as ``--task-sites`` packs them):
 
 - both workers get tasks, and the findings equal, row for row, those of a local run of the portal;
 - a worker killed outright (SIGKILL, its crawl too) mid-crawl: its task is taken over by the other,
