@@ -10,8 +10,11 @@ portal scaled (scale 5 is about 13,000 pages) on loopback, crawls it with the fu
 requests with a spider that does no work at all (bench/bare_spider.py). Prints pages/s and CPU
 ms/page for both, their ratio (target: zwgk <= 1.5x bare Scrapy's CPU per page), the crawl's peak
 RSS, and how CPU/page at each larger scale compares with the first (target: within 10 %). CPU is
-the crawl subprocess's own (user + sys), start-up included, so the demo server's work is not counted
-(it is shown beside, per page: the server shares the machine's cores with the crawl). Both kinds of
+the crawl's own (user + sys), start-up included, so the demo server's work is not counted
+(it is shown beside, per page: the server shares the machine's cores with the crawl): for zwgk the
+crawl process's (it reports its own at its end: the runner's fork server, not this process, reaps
+it) and the fork server's while it ran (the fork); the fork server's own start-up (its imports, once
+per zwgk process, before the first crawl) is printed apart. Both kinds of
 crawl of a scale run against one served portal, ``--repeats`` times each (default 3), alternating
 which goes first, each zwgk crawl into a fresh store (a first crawl, the same requests); the figures
 are each kind's median run by CPU/page, with the range: on a shared machine one run's CPU/page can
@@ -24,7 +27,7 @@ times. ``--warc-cost`` also crawls with ``ZWGK_WARC=False`` and prints what the 
 
 Memory: each of the two ``--rss-scales`` is crawled by a fresh process; the crawl subprocess's own
 peak RSS is its VmHWM, read from /proc while it runs (``ru_maxrss`` would count the size of the
-process it was forked from, which serves the demo portal). Prints both peaks and the
+fork server it was forked from). Prints both peaks and the
 growth per extra 10,000 pages between them; the target is at most 5 MB (peak RSS must not grow with
 the size of the work: pending requests, fingerprints and walk state are on disk or compact).
 """
@@ -48,7 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 from crawler import store  # noqa: E402
 from crawler.archive import warc_path  # noqa: E402
-from crawler.runner import crawl  # noqa: E402
+from crawler.runner import crawl, crawl_cpu, crawl_server  # noqa: E402
 from zwgk.demo import DEMO_SETTINGS  # noqa: E402
 from zwgk.demoportal import DemoPortal, serve  # noqa: E402
 
@@ -58,9 +61,53 @@ SCALE_GROWTH_TARGET = 0.10
 QUIET = {**DEMO_SETTINGS, "LOG_LEVEL": "WARNING"}
 
 
+def fork_servers() -> list[int]:
+    """The fork servers of this process (crawler.runner.crawl_server): the crawl processes' parent."""
+    me = str(os.getpid())
+    found = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as f:
+                    if f.read().rsplit(b")", 1)[1].split()[1].decode() != me:
+                        continue
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    if b"multiprocessing.forkserver" in f.read():
+                        found.append(int(pid))
+            except (OSError, IndexError):
+                continue
+    return found
+
+
+def fork_server_cpu() -> float:
+    """Own CPU seconds (user + system) of this process's fork servers, read from /proc: this process
+    reaps them, and so counts them in RUSAGE_CHILDREN, only when it ends. Their imports, then one
+    fork per crawl."""
+    total = 0
+    for pid in fork_servers():
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])   # utime, stime (fields 14, 15 of proc(5))
+        except (OSError, IndexError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def child_cpu() -> float:
+    """All CPU spent for this process's crawls and subprocesses: the ended subprocesses it reaped, the
+    crawl processes (as they reported it), the fork servers (so far)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    return usage.ru_utime + usage.ru_stime + crawl_cpu() + fork_server_cpu()
+
+
+def start_fork_server() -> float:
+    """Start the runner's fork server and wait until it has imported all: its CPU seconds so far."""
+    context = crawl_server()
+    ready = context.Process(target=os.getpid)   # forked only once the server has done its preload
+    ready.start()
+    ready.join()
+    return fork_server_cpu()
 
 
 def measure(fn):
@@ -69,14 +116,16 @@ def measure(fn):
     return result, time.perf_counter() - wall, child_cpu() - cpu
 
 
+FORKED = b"multiprocessing.forkserver"   # the command line of a process the fork server forked
+
+
 class CrawlPeak:
-    """The crawl subprocess's own peak RSS (VmHWM), read from /proc while it runs.
+    """The crawl process's own peak RSS (VmHWM), read from /proc while it runs: a zwgk crawl, forked
+    by this process's fork server (``FORKED``), or a child of this process whose command line holds
+    ``command``. Not ``ru_maxrss``: a forked process starts with its parent's as its "peak"."""
 
-    Not ``ru_maxrss``: Linux keeps that across exec, so a crawl child forked from this process starts
-    with this process's size (the demo portal served from here grows with the scale) as its "peak"."""
-
-    def __init__(self, command: bytes = b"crawler.child"):
-        self.command = command   # what the watched child's command line holds
+    def __init__(self, command: bytes = FORKED):
+        self.command = command
         self.kb = 0
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
@@ -92,12 +141,13 @@ class CrawlPeak:
     def _watch(self):
         me = str(os.getpid())
         while not self.done.wait(0.2):
+            parents = {str(pid) for pid in fork_servers()} if self.command == FORKED else {me}
             for pid in os.listdir("/proc"):
                 if not pid.isdigit():
                     continue
                 try:
                     with open(f"/proc/{pid}/stat", "rb") as f:
-                        if f.read().rsplit(b")", 1)[1].split()[1].decode() != me:
+                        if f.read().rsplit(b")", 1)[1].split()[1].decode() not in parents:
                             continue
                     with open(f"/proc/{pid}/cmdline", "rb") as f:
                         if self.command not in f.read():
@@ -146,12 +196,13 @@ def one_throughput(scale: int, warc_cost: bool, repeats: int = 1) -> dict:
         settings = {**QUIET, "ZWGK_LOG_REQUESTS": "1"}
         requests_file = work / "requests.tsv"
         zwgk_runs, bare_runs = [], []
+        startup = start_fork_server()
 
         def zwgk_crawl(n: int) -> None:
             db_path = work / f"zwgk-{n}" / "zwgk.db"   # a fresh store each time: a first crawl, the same requests
             db_path.parent.mkdir()
             server = self_cpu()
-            with CrawlPeak(b"crawler.child") as peak:
+            with CrawlPeak() as peak:
                 (run_id, code), wall, cpu = measure(lambda: crawl(sites, db_path, settings=settings))
             server = self_cpu() - server
             assert code == 0, f"crawl failed, see {work}"
@@ -189,7 +240,8 @@ def one_throughput(scale: int, warc_cost: bool, repeats: int = 1) -> dict:
             else:
                 bare_crawl()
                 zwgk_crawl(n)
-        result = {"scale": scale, "documents": len(portal.documents()), "zwgk": zwgk_runs, "bare": bare_runs}
+        result = {"scale": scale, "documents": len(portal.documents()), "zwgk": zwgk_runs, "bare": bare_runs,
+                  "fork_server_cpu": startup}
         if warc_cost:
             plain_db = work / "plain" / "zwgk.db"
             (plain_run, code), plain_wall, plain_cpu = measure(
@@ -215,6 +267,9 @@ def throughput(scales: list[int], warc_cost: bool, repeats: int) -> None:
             print(f"{label:>12} {r['scale']:>6} {m[pages]:>7} {m['wall']:>8.1f} {m[pages] / m['wall']:>9.1f} "
                   f"{1000 * m['cpu'] / m[pages]:>12.2f} {f'[{per_page[0]:.2f}-{per_page[-1]:.2f}]':>13} "
                   f"{1000 * m['server_cpu'] / m[pages]:>15.2f} {m['peak_mb']:>12.1f}")
+        startup = r["fork_server_cpu"]
+        print(f"{'':>12} the fork server's start-up, once per zwgk process (not in the figures above): "
+              f"{startup:.2f} CPU s, {1000 * startup / median_run(r['zwgk'], 'pages')['pages']:.3f} ms/page")
     for r in results:
         z, b = median_run(r["zwgk"], "pages"), median_run(r["bare"], "replayed")
         ratio = (z["cpu"] / z["pages"]) / (b["cpu"] / b["replayed"])

@@ -31,6 +31,8 @@ Exits 1 if a host's requests ran a whole request ahead of the pace, or a crawl f
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import json
 import os
 import resource
@@ -56,6 +58,46 @@ from zwgk.run import crawl_sites  # noqa: E402
 def cpu_seconds(who) -> float:
     usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
+
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def adopt_orphans() -> None:
+    """Become the parent of this process's orphaned descendants (Linux), so that their CPU, and that
+    of what they reaped, counts in RUSAGE_CHILDREN once reaped (``reap_adopted``): a worker's crawls
+    are forked by the fork server of its pool process (crawler.runner), which outlives that process
+    by a moment and is reaped by whoever adopts it."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER) failed: the workers' crawls cannot be counted")
+
+
+def children() -> set[int]:
+    me, found = str(os.getpid()), set()
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as f:
+                    if f.read().rsplit(b")", 1)[1].split()[1].decode() == me:
+                        found.add(int(pid))
+            except (OSError, IndexError):
+                continue
+    return found
+
+
+def reap_adopted(known: set[int], timeout: float = 60) -> None:
+    """Wait for the processes this process adopted (children it did not start: not in ``known``)."""
+    deadline = time.monotonic() + timeout
+    while adopted := children() - known:
+        for pid in adopted:
+            try:
+                os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"adopted processes {sorted(adopted)} did not end: their CPU is not counted")
+        time.sleep(0.1)
 
 
 def covered(spans: list[tuple[float, float]]) -> float:
@@ -84,15 +126,18 @@ def crawl_with(n_workers: int, broker: str, sites_file: Path, workdir: Path, set
     db_path = db.format(n=n_workers) if db else run_dir / "zwgk.db"
     store.connect(db_path).conn.close()
     hosts.take()   # forget what came before
-    children, me = cpu_seconds(resource.RUSAGE_CHILDREN), cpu_seconds(resource.RUSAGE_SELF)
+    known = children()
+    before, me = cpu_seconds(resource.RUSAGE_CHILDREN), cpu_seconds(resource.RUSAGE_SELF)
     with workers([f"bench{i}" for i in range(1, n_workers + 1)], broker, db_path, run_dir):
         wall = time.perf_counter()
         run = crawl_sites(sites_file, db_path, settings, engine="celery", broker=broker, task_sites=task_sites,
                           say=lambda line: None)
         wall = time.perf_counter() - wall
         arrivals, portal_cpu = hosts.take()
-    # The workers and all they ran, counted when they were reaped (they stopped as the block ended).
-    worker_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - children
+    # The workers and all they ran, counted when they were reaped (they stopped as the block ended),
+    # their fork servers with the crawls when they were reaped here.
+    reap_adopted(known)
+    worker_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - before
     coordinator_cpu = cpu_seconds(resource.RUSAGE_SELF) - me
     db = store.connect(db_path)
     tasks = store.run_tasks(db, run["id"])
@@ -142,6 +187,7 @@ def main() -> None:
     limit = 1 / args.delay
     addresses = [f"127.0.1.{n}" for n in range(1, 1 + args.copies * len(portal.sites))]
     workdir = Path(tempfile.mkdtemp(prefix="zwgk-bench-distributed-"))
+    adopt_orphans()
     with PortalHosts(addresses, args.servers) as hosts, redis_server(workdir) as broker:
         config, address_of = sites_config(portal, args.copies, [hosts.bases[a] for a in addresses])
         sites_file = workdir / "sites.yaml"

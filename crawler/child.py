@@ -1,74 +1,117 @@
-"""The crawl process ``crawler.runner`` starts: Scrapy's command line, tied to the life of its parent.
+"""The crawl process ``crawler.runner`` starts: Scrapy's command line, forked from a fork server.
 
-    python -m crawler.child crawl portal -a sites=... (the arguments of ``scrapy``)
+A crawl runs in a process of its own (Scrapy's reactor cannot restart), and starting Python and
+importing Scrapy, Twisted, lxml and the crawler cost a fresh process well over a CPU-second, more
+than a small crawl itself. So the runner starts each crawl from multiprocessing's fork server, which
+imports this module once (its preload): a crawl is a fork of a process that has everything imported
+and has not started anything (no reactor installed, no thread, nothing open). ``run`` is what the
+forked process runs; it must set up everything a fresh ``scrapy crawl`` process would have had:
 
-The child runs in its own session, so a terminal's Ctrl-C or a process-group kill reaches only the
-parent, which forwards it. When the parent itself dies without forwarding anything (``kill -9``,
-the OOM killer, ``timeout`` without a handler) the child must not crawl on, orphaned, holding the
-store's lock: it asks the kernel for SIGTERM when its parent dies (Linux ``PR_SET_PDEATHSIG``) and
-watches its parent's pid instead on systems without prctl (never both: two SIGTERMs make Scrapy
-stop uncleanly). SIGTERM makes Scrapy stop gracefully and
-close the run as 'interrupted'.
+- its own session, so a terminal's Ctrl-C or a process-group kill reaches only the runner, which
+  forwards it (SIGINT: Scrapy closes the run as 'interrupted');
+- the runner's current environment (the server has the one of its start) and its log file as
+  stdout and stderr: a traceback in the child stays in the log; its working directory is the
+  runner's current one already (multiprocessing's preparation data);
+- the store's run lock, passed as a descriptor (crawler.runner.Fd): held until the process ends;
+- the life of the runner: when the runner dies without forwarding anything (``kill -9``, the OOM
+  killer) the crawl must not go on, orphaned, holding the lock. multiprocessing gives the child a
+  pipe the runner holds open (``parent_process().sentinel``); a thread waits on it and sends SIGTERM
+  when it closes, which makes Scrapy stop gracefully and close the run as 'interrupted' (once: a
+  second SIGTERM makes Scrapy stop at once, uncleanly; it comes only if the first did not end the
+  crawl within a minute);
+- no reliance on atexit: a multiprocessing child ends with ``os._exit``. Scrapy's own shutdown
+  closes the store, the WARC archive and the disk queue; log handlers write through.
+
+The fork server itself runs in a session of its own too, so that a signal to the runner's process
+group (``timeout``, a terminal's hang-up, a Celery worker's stop) does not kill it under a running
+crawl; it ends when the process that started it ends (multiprocessing's "alive" pipe).
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
+import resource
 import signal
 import sys
 import threading
+from multiprocessing import parent_process
 
-PR_SET_PDEATHSIG = 1
-PARENT_ENV = "ZWGK_PARENT_PID"
-WATCH_SECONDS = 1.0
+import scrapy.cmdline
+from scrapy.settings import Settings
+from scrapy.utils.misc import load_object, walk_modules_iter
+
+import crawler.settings
+import crawler.spiders.portal  # noqa: F401
+from crawler.runner import SERVER_ENV, Fd
+
+WATCH_GRACE_SECONDS = 60
+# Scrapy's settings naming the classes a crawl loads, besides its component dicts.
+CLASS_SETTINGS = ("DNS_RESOLVER", "DOWNLOADER", "DUPEFILTER_CLASS",
+                  "ITEM_PROCESSOR", "LOG_FORMATTER", "REFERRER_POLICY", "REQUEST_FINGERPRINTER_CLASS",
+                  "ROBOTSTXT_PARSER", "SCHEDULER", "SCHEDULER_DISK_QUEUE", "SCHEDULER_MEMORY_QUEUE",
+                  "SCHEDULER_PRIORITY_QUEUE", "SCHEDULER_START_DISK_QUEUE", "SCHEDULER_START_MEMORY_QUEUE",
+                  "SPIDER_LOADER_CLASS", "STATS_CLASS")
+COMPONENT_SETTINGS = ("DOWNLOAD_HANDLERS", "DOWNLOADER_MIDDLEWARES", "EXTENSIONS", "ITEM_PIPELINES",
+                      "SPIDER_MIDDLEWARES")
 
 
-def _set_parent_death_signal(signum: int) -> bool:
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        return libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        return False
+def _import_what_a_crawl_imports() -> None:
+    """Import the code every crawl runs, here once instead of in every crawl: Scrapy's commands (its
+    command line imports them all) and the classes the crawler's settings name. Importing installs
+    no Twisted reactor (Scrapy installs the asyncio one when the crawl starts: ``run`` checks)."""
+    for _ in walk_modules_iter("scrapy.commands"):
+        pass
+    settings = Settings()
+    settings.setmodule(crawler.settings, priority="project")
+    paths = [settings[name] for name in CLASS_SETTINGS]
+    for name in COMPONENT_SETTINGS:   # {path: order}, or {scheme: path} for the download handlers
+        paths += [item for pair in settings.getwithbase(name).items() for item in pair]
+    for path in paths:
+        if isinstance(path, str) and "." in path:
+            load_object(path)
 
 
-def _watch_parent(parent: int) -> None:
+_import_what_a_crawl_imports()
+
+if os.environ.get(SERVER_ENV) == str(os.getppid()):
+    # Imported as the preload of the fork server the runner is starting: a session of its own.
+    del os.environ[SERVER_ENV]
+    os.setsid()
+
+
+def _watch_runner() -> None:
+    """SIGTERM to this process when the runner that started it ends (its sentinel pipe closes)."""
+    sentinel = parent_process().sentinel
+
     def watch():
-        stop = threading.Event()
-        while not stop.wait(WATCH_SECONDS):
-            if os.getppid() != parent:
-                os.kill(os.getpid(), signal.SIGTERM)
-                # A second SIGTERM makes Scrapy stop at once if the graceful stop takes too long.
-                if stop.wait(60):
-                    return
-                os.kill(os.getpid(), signal.SIGTERM)
-                return
+        from multiprocessing.connection import wait
+        wait([sentinel])
+        os.kill(os.getpid(), signal.SIGTERM)
+        if not threading.Event().wait(WATCH_GRACE_SECONDS):
+            os.kill(os.getpid(), signal.SIGTERM)   # the graceful stop took too long: stop at once
 
-    threading.Thread(target=watch, name="zwgk-parent-watch", daemon=True).start()
+    threading.Thread(target=watch, name="zwgk-runner-watch", daemon=True).start()
 
 
-def tie_to_parent() -> None:
-    """SIGTERM to this process when the parent named by $ZWGK_PARENT_PID dies (or already has)."""
-    parent = int(os.environ.get(PARENT_ENV) or 0)
-    if not parent:
-        return
-    tied = _set_parent_death_signal(signal.SIGTERM)
-    if os.getppid() != parent:   # the parent died before prctl took effect
-        sys.exit(f"crawl not started: its parent process {parent} has exited")
-    if not tied:
-        # Only without prctl: a second SIGTERM on top of the kernel's would make Scrapy stop at once
-        # (unclean), leaving the run 'running' instead of closing it as 'interrupted'.
-        _watch_parent(parent)
-
-
-def main() -> None:
-    tie_to_parent()
-    from scrapy.cmdline import execute
-
-    execute(["scrapy", *sys.argv[1:]])
-
-
-if __name__ == "__main__":
-    main()
+def run(argv: list[str], env: dict[str, str], log: Fd, lock: Fd | None, report) -> None:
+    """The crawl process: ``scrapy`` with ``argv``; sends its own CPU seconds to ``report`` (a
+    Connection) at the end: the runner cannot count them (the fork server, not the runner, reaps it)."""
+    os.setsid()
+    os.dup2(log.fd, 1)
+    os.dup2(log.fd, 2)
+    os.close(log.fd)
+    os.environ.clear()
+    os.environ.update(env)
+    _watch_runner()
+    del lock   # its descriptor stays open, holding the run lock, until this process ends
+    try:
+        if "twisted.internet.reactor" in sys.modules:
+            sys.exit("crawl not started: the fork server has a Twisted reactor installed")
+        scrapy.cmdline.execute(["scrapy", *argv])
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+        try:
+            report.send(sum(u.ru_utime + u.ru_stime for u in usage))
+        except OSError:
+            pass   # the runner is gone

@@ -13,7 +13,6 @@ concludes nothing from it.
 """
 from __future__ import annotations
 
-import os
 import time
 
 from scrapy import signals
@@ -21,6 +20,7 @@ from scrapy import signals
 from crawler import archive, store
 from crawler.items import (ColumnItem, ColumnWalkItem, DocumentItem, FetchErrorItem, ListingItem, SiteItem,
                            TemplateItem, UnchangedItem, open_walks)
+from crawler.runner import runner_pid
 
 
 class StorePipeline:
@@ -66,7 +66,7 @@ class StorePipeline:
             else:
                 self.seen_errors = store.error_keys(self.db, self.spider.run_id, (s.id for s in self.spider.sites))
             # A task's crawl is the child of the worker process that claimed the task (its pid).
-            self._writer = store.Writer(self.db, self.spider.run_id, self.task, os.getppid() if self.task else None)
+            self._writer = store.Writer(self.db, self.spider.run_id, self.task, runner_pid() if self.task else None)
         return self._writer
 
     def process_item(self, item, spider=None):
@@ -164,7 +164,7 @@ class StorePipeline:
         status = "interrupted" if reason == "shutdown" else "finished"
         note = None if reason in ("finished", "shutdown") else f"closed: {reason}"
         if self.writer is not None and self.task is not None:
-            store.finish_task(self.db, self.writer.run, self.task, status, note=note, owner=os.getppid())
+            store.finish_task(self.db, self.writer.run, self.task, status, note=note, owner=runner_pid())
         elif self.writer is not None:
             store.finish_run(self.db, self.writer.run, status, note=note)
         self.db.conn.close()

@@ -1,7 +1,7 @@
-"""Run one crawl in a subprocess and report its progress from the store.
+"""Run one crawl in a process of its own and report its progress from the store.
 
 Scrapy's Twisted reactor cannot be restarted inside one process, and a scheduler or a test runs
-many crawls: each crawl is therefore ``python -m scrapy crawl portal`` in a child process. The
+many crawls: each crawl is therefore Scrapy's ``crawl portal`` command in a child process. The
 child writes its counters to its row in ``runs``; the parent polls that row for progress.
 
 Never two crawls of one store at once: ``run_lock(db)`` takes ``fcntl.flock`` on ``<db>.lock``
@@ -11,27 +11,31 @@ stale lock. ``file_lock`` is the one flock helper (the scheduler's own lock uses
 A PostgreSQL store's run lock is an advisory lock on its server instead (``server_lock``), which
 the server releases when the holding connection ends, however its process ends.
 
-The crawl child inherits the locked descriptor and dies with its parent: it runs ``crawler.child``,
-which asks the kernel for SIGTERM when the parent dies (``PR_SET_PDEATHSIG``) and, where that is not
-available, watches the parent's pid. SIGTERM makes Scrapy close the run as 'interrupted'. So
-``timeout``, ``kill`` or the OOM killer on ``zwgk run`` leaves no crawl running on, orphaned; and a
-busy lock is reported with the live processes that hold it, found in /proc.
+The crawl process is forked from a fork server that has imported Scrapy and the crawler once
+(``crawl_server``; crawler.child says what the forked process sets up): a crawl no longer pays well
+over a CPU-second of imports. It gets the locked descriptor passed and dies with its runner: when
+the runner ends without stopping it, the crawl gets SIGTERM, and SIGTERM makes Scrapy close the run
+as 'interrupted'. So ``timeout``, ``kill`` or the OOM killer on ``zwgk run`` leaves no crawl running
+on, orphaned; and a busy lock is reported with the live processes that hold it, found in /proc.
 """
 from __future__ import annotations
 
 import fcntl
+import multiprocessing
+import multiprocessing.connection
+import multiprocessing.process
 import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import threading
 import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from crawler import child as child_module
+from multiprocessing import reduction
+
 from crawler import store
 from crawler.exceptions import ZwgkError
 from crawler.sites import dump_sites
@@ -46,14 +50,104 @@ _held: dict[tuple[str, int], list] = {}   # (lock path, thread id) -> [fd, depth
 _held_guard = threading.Lock()
 
 
+# The preload of the fork server: the crawl process's module, which imports Scrapy and the crawler.
+# This process does not import it: a `zwgk` command that crawls nothing need not pay for Scrapy.
+CHILD_MODULE = "crawler.child"
+SERVER_ENV = "ZWGK_CRAWL_SERVER"   # this process's pid while it starts its fork server (crawler.child)
+
 _children: set = set()  # crawl processes of this process, for interrupt_crawls()
+_server_guard = threading.Lock()
+_crawl_cpu = [0.0]   # CPU seconds the ended crawl processes of this process reported
 
 
 def interrupt_crawls() -> None:
     """Ask every running crawl child to stop (SIGINT: Scrapy closes the run as 'interrupted')."""
     for child in list(_children):
-        if child.poll() is None:
-            child.send_signal(signal.SIGINT)
+        try:   # ended or not, without reading its exit status: that is for the thread that runs it
+            running = not multiprocessing.connection.wait([child.sentinel], 0)
+        except ValueError:
+            continue   # closed: ended and done with
+        if running:
+            os.kill(child.pid, signal.SIGINT)
+
+
+def crawl_server():
+    """The multiprocessing context whose fork server starts this process's crawls, the server started.
+
+    Its preload: the module the crawl process runs (crawler.child, which imports Scrapy and the
+    crawler) and this process's main module, which multiprocessing imports in every child it starts
+    (imported once in the server, a child does not import it again)."""
+    context = multiprocessing.get_context("forkserver")
+    main = getattr(sys.modules["__main__"].__spec__, "name", None)
+    named_main = [main] if main and main != "__main__" and not main.endswith(".__main__") else []
+    with _server_guard:
+        context.set_forkserver_preload(["__main__", *named_main, CHILD_MODULE])
+        os.environ[SERVER_ENV] = str(os.getpid())   # crawler.child: the server's own session
+        try:
+            from multiprocessing import forkserver
+            forkserver.ensure_running()
+        finally:
+            os.environ.pop(SERVER_ENV, None)
+    return context
+
+
+class Fd:
+    """A descriptor of this process given to the forked crawl process (SCM_RIGHTS, through the fork
+    server): ``fd`` is this process's number when pickled, the crawl process's own after unpickling."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def __reduce__(self):
+        return _received, (reduction.DupFd(self.fd),)
+
+
+def _received(dup) -> Fd:
+    return Fd(dup.detach())
+
+
+def _start(context, **kwargs):
+    """Make and start a process of ``context`` (multiprocessing.Process arguments ``kwargs``).
+
+    In a Celery worker's pool process, multiprocessing's current process is billiard's (Celery's
+    fork of multiprocessing): daemonic, and its authentication key billiard's own type, which
+    multiprocessing cannot pass on. multiprocessing refuses children of a daemonic process (they
+    would be left running when it is terminated); a crawl process ends when its runner ends
+    (crawler.child), so that reason does not hold. For the start, the current process's settings
+    are made multiprocessing's own: not daemonic, the same key."""
+    me = multiprocessing.current_process()
+    with _server_guard:
+        saved = dict(me._config)
+        me._config.pop("daemon", None)
+        me._config["authkey"] = multiprocessing.process.AuthenticationString(me._config["authkey"])
+        try:
+            process = context.Process(**kwargs)
+            process.start()
+        finally:
+            me._config.clear()
+            me._config.update(saved)
+    return process
+
+
+def _crawl_process(*args) -> None:
+    """What the forked crawl process runs (crawler.child.run; imported there, not here)."""
+    from crawler import child
+    child.run(*args)
+
+
+def runner_pid() -> int:
+    """(In a crawl process.) The pid of the runner that started it, which claimed its task: its
+    multiprocessing parent, not the fork server that forked it (``os.getppid()``); the parent process
+    when run by ``scrapy crawl``."""
+    parent = multiprocessing.parent_process()
+    return parent.pid if parent is not None else os.getppid()
+
+
+def crawl_cpu() -> float:
+    """CPU seconds (user + system) of the crawl processes this process started and that have ended,
+    as each reported at its end. ``RUSAGE_CHILDREN`` does not count them: the fork server reaps them.
+    A crawl killed by a signal reports nothing."""
+    return _crawl_cpu[0]
 
 
 def lock_path_for(db_path: str | os.PathLike) -> Path:
@@ -245,7 +339,7 @@ def _crawl(sites_file, db_path, lock_fd, *, settings, only, kind, on_progress, p
     for stale in log_path.parent.glob("run-*.jobdir"):   # left by a run killed with its parent
         shutil.rmtree(stale, ignore_errors=True)
     returncode = _run_child(sites_file, db_path, run_id, log_path, settings=settings, only=only, sites=sites,
-                            pass_fds=() if lock_fd is None else (lock_fd,), poll_seconds=poll_seconds,
+                            lock_fd=lock_fd, poll_seconds=poll_seconds,
                             on_poll=on_progress and (lambda: on_progress(db["runs"].get(run_id))))
     row = db["runs"].get(run_id)
     if row["status"] == "running":
@@ -293,52 +387,67 @@ def _death(returncode: int, log_path) -> tuple[str, str]:
     return "failed", f"crawl process exited with code {returncode}; see {log_path}"
 
 
-def _run_child(sites_file, db_path, run_id, log_path: Path, *, settings, only, sites, extra=None, pass_fds=(),
+def _run_child(sites_file, db_path, run_id, log_path: Path, *, settings, only, sites, extra=None, lock_fd=None,
                poll_seconds, on_poll) -> int:
-    """The crawl process of a run (or of a task of one): Scrapy's command line, polled until it ends."""
-    cmd = [sys.executable, "-m", "crawler.child", "crawl", "portal",
-           "-a", f"sites={sites_file}", "-a", f"run_id={run_id}",
-           "-s", f"ZWGK_DB={db_path}", "-s", f"LOG_FILE={log_path}"]
+    """The crawl process of a run (or of a task of one): Scrapy's command line, polled until it ends.
+    Returns its exit code, negative for the signal that killed it."""
+    argv = ["crawl", "portal", "-a", f"sites={sites_file}", "-a", f"run_id={run_id}",
+            "-s", f"ZWGK_DB={db_path}", "-s", f"LOG_FILE={log_path}"]
     if only:
-        cmd += ["-a", f"only={only}"]
+        argv += ["-a", f"only={only}"]
     sites_json = None
     if sites is not None:
         sites_json = log_path.with_suffix(".sites.json")
         sites_json.write_text(dump_sites(sites), encoding="utf-8")
-        cmd += ["-a", f"sites_json={sites_json}"]
+        argv += ["-a", f"sites_json={sites_json}"]
     # Pending requests on disk (Scrapy's disk queues), not in memory: a first crawl queues every
     # detail page while list pages go first, which made memory grow ~2.5 KB per page. Each run gets
     # a fresh job directory (no resuming of an earlier run), removed when the crawl process ends.
     jobdir = log_path.with_suffix(".jobdir")
-    cmd += ["-s", f"JOBDIR={jobdir}"]
+    argv += ["-s", f"JOBDIR={jobdir}"]
     for name, value in {**(settings or {}), **(extra or {})}.items():
-        cmd += ["-s", f"{name}={value}"]
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings", child_module.PARENT_ENV: str(os.getpid())}
+        argv += ["-s", f"{name}={value}"]
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+    context = crawl_server()
+    report, reported = context.Pipe(duplex=False)
     # Only the log file gets Scrapy's output; a traceback in the child stays in the log.
     with open(log_path, "ab") as log:
-        child = subprocess.Popen(cmd, env=env, stdout=log, stderr=log, start_new_session=True, pass_fds=pass_fds)
+        # Daemonic: should this process end while the crawl runs, multiprocessing's exit handler
+        # stops it (SIGTERM: the run closed as 'interrupted') and waits for it.
+        child = _start(context, target=_crawl_process, name=f"zwgk-crawl-{run_id}", daemon=True, args=(
+            argv, env, Fd(log.fileno()), None if lock_fd is None else Fd(lock_fd), reported))
+    reported.close()
     _children.add(child)
     restore_sigterm = _forward_sigterm()
     try:
-        while True:
-            try:   # returns as soon as the child ends, not at the next poll
-                child.wait(timeout=poll_seconds)
+        while True:   # join returns as soon as the child ends, not at the next poll
+            child.join(poll_seconds)
+            if child.exitcode is not None:
                 break
-            except subprocess.TimeoutExpired:
-                if on_poll:
-                    on_poll()
+            if on_poll:
+                on_poll()
     except KeyboardInterrupt:
         # Scrapy closes the spider cleanly on the first SIGINT: the run ends as 'interrupted'.
-        child.send_signal(signal.SIGINT)
-        child.wait()
+        os.kill(child.pid, signal.SIGINT)
+        child.join()
         raise
     finally:
         restore_sigterm()
-        if child.poll() is None:
+        if child.exitcode is None:
             child.kill()
-            child.wait()
+            child.join()
         _children.discard(child)
+        try:
+            if report.poll():
+                seconds = report.recv()
+                with _server_guard:
+                    _crawl_cpu[0] += seconds
+        except EOFError:
+            pass   # killed before it could report
+        report.close()
+        code = child.exitcode
+        child.close()
         if sites_json is not None:
             sites_json.unlink(missing_ok=True)
         shutil.rmtree(jobdir, ignore_errors=True)
-    return child.returncode
+    return code

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from crawler import store
-from crawler.runner import RunLocked, lock_path_for, run_lock
+from crawler.runner import RunLocked, crawl_server, lock_path_for, run_lock
 from zwgk.cli import main
 from zwgk.demo import DEMO_SETTINGS
 from zwgk.demoportal import DemoPortal, serve
@@ -148,6 +148,52 @@ def test_the_crawl_child_does_not_outlive_zwgk(tmp_path, how):
         assert status == "interrupted"
         with run_lock(db_path):
             pass
+
+
+def _fork_server_state(conn) -> None:
+    """(Runs in a process forked by the crawl server.) What the server had when it forked."""
+    server = os.getppid()
+    with open(f"/proc/{server}/status") as f:
+        threads = next(int(line.split()[1]) for line in f if line.startswith("Threads:"))
+    conn.send({"server": server, "threads": threads, "own session": os.getsid(server) == server,
+               "scrapy imported": "scrapy.crawler" in sys.modules and "crawler.spiders.portal" in sys.modules,
+               "reactor installed": "twisted.internet.reactor" in sys.modules})
+
+
+def _forked_state(context) -> dict:
+    mine, theirs = context.Pipe(duplex=False)
+    process = context.Process(target=_fork_server_state, args=(theirs,))
+    process.start()
+    theirs.close()
+    state = mine.recv()
+    process.join()
+    assert process.exitcode == 0
+    return state
+
+
+@pytest.mark.slow
+def test_crawls_are_forked_from_a_server_with_scrapy_imported_and_nothing_started():
+    """A crawl process forked by the server skips the imports; Scrapy can install its reactor in it
+    (none installed yet) and no thread of the server was lost by the fork (it had none); a signal to
+    this process's group does not reach the server."""
+    state = _forked_state(crawl_server())
+    assert state == {"server": state["server"], "threads": 1, "own session": True, "scrapy imported": True,
+                     "reactor installed": False}
+    assert os.getsid(state["server"]) != os.getsid(0)
+
+
+@pytest.mark.slow
+def test_the_fork_server_ends_with_the_process_that_started_it(tmp_path):
+    code = ("import sys; sys.path.insert(0, 'tests'); from crawler.runner import crawl_server; "
+            "from test_store_safety import _forked_state; print(_forked_state(crawl_server())['server'], flush=True); "
+            "sys.stdin.read()")
+    creator = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=ENV, stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    server = int(creator.stdout.readline())
+    assert store._alive(server)
+    creator.kill()
+    creator.wait()
+    assert _gone_within(server, 30), f"fork server {server} still running after its creator was killed"
 
 
 # --- read-only, damaged and foreign databases -----------------------------------------------------------
