@@ -78,18 +78,29 @@ if os.environ.get(SERVER_ENV) == str(os.getppid()):
     os.setsid()
 
 
-def _watch_runner() -> None:
-    """SIGTERM to this process when the runner that started it ends (its sentinel pipe closes)."""
+def _watch_runner():
+    """SIGTERM to this process when the runner that started it ends (its sentinel pipe closes).
+    Returns what ends the watch: the thread must be gone before the process ends, or the process
+    (its main thread gone, shown as a zombie) would hold the run lock a moment longer than it seems to."""
+    from multiprocessing.connection import wait
     sentinel = parent_process().sentinel
+    done_r, done_w = os.pipe()
 
     def watch():
-        from multiprocessing.connection import wait
-        wait([sentinel])
+        if done_r in wait([sentinel, done_r]):
+            return
         os.kill(os.getpid(), signal.SIGTERM)
-        if not threading.Event().wait(WATCH_GRACE_SECONDS):
+        if not wait([done_r], WATCH_GRACE_SECONDS):
             os.kill(os.getpid(), signal.SIGTERM)   # the graceful stop took too long: stop at once
 
-    threading.Thread(target=watch, name="zwgk-runner-watch", daemon=True).start()
+    thread = threading.Thread(target=watch, name="zwgk-runner-watch", daemon=True)
+    thread.start()
+
+    def stop():
+        os.write(done_w, b".")
+        thread.join()
+
+    return stop
 
 
 def run(argv: list[str], env: dict[str, str], log: Fd, lock: Fd | None, report) -> None:
@@ -101,13 +112,14 @@ def run(argv: list[str], env: dict[str, str], log: Fd, lock: Fd | None, report) 
     os.close(log.fd)
     os.environ.clear()
     os.environ.update(env)
-    _watch_runner()
+    stop_watching = _watch_runner()
     del lock   # its descriptor stays open, holding the run lock, until this process ends
     try:
         if "twisted.internet.reactor" in sys.modules:
             sys.exit("crawl not started: the fork server has a Twisted reactor installed")
         scrapy.cmdline.execute(["scrapy", *argv])
     finally:
+        stop_watching()
         sys.stdout.flush()
         sys.stderr.flush()
         usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
