@@ -535,7 +535,9 @@ def finish_run(db, run_id: int, status: str = "finished", **counts) -> None:
 
 def _alive(pid) -> bool:
     """Whether the process still runs. A zombie (exited, not yet reaped because its parent was killed
-    too) answers kill(pid, 0) but holds nothing: it counts as dead."""
+    too) answers kill(pid, 0) but holds nothing once its last thread is gone: it counts as dead then.
+    While another of its threads is still exiting (the main thread is a zombie first) the process
+    still holds its descriptors, the run lock among them: alive."""
     if not pid:
         return False
     try:
@@ -546,7 +548,9 @@ def _alive(pid) -> bool:
         return True
     try:
         with open(f"/proc/{int(pid)}/stat", encoding="ascii", errors="replace") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+            fields = f.read().rsplit(")", 1)[1].split()
+        # fields[0] is the state, fields[17] num_threads (proc(5): fields 3 and 20)
+        return fields[0] != "Z" or int(fields[17]) > 1
     except (OSError, ValueError, IndexError):
         return True
 
