@@ -309,7 +309,9 @@ def crawl(
     then gets them as JSON instead of parsing the YAML a second time (a big sites file takes long).
     ``init``: the store may be a SQLite file holding other applications' tables (see store.connect).
     Raises RunLocked when another crawl of the same store is running, StoreError when the store is
-    read-only, damaged or someone else's (nothing is written then).
+    read-only, damaged or someone else's (nothing is written then). The crawl process comes from
+    multiprocessing's fork server, which imports the caller's main module: a script calling this at
+    its top level needs the usual ``if __name__ == "__main__":`` guard.
     """
     with run_lock(db_path) as lock_fd:
         return _crawl(sites_file, db_path, lock_fd, settings=settings, only=only, kind=kind,
