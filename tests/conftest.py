@@ -1,4 +1,5 @@
-"""Shared fixtures: the demo portal on loopback and one crawl of it, done once per test session.
+"""Shared fixtures: the demo portal on loopback, and one ``zwgk demo`` (crawl, check, report), done once
+per test session.
 
 Tests that change the portal (recrawl tests) must build their own ``DemoPortal``: the session
 portal is shared and must stay as planted.
@@ -6,6 +7,9 @@ portal is shared and must stay as planted.
 from __future__ import annotations
 
 import os
+import re
+import subprocess
+import sys
 import time
 from types import SimpleNamespace
 
@@ -52,33 +56,38 @@ def _uses_module_fixture(item) -> bool:
 
 @pytest.fixture(scope="session")
 def demo_portal():
+    """The demo portal served on loopback for the session, for tests that crawl a site or a column of it
+    themselves: a quarter of its documents (every site, every column) is enough for them."""
     from zwgk.demoportal import DemoPortal, serve
 
-    portal = DemoPortal()
+    portal = DemoPortal(scale=0.25)
     with serve(portal) as base_url:
         yield SimpleNamespace(portal=portal, base_url=base_url)
 
 
 @pytest.fixture(scope="session")
-def demo_run(demo_portal, tmp_path_factory):
-    """The demo portal crawled and checked as of DEMO_AS_OF: (portal, base_url, db_path, run_id, sites_file)."""
-    from checks.run import run_checks
+def demo_run(tmp_path_factory):
+    """``zwgk demo`` run once per session as a user runs it (the README's first command, in a process
+    of its own): the demo portal served, crawled, checked as of DEMO_AS_OF and reported into ``work``.
+    (portal, base_url, db_path, run_id, sites_file, work, index, command).
+
+    ``portal`` is a ``DemoPortal()`` built here: the portal is deterministic, so it is the ground truth
+    of what the command served. ``base_url`` is the address the command served it at, as stored in
+    the run's URLs; that server ended with the command (a test that crawls uses ``demo_portal``)."""
     from crawler import store
-    from crawler.runner import crawl
-    from zwgk.demo import DEMO_SETTINGS
-    from zwgk.demoportal import DEMO_AS_OF
+    from zwgk.demoportal import DemoPortal
 
     work = tmp_path_factory.mktemp("demo-run")
-    sites_file = work / "sites.yaml"
-    sites_file.write_text(demo_portal.portal.sites_yaml(demo_portal.base_url), encoding="utf-8")
-    db_path = work / "zwgk.db"
-    run_id, code = crawl(sites_file, db_path, settings=DEMO_SETTINGS)
-    assert code == 0, (work / "zwgk-logs" / f"run-{run_id}.log").read_text()
+    command = subprocess.run([sys.executable, "-m", "zwgk.cli", "demo", "--out", str(work)],
+                             capture_output=True, text=True, cwd=work, timeout=1800)
+    assert command.returncode == 0, command.stderr
+    db_path, sites_file = work / "zwgk.db", work / "sites.yaml"
     db = store.connect(db_path)
-    run_checks(db, run_id, DEMO_AS_OF)
+    [run_id] = [r["id"] for r in db.query("select id from runs")]
     db.conn.close()
-    return SimpleNamespace(portal=demo_portal.portal, base_url=demo_portal.base_url, db_path=db_path,
-                           run_id=run_id, sites_file=sites_file, work=work)
+    [base_url] = set(re.findall(r"url: (http://127\.0\.0\.1:\d+)/", sites_file.read_text(encoding="utf-8")))
+    return SimpleNamespace(portal=DemoPortal(), base_url=base_url, db_path=db_path, run_id=run_id,
+                           sites_file=sites_file, work=work, index=work / "index.html", command=command)
 
 
 @pytest.fixture

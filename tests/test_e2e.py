@@ -98,17 +98,14 @@ def test_findings_carry_evidence_and_basis(demo_run):
         assert row["basis"].startswith("《") and row["url"].startswith(demo_run.base_url)
 
 
-def test_report_shows_the_planted_gaps(demo_run, tmp_path):
-    from reports.render import render_report
-
-    db = store.connect(demo_run.db_path)
-    index = render_report(db, demo_run.run_id, tmp_path / "report")
-    html = index.read_text(encoding="utf-8")
+def test_report_shows_the_planted_gaps(demo_run):
+    """The report ``zwgk demo`` wrote (tests/conftest.py) links every site and shows each planted gap."""
+    html = demo_run.index.read_text(encoding="utf-8")
     for site in demo_run.portal.sites:
         assert f'href="site-{site.id}.html"' in html
     for planted in demo_run.portal.planted:
         if planted.kind in ("column-missing", "column-empty"):
-            page = (tmp_path / "report" / f"site-{planted.site_id}.html").read_text(encoding="utf-8")
+            page = (demo_run.work / f"site-{planted.site_id}.html").read_text(encoding="utf-8")
             assert planted.catalog_area in page and planted.kind in page
 
 
@@ -122,8 +119,8 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
-def test_unreachable_site_is_a_site_error_and_the_others_are_crawled(demo_run, tmp_path):
-    small = next(s for s in demo_run.portal.sites if s.id == "demo-fj")   # the smallest demo site
+def test_unreachable_site_is_a_site_error_and_the_others_are_crawled(demo_portal, tmp_path):
+    small = next(s for s in demo_portal.portal.sites if s.id == "demo-fj")   # the smallest demo site
     sites = tmp_path / "sites.yaml"
     sites.write_text(f"""sites:
   - id: gone
@@ -135,7 +132,7 @@ def test_unreachable_site_is_a_site_error_and_the_others_are_crawled(demo_run, t
     name: {small.name}
     level: {small.level}
     region: {small.region}
-    url: {demo_run.base_url}{small.entry_path}
+    url: {demo_portal.base_url}{small.entry_path}
 """, encoding="utf-8")
     db_path = tmp_path / "z.db"
     run_id, code = crawl(sites, db_path, settings={**DEMO_SETTINGS, "RETRY_TIMES": "0"})
@@ -146,7 +143,7 @@ def test_unreachable_site_is_a_site_error_and_the_others_are_crawled(demo_run, t
     assert gone["status"] == "error" and "连接被拒绝" in gone["error"]
     errors = list(db.query("select target, kind from fetch_errors where site_id = 'gone'"))
     assert errors == [{"target": "entry", "kind": "refused"}]
-    expected = sum(1 for d in demo_run.portal.documents() if d.site_id == small.id)
+    expected = sum(1 for d in demo_portal.portal.documents() if d.site_id == small.id)
     assert db.execute("select count(*) from documents where site_id = ?", [small.id]).fetchone()[0] == expected
 
 
@@ -165,22 +162,22 @@ class SlowHandler(BaseHTTPRequestHandler):
         pass
 
 
-def test_a_page_that_times_out_is_recorded_and_loses_nothing(demo_run, tmp_path):
+def test_a_page_that_times_out_is_recorded_and_loses_nothing(demo_portal, tmp_path):
     slow = ThreadingHTTPServer(("127.0.0.1", 0), SlowHandler)
     threading.Thread(target=slow.serve_forever, daemon=True).start()
     slow_url = f"http://127.0.0.1:{slow.server_address[1]}/xxgk/slow/"
-    plain = next(s for s in demo_run.portal.sites if s.id == "demo-plain")
+    plain = next(s for s in demo_portal.portal.sites if s.id == "demo-plain")
     column = next(c for c in plain.columns if c.catalog_area == "财政预决算")
     config = f"""sites:
   - id: demo-plain
     name: {plain.name}
     level: {plain.level}
     region: {plain.region}
-    url: {demo_run.base_url}{plain.entry_path}
+    url: {demo_portal.base_url}{plain.entry_path}
     allowed_domains: [127.0.0.1]
     columns:
       - name: {column.name}
-        url: {demo_run.base_url}{column.url_path}
+        url: {demo_portal.base_url}{column.url_path}
 """
     sites = tmp_path / "sites.yaml"
     sites.write_text(config, encoding="utf-8")
@@ -206,21 +203,22 @@ def test_a_page_that_times_out_is_recorded_and_loses_nothing(demo_run, tmp_path)
 
 # --- the command line as a user meets it ------------------------------------------------------
 
-def test_zwgk_demo_writes_the_report(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "zwgk.cli", "demo", "--out", str(tmp_path / "demo")],
-                         capture_output=True, text=True, cwd=tmp_path, timeout=600)
+def test_zwgk_demo_writes_the_report(demo_run):
+    """The session's ``zwgk demo`` (tests/conftest.py: the command as a user runs it, whose store the
+    tests above read) said what a user is shown and wrote the report."""
+    out = demo_run.command
     assert out.returncode == 0, out.stderr
-    index = tmp_path / "demo" / "index.html"
-    assert out.stdout.strip() == f"报告已生成：{index}"
+    assert out.stdout.strip() == f"报告已生成：{demo_run.index}"
     assert "采集中：" in out.stderr and "Traceback" not in out.stderr
-    html = index.read_text(encoding="utf-8")
+    html = demo_run.index.read_text(encoding="utf-8")
     assert "栏目缺失" in html and "空白栏目" in html
 
 
-def test_scrapy_crawl_portal_works_for_scrapy_users(demo_run, tmp_path):
-    db_path = tmp_path / "z.db"
+def test_scrapy_crawl_portal_works_for_scrapy_users(demo_portal, tmp_path):
+    db_path, sites = tmp_path / "z.db", tmp_path / "sites.yaml"
+    sites.write_text(demo_portal.portal.sites_yaml(demo_portal.base_url), encoding="utf-8")
     out = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"sites={demo_run.sites_file}",
+        [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"sites={sites}",
          "-a", "only=demo-fj", "-s", f"ZWGK_DB={db_path}", "-s", "LOG_LEVEL=WARNING",
          *[arg for k, v in DEMO_SETTINGS.items() for arg in ("-s", f"{k}={v}")]],
         cwd=ROOT, capture_output=True, text=True, timeout=600,

@@ -8,7 +8,6 @@ import re
 from datetime import datetime, timezone
 import subprocess
 import sys
-import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -48,6 +47,15 @@ class _Frames(HTMLParser):
             self.scripts += 1
 
 
+def served(demo_run, url: str) -> bytes:
+    """What the demo portal serves for ``url``, a URL of the demo crawl: the body its server writes (the
+    portal is deterministic; the command's own server ended with it)."""
+    assert url.startswith(demo_run.base_url + "/")
+    response = demo_run.portal.handle("GET", url[len(demo_run.base_url):])
+    assert response.status == 200
+    return response.body
+
+
 @pytest.fixture(scope="module")
 def late(demo_run):
     db = store.connect(demo_run.db_path)
@@ -81,8 +89,7 @@ def test_a_late_items_finding_names_its_archived_detail_page(demo_run, late):
     record = read_record(record_file(demo_run.db_path, late["file"]), late["offset"], late["length"])
     assert record["type"] == "response" and record["status"] == 200 and record["url"] == late["url"]
     # the page as fetched: byte for byte what the portal serves for that URL
-    with urllib.request.urlopen(late["url"]) as answer:
-        assert record["body"] == answer.read()
+    assert record["body"] == served(demo_run, late["url"])
     db = store.connect(demo_run.db_path)
     started, finished = db.execute("select started_at, finished_at from runs where id = ?", [demo_run.run_id]).fetchone()
     assert started <= late["fetched_at"] <= finished
@@ -118,8 +125,7 @@ def test_zwgk_evidence_extracts_the_view_the_page_and_the_records(demo_run, late
     assert result.exit_code == 0, result.output
     assert late["url"] in out.read_text(encoding="utf-8")
     result = runner.invoke(main, ["evidence", str(late["id"]), "--db", str(demo_run.db_path), "--format", "page"])
-    with urllib.request.urlopen(late["url"]) as answer:
-        assert result.stdout_bytes == answer.read()
+    assert result.stdout_bytes == served(demo_run, late["url"])
     records = tmp_path / "late.warc.gz"
     result = runner.invoke(main, ["evidence", str(late["id"]), "--db", str(demo_run.db_path), "--format", "warc",
                                   "--out", str(records)])
