@@ -13,7 +13,7 @@ import pytest
 from crawler import store
 from crawler.runner import crawl
 from zwgk.demo import DEMO_SETTINGS
-from zwgk.demoportal import DemoPortal, serve
+from zwgk.demoportal import DemoPortal, hanweb, serve
 from zwgk.demoportal.common import Response
 
 FORCE_REVISIT = {**DEMO_SETTINGS, "ZWGK_REVISIT_DAYS": "0"}
@@ -103,15 +103,19 @@ def _insert_deep(portal: DemoPortal, column_path: str, position: int):
 
 @pytest.mark.slow
 def test_an_entry_inserted_on_a_deep_page_is_found_through_the_displayed_total(tmp_path):
-    with demo(tmp_path) as (portal, base, sites, db_path):
+    # A quarter of the portal: Hanweb's 重大建设项目 column keeps its 56 entries at any scale, more than
+    # the 45 records of its first dataproxy group.
+    with demo(tmp_path, DemoPortal(scale=0.25)) as (portal, base, sites, db_path):
+        column = next(c for c in portal.site("demo-hanweb").columns if c.path.endswith("重大建设项目"))
+        entries = lambda: sum(1 for d in portal.documents() if d.site_id == "demo-hanweb" and d.column_path == column.path)
+        assert entries() > hanweb.GROUP
         run(db_path, sites, only="demo-hanweb")
-        doc = _insert_deep(portal, "demo-hanweb/法定主动公开内容/政策文件", 60)  # second dataproxy group
+        doc = _insert_deep(portal, f"demo-hanweb/{column.path}", hanweb.GROUP + 5)  # second dataproxy group
         db, second = run(db_path, sites, only="demo-hanweb")
         assert base + doc.url_path in stored_urls(db)
         row = db.execute("select c.walk, c.total from column_runs c join columns k on k.id = c.column_id "
-                         "where c.run_id = ? and k.url like '%col1524572%'", [second["id"]]).fetchone()
-        assert row[0] == "complete" and row[1] == sum(
-            1 for d in portal.documents() if d.column_path.endswith("政策文件") and d.site_id == "demo-hanweb")
+                         "where c.run_id = ? and k.url = ?", [second["id"], base + column.url_path]).fetchone()
+        assert row[0] == "complete" and row[1] == entries()
 
 
 @pytest.mark.slow
