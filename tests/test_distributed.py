@@ -3,7 +3,7 @@
 In process: how sites are grouped into tasks, the task lease in the store, the broker's bad input, and
 that the local engine imports neither Celery nor redis. Slow: a redis-server of the test's own on
 loopback, two ``zwgk worker`` processes sharing one store (SQLite: workers on one machine; PostgreSQL),
-and a quarter of the demo portal served with each site on its own loopback address (so sites share a
+and a tenth of the demo portal served with each site on its own loopback address (so sites share a
 task only as ``--task-sites`` packs them):
 
 - both workers get tasks, and the findings equal, row for row, those of a local run of the portal;
@@ -198,9 +198,9 @@ def redis_url(tmp_path_factory):
 @pytest.fixture(scope="module")
 def spread_portal(tmp_path_factory):
     """The demo portal with each of its six sites on its own loopback address (so only --task-sites groups
-    them), at a quarter of its documents: every site, column and planted case stays, at a third of the
-    pages to crawl. ``bases``: each site's base URL, in config order."""
-    portal = DemoPortal(scale=0.25)
+    them), at a tenth of its documents: every site, column and planted case stays, at under a quarter
+    of the documents to crawl (455 of 1973). ``bases``: each site's base URL, in config order."""
+    portal = DemoPortal(scale=0.1)
     with contextlib.ExitStack() as stack:
         bases = [stack.enter_context(serve(portal, host=f"127.0.0.{n}")) for n in range(2, 2 + len(portal.sites))]
         each = iter(bases)
@@ -374,7 +374,7 @@ def test_a_killed_worker_s_task_is_taken_over_by_the_other(redis_url, spread_por
         for w in (w1, w2):
             w.wait_ready()
         # Killed once its task has stored documents (resumed, none may be stored twice), early in the
-        # smaller task (231 documents), so the kill lands mid-task however loaded the machine is.
+        # smaller task (173 documents), so the kill lands mid-task however loaded the machine is.
         deadline = time.monotonic() + 300
         victim, db = None, None
         try:

@@ -47,11 +47,11 @@ def in_seconds(seconds: float) -> str:
 
 @pytest.fixture(scope="session")
 def small_site():
-    """The smallest demo site at a quarter of its documents (60) on loopback: each scheduled run crawls,
+    """The smallest demo site at a tenth of its documents (43) on loopback: each scheduled run crawls,
     checks and reports it. Session-wide, not module-wide: one per xdist worker, so that the tests of
     this module, each with a store of its own, are spread over the workers (conftest.py groups a
     module's tests sharing a module fixture on one)."""
-    portal = DemoPortal(scale=0.25)
+    portal = DemoPortal(scale=0.1)
     with serve(portal) as base_url:
         site = portal.site("demo-fj")
         yield f"""sites:

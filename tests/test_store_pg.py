@@ -103,7 +103,7 @@ def test_the_run_lock_is_a_server_lock_released_with_its_connection(pg_url):
 @pytest.mark.slow
 def test_a_postgresql_run_finds_what_the_sqlite_run_finds(pg_url, tmp_path, monkeypatch):
     """The demo portal crawled, checked and reported on PostgreSQL: its findings equal, row for row,
-    those of a SQLite run of the same portal; the crawl's files go in the current folder. A quarter
+    those of a SQLite run of the same portal; the crawl's files go in the current folder. A tenth
     of the documents: every site, column and planted gap, so every kind of finding, is still there."""
     from checks.run import run_checks
     from crawler.runner import crawl
@@ -111,7 +111,7 @@ def test_a_postgresql_run_finds_what_the_sqlite_run_finds(pg_url, tmp_path, monk
     from zwgk.demoportal import DEMO_AS_OF, DemoPortal, serve
 
     monkeypatch.chdir(tmp_path)
-    portal = DemoPortal(scale=0.25)
+    portal = DemoPortal(scale=0.1)
     with serve(portal) as base_url:
         sites_file = tmp_path / "sites.yaml"
         sites_file.write_text(portal.sites_yaml(base_url), encoding="utf-8")

@@ -132,7 +132,7 @@ def _gone_within(pid: int, seconds: float) -> bool:
 def test_the_crawl_child_does_not_outlive_zwgk(tmp_path, how):
     """kill -9 / the OOM killer (SIGKILL) or `timeout` (SIGTERM) on the zwgk process only: the crawl
     child stops too, closes its run as interrupted and frees the store for the next run."""
-    portal = DemoPortal()
+    portal = DemoPortal(scale=0.1)   # 455 documents: more than the crawl gets to before it is stopped
     with serve(portal) as base:
         sites = tmp_path / "sites.yaml"
         sites.write_text(portal.sites_yaml(base), encoding="utf-8")
