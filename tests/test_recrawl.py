@@ -124,15 +124,23 @@ def test_edit_removal_and_failure_are_recorded_once(tmp_path):
     # would only add pages to every crawl).
     changed = ("demo-trs", "demo-hanweb")
     only = ",".join(changed)
-    # Half the documents (five crawls, two of them revisiting every page): columns of up to three list pages.
-    with demo(tmp_path, DemoPortal(scale=0.5)) as (portal, base, sites, db_path):
+    # 30 % of the documents (five crawls, two of them revisiting every page): a TRS column of two list
+    # pages, and Hanweb's 重大建设项目 column, which keeps its 56 entries (four pages of 15) at any scale.
+    with demo(tmp_path, DemoPortal(scale=0.3)) as (portal, base, sites, db_path):
         db, first = run(db_path, sites, only=only)
 
-        def pick(site_id, n):
-            return [d for d in portal.documents() if d.site_id == site_id and d.status == 200 and d.list_date][n]
+        def column(site_id, longer_than):
+            """The served, dated documents of the site's first column of more than ``longer_than`` entries."""
+            docs = [d for d in portal.documents() if d.site_id == site_id]
+            path = next(p for p in dict.fromkeys(d.column_path for d in docs)
+                        if sum(d.column_path == p for d in docs) > longer_than)
+            return [d for d in docs if d.column_path == path and d.status == 200 and d.list_date]
 
-        edited, removed, failing = pick("demo-trs", 100), pick("demo-trs", 150), pick("demo-trs", 200)
-        removed_hanweb = pick("demo-hanweb", 120)   # deep in its column (43rd of 56): page 1 does not change
+        two_pages = column("demo-trs", 20)                 # TRS lists 20 entries a page
+        others = [d for d in portal.documents() if d.site_id == "demo-trs" and d.status == 200 and d.list_date
+                  and d not in two_pages]
+        edited, removed, failing = others[30], two_pages[10], others[90]
+        removed_hanweb = column("demo-hanweb", 45)[42]    # deep in its column (43rd of 56): page 1 does not change
         portal.edit_document(edited.url_path)
         portal.remove_document(removed.url_path)
         portal.remove_document(removed_hanweb.url_path)
