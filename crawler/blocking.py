@@ -141,29 +141,42 @@ def _literals(items, sre) -> tuple[str, ...] | None:
 _VENDOR_FOLDED = tuple((reason, _folded(pattern), _leading_literals(_folded(pattern)))
                        for reason, pattern in VENDOR_MARKERS)
 _CAPTCHA_TEXT_FOLDED = _folded(_CAPTCHA_TEXT)
-# Every vendor pattern's leading literals in one Aho-Corasick automaton: one pass over the page finds
-# where any of them occurs (a find per literal, some fifty of them, cost several times more).
-_LITERALS = sorted({start for _, _, starts in _VENDOR_FOLDED for start in starts or () if start})
+# The leading literals of every vendor pattern and of the verification wording, in one Aho-Corasick
+# automaton: one pass over the page finds where any of them occurs (a find per literal, some sixty
+# of them, cost several times more). A pattern is then tried only where one of its own occurs.
+_LITERALS = sorted({start for _, pattern, starts in (*_VENDOR_FOLDED, ("", _CAPTCHA_TEXT_FOLDED,
+                                                                      _leading_literals(_CAPTCHA_TEXT_FOLDED)))
+                    for start in starts or () if start})
 _AUTOMATON = AhoCorasick(_LITERALS)
-_VENDOR_SCAN = tuple((reason, pattern, None if starts is None or "" in starts else
-                      tuple(_LITERALS.index(start) for start in starts))
-                     for reason, pattern, starts in _VENDOR_FOLDED)
 
 
-def _vendor_in(lower: str) -> str | None:
-    """The first vendor (in VENDOR_MARKERS' order) whose pattern matches somewhere in ``lower``. Every
-    match of a pattern begins with one of its leading literals, so it is tried only where one of them
-    occurs: on a page that says 访问 or 请求 a few times, a few anchored tries instead of a search."""
-    at: dict[int, list[int]] = {}
-    for literal, start, _ in _AUTOMATON.find_matches_as_indexes(lower, overlapping=True):
-        at.setdefault(literal, []).append(start)
-    for reason, pattern, literals in _VENDOR_SCAN:
+def _literal_ids(starts: tuple[str, ...] | None) -> tuple[int, ...] | None:
+    return None if starts is None or "" in starts else tuple(_LITERALS.index(start) for start in starts)
+
+
+_VENDOR_SCAN = tuple((reason, pattern, _literal_ids(starts)) for reason, pattern, starts in _VENDOR_FOLDED)
+_CAPTCHA_SCAN = (_CAPTCHA_TEXT_FOLDED, _literal_ids(_leading_literals(_CAPTCHA_TEXT_FOLDED)))
+
+
+class _Markers:
+    """Where the literals occur in a page's lower-cased head, and whether a pattern matches there.
+    Every match of a pattern begins with one of its leading literals, so it is tried only where one
+    of them occurs: on a page that says 访问 or 请求 a few times, a few anchored tries, no search."""
+
+    def __init__(self, lower: str):
+        self.lower = lower
+        self.at: dict[int, list[int]] = {}
+        for literal, start, _ in _AUTOMATON.find_matches_as_indexes(lower, overlapping=True):
+            self.at.setdefault(literal, []).append(start)
+
+    def found(self, pattern: re.Pattern, literals: tuple[int, ...] | None) -> bool:
         if literals is None:
-            if pattern.search(lower) is not None:
-                return reason
-        elif any(pattern.match(lower, start) for literal in literals for start in at.get(literal, ())):
-            return reason
-    return None
+            return pattern.search(self.lower) is not None
+        return any(pattern.match(self.lower, start) for literal in literals for start in self.at.get(literal, ()))
+
+    def vendor(self) -> str | None:
+        """The first vendor (in VENDOR_MARKERS' order) whose pattern matches."""
+        return next((reason for reason, pattern, literals in _VENDOR_SCAN if self.found(pattern, literals)), None)
 
 
 def is_block_page(status: int, headers, text: str | None, url: str | None = None) -> str | None:
@@ -172,25 +185,26 @@ def is_block_page(status: int, headers, text: str | None, url: str | None = None
     ``status``: HTTP status; ``headers``: response headers (dict, Scrapy Headers or pairs);
     ``text``: the decoded body ('' or None for binary); ``url``: the final URL after redirects, if known.
 
-    Every page of a crawl passes here: the cheap conditions (status, size, how much visible text)
-    are tested before any pattern is searched, and the markers are searched once in lower case.
+    Every page of a crawl passes here: the cheap conditions (status, size) are tested first, the
+    markers are found in one pass over the page in lower case, and how much visible text a page has
+    (stripping its tags costs more than that pass) is counted only for a page a marker is found on.
     """
     status = int(status or 0)
     text = text or ""
     head = text[:MAX_SCAN]
     blocking_status = status in BLOCK_STATUSES or status >= 500
     visible: list[int] = []
-    lowered: list[str] = []
+    scanned: list[_Markers] = []
 
     def visible_below(limit: int) -> bool:
         if not visible:
             visible.append(visible_text_length(head))
         return visible[0] < limit
 
-    def low() -> str:
-        if not lowered:
-            lowered.append(head.lower())
-        return lowered[0]
+    def markers() -> _Markers:
+        if not scanned:
+            scanned.append(_Markers(head.lower()))
+        return scanned[0]
 
     # A redirect (not followed) or a final URL on a login page.
     if 300 <= status < 400 and (location := _header(headers, "Location")) \
@@ -198,9 +212,9 @@ def is_block_page(status: int, headers, text: str | None, url: str | None = None
         return "login"
 
     # A vendor's marker decides on a blocking status, or on a small 200 page with little to read.
-    if blocking_status or (status < 300 and len(text) <= SMALL_PAGE and visible_below(1500)):
-        reason = _vendor_in(low())
-        if reason is not None:
+    if blocking_status or (status < 300 and len(text) <= SMALL_PAGE):
+        reason = markers().vendor()
+        if reason is not None and (blocking_status or visible_below(1500)):
             return reason
 
     # 412/521 and friends with a cookie-setting script: 加速乐, 瑞数 and unnamed JS challenges.
@@ -208,14 +222,16 @@ def is_block_page(status: int, headers, text: str | None, url: str | None = None
                                          or "set-cookie" in {k.lower() for k in _header_names(headers)}):
         cookies = _header(headers, "Set-Cookie")
         return next((vendor for vendor, name in VENDOR_COOKIES if name in cookies), "cookie-challenge")
-    # A 200 page that is nothing but a script setting a cookie and reloading.
-    if status < 300 and len(text) <= 8_000 and visible_below(200) and _COOKIE_SCRIPT.search(head) \
-            and _RELOAD.search(head):
+    # A 200 page that is nothing but a script setting a cookie and reloading. (No character but the
+    # ASCII pair of each letter of "document.coo" matches it under re.I: a page whose lower case
+    # lacks it has no match of _COOKIE_SCRIPT, whose search costs about what the tag stripping does.)
+    if status < 300 and len(text) <= 8_000 and "document.coo" in markers().lower and visible_below(200) \
+            and _COOKIE_SCRIPT.search(head) and _RELOAD.search(head):
         return "cookie-challenge"
 
     # A verification page: it says so, asks for a code or a slider, and has little else to show.
-    if status < 500 and (status in BLOCK_STATUSES or (len(text) <= SMALL_PAGE and visible_below(600))) \
-            and _CAPTCHA_TEXT_FOLDED.search(low()) and _CAPTCHA_FORM.search(head):
+    if status < 500 and (status in BLOCK_STATUSES or len(text) <= SMALL_PAGE) and markers().found(*_CAPTCHA_SCAN) \
+            and (status in BLOCK_STATUSES or visible_below(600)) and _CAPTCHA_FORM.search(head):
         return "captcha"
 
     # A login wall: the page's own title says login and it asks for a password.
