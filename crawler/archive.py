@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
-from scrapy.http import TextResponse
+from scrapy.http import Headers, TextResponse
 
 from crawler import store
 
@@ -84,7 +84,9 @@ def _gzip_member(data: bytes, level: int) -> bytes:
 
 def _header_pairs(headers, drop=()) -> list[tuple[str, str]]:
     pairs = []
-    for name, values in headers.items():
+    # Scrapy's Headers is a dict of each name (normalised) to its list of values, which its own
+    # items() looks up again name by name.
+    for name, values in (dict.items(headers) if isinstance(headers, Headers) else headers.items()):
         if name.lower() in drop:
             continue
         for value in values:
