@@ -71,6 +71,14 @@ def test_scale_multiplies_documents():
     assert len(DemoPortal(scale=5).documents()) >= 5000
 
 
+@pytest.mark.parametrize("scale", [0.01, 0.1])
+def test_a_fraction_of_the_portal_keeps_every_planted_case(scale):
+    """Tests crawl a fraction of the portal for speed: every planted case must stay, however small."""
+    def cases(portal):
+        return [(p.kind, p.site_id, p.column_path) for p in portal.planted]
+    assert cases(DemoPortal(scale=scale)) == cases(DemoPortal())
+
+
 def test_deterministic():
     a, b = DemoPortal(), DemoPortal()
     assert a.documents() == b.documents()

@@ -433,6 +433,8 @@ class DemoPortal:
             n = max(n, LATE[where][-1] + 6)
         if where in DEAD:
             n = max(n, DEAD[where][0] + 6)
+        if where == MISSING_DATE:     # the undated entry goes in at its position, with entries around it
+            n = max(n, MISSING_DATE_POSITION + 1)
         if where in EMPTY:
             return []
         if where in STALE:
