@@ -8,6 +8,7 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.logformatter import LogFormatter
+from twisted.internet import task
 
 
 class RequestLog:
@@ -59,6 +60,37 @@ class CollectorTuning:
         gc.freeze()
         _, older, oldest = gc.get_threshold()
         gc.set_threshold(self.GEN0_THRESHOLD, older, oldest)
+
+
+class TimerPurge:
+    """Cancelled timed calls dropped every second.
+
+    Every request schedules its download timeout on the Twisted reactor and cancels it when the
+    answer comes; every pooled connection does the same with its idle timeout. The reactor drops
+    cancelled calls from its heap only when it runs its due timed calls, and under the asyncio reactor
+    it does that only when one falls due: with nothing else due, about DOWNLOAD_TIMEOUT seconds of
+    cancelled calls pile up (some 20,000 objects, near 10 MB, at 450 pages a second), so the crawl's
+    peak memory grew with its speed and length. A timed call of nothing every ``INTERVAL`` seconds
+    makes the reactor run its due calls, and drop the cancelled ones (once they are half its heap)."""
+
+    INTERVAL = 1.0
+
+    def __init__(self):
+        self.tick = task.LoopingCall(lambda: None)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        ext = cls()
+        crawler.signals.connect(ext.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
+        return ext
+
+    def engine_started(self):
+        self.tick.start(self.INTERVAL, now=False)
+
+    def engine_stopped(self):
+        if self.tick.running:
+            self.tick.stop()
 
 
 class PageLogFormatter(LogFormatter):

@@ -62,7 +62,8 @@ SPIDER_MIDDLEWARES = {
 }
 LOG_FORMATTER = "crawler.extensions.PageLogFormatter"   # no DEBUG record per page and item below DEBUG
 EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None, "crawler.extensions.RequestLog": 500,
-              "crawler.archive.WarcArchive": 510, "crawler.extensions.CollectorTuning": 520}
+              "crawler.archive.WarcArchive": 510, "crawler.extensions.CollectorTuning": 520,
+              "crawler.extensions.TimerPurge": 530}
 # Scrapy >= 2.19 starts a "remote control" with every crawl: an HTTP server on localhost that runs any
 # Python code sent with the token it writes under ~/.local/state/scrapy/job_files. A crawl needs none.
 REMOTE_CONTROL_ENABLED = False
