@@ -371,15 +371,9 @@ def lines(root, *, skip_noise: bool = False) -> list[Line]:
                 skip_depth = 1
                 continue
             if kind == _BLOCK:
-                if parts:
-                    # The line so far ends here. Most runs between two blocks are only the markup's
-                    # whitespace: tested before anything is built (_SHOWN finds the same in either).
-                    text = "".join(parts)
-                    parts.clear()
-                    if _SHOWN.search(text):
-                        if _SOFT_TWICE in text:
-                            text = _SOFT_RUN.sub(SOFT, text)
-                        out.append(Line(text.strip(_STRIP), line_el, line_noise))
+                if parts:   # the line so far ends here
+                    if (line := _ended_line(parts, line_el, line_noise)) is not None:
+                        out.append(line)
                     line_el = None
             else:
                 append(SOFT)
@@ -405,12 +399,8 @@ def lines(root, *, skip_noise: bool = False) -> list[Line]:
                 skip_depth = 0
             elif kind == _BLOCK:
                 if parts:
-                    text = "".join(parts)
-                    parts.clear()
-                    if _SHOWN.search(text):
-                        if _SOFT_TWICE in text:
-                            text = _SOFT_RUN.sub(SOFT, text)
-                        out.append(Line(text.strip(_STRIP), line_el, line_noise))
+                    if (line := _ended_line(parts, line_el, line_noise)) is not None:
+                        out.append(line)
                     line_el = None
             else:
                 append(SOFT)
@@ -422,11 +412,22 @@ def lines(root, *, skip_noise: bool = False) -> list[Line]:
                     if line_el is None and text.strip():
                         line_el, line_noise = block_el, noise
                     append(text)
-    if parts:
-        text = "".join(parts)
-        if _SHOWN.search(text):
-            out.append(Line(_SOFT_RUN.sub(SOFT, text).strip(_STRIP), line_el, line_noise))
+    if parts and (line := _ended_line(parts, line_el, line_noise)) is not None:
+        out.append(line)
     return out
+
+
+def _ended_line(parts: list[str], el, noise: bool) -> Line | None:
+    """The line ``parts`` make (``parts`` is emptied), or None when it shows nothing. Most runs
+    between two blocks are only the markup's whitespace: tested before anything is built (_SHOWN
+    finds the same in either)."""
+    text = "".join(parts)
+    parts.clear()
+    if not _SHOWN.search(text):
+        return None
+    if _SOFT_TWICE in text:
+        text = _SOFT_RUN.sub(SOFT, text)
+    return Line(text.strip(_STRIP), el, noise)
 
 
 def text_of(el) -> str:
