@@ -363,16 +363,16 @@ def test_a_killed_worker_s_task_is_taken_over_by_the_other(redis_url, spread_por
     db_path = tmp_path / "zwgk.db" if isinstance(db_target, Path) else db_target
     # Slow enough to be killed mid-crawl; tasks of three sites, so each worker has one. A short
     # visibility timeout: the broker gives the dead worker's task back within seconds.
-    slow = {**DEMO_SETTINGS, "CONCURRENT_REQUESTS": "4", "CONCURRENT_REQUESTS_PER_DOMAIN": "2", "DOWNLOAD_DELAY": "0.05"}
+    slow = {**DEMO_SETTINGS, "CONCURRENT_REQUESTS": "4", "CONCURRENT_REQUESTS_PER_DOMAIN": "2", "DOWNLOAD_DELAY": "0.025"}
     # The store made first: the polling below would otherwise open (and migrate) a fresh SQLite file
     # while the coordinator does, and one of the two gets "database is locked".
     store.connect(db_path).conn.close()
     with workers(redis_url, db_path, tmp_path, "--visibility-timeout", "8") as (w1, w2):
         run = coordinator(sites_file, db_path, redis_url, tmp_path / "report", slow, task_sites=3)
         # Killed once its task has stored documents (resumed, none may be stored twice), at its first
-        # commits (about a second apart): the smaller task (173 documents, three sites at about 20 requests
-        # a second each) takes four seconds or more, so the kill lands mid-task however idle or loaded
-        # the machine is.
+        # commits (about a second apart): the smaller task (173 documents, three sites at up to 40 requests
+        # a second each) takes about four seconds on a fast idle machine and longer on a slower or loaded
+        # one, so the kill lands mid-task.
         deadline = time.monotonic() + 300
         victim, db = None, None
         try:

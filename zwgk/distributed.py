@@ -414,7 +414,10 @@ def run_worker(broker: str, db_path: str, *, concurrency: int | None = None, nam
     need not exist yet (the coordinator's first run makes it): each task checks that it reaches the
     coordinator's run, and fails with one line naming the store when it does not."""
     configure(broker, db_path, visibility_timeout=visibility_timeout)
-    argv = ["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency or os.cpu_count() or 1}"]
+    # Without mingle: at start Celery waits a second for the other workers' revoked task ids and clocks.
+    # zwgk needs neither: a task of a run the coordinator closed (interrupted, its tasks revoked) reads
+    # the run's status in the store and skips itself, on whichever worker it lands.
+    argv = ["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency or os.cpu_count() or 1}", "--without-mingle"]
     if name:
         argv.append(f"--hostname={name}")
     app.worker_main(argv)
