@@ -69,8 +69,8 @@ class TimerPurge:
     answer comes; every pooled connection does the same with its idle timeout. The reactor drops
     cancelled calls from its heap only when it runs its due timed calls, and under the asyncio reactor
     it does that only when one falls due: with nothing else due, about DOWNLOAD_TIMEOUT seconds of
-    cancelled calls pile up (some 20,000 objects, near 10 MB, at 450 pages a second), so the crawl's
-    peak memory grew with its speed and length. A timed call of nothing every ``INTERVAL`` seconds
+    cancelled calls pile up (some 21,000 at 450 pages a second: about 6 MB of the crawl's peak RSS),
+    so the crawl's peak memory grew with its speed and length. A timed call of nothing every ``INTERVAL`` seconds
     makes the reactor run its due calls, and drop the cancelled ones (once they are half its heap)."""
 
     INTERVAL = 1.0
